@@ -1,0 +1,26 @@
+// Command gocompat audits Go projects and their Linux deployments: the
+// toolchain, upgrade safety, what binaries need against what hosts and
+// images provide, and deployment configs. See the package cli for the
+// manual (gocompat help).
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+
+	"github.com/gocompat/gocompat/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := cli.Main(ctx, cli.Invocation{
+		Args:   os.Args[1:],
+		Env:    os.Environ(),
+		Stdin:  os.Stdin,
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+	})
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,121 @@
+// Package report holds the result of one gocompat run and its JSON form,
+// which is the pivot between checks and renderers: every renderer
+// (text, SARIF) takes a Report, and a Report saved as JSON replays into any
+// of them (see Decode).
+//
+// The JSON schema is versioned by SchemaVersion and documented in
+// docs/json-schema.md. Additive changes keep the version; renaming or
+// removing a field, or changing its meaning, bumps it.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/gocompat/gocompat/internal/finding"
+)
+
+// SchemaVersion is the version of the JSON document written by Encode.
+const SchemaVersion = "1"
+
+// Tool identifies the program that produced a report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	URI     string `json:"informationUri,omitempty"`
+}
+
+// Subject is something a run looked at: a toolchain, a module, a binary, a
+// host. Attributes are the facts read from it, for people and for
+// machines; they are evidence, not judgement.
+type Subject struct {
+	Kind       string            `json:"kind"`
+	Name       string            `json:"name"`
+	Path       string            `json:"path,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// Report is the outcome of one command.
+type Report struct {
+	SchemaVersion string `json:"schemaVersion"`
+	Tool          Tool   `json:"tool"`
+	// Command is the subcommand that produced the report (audit, doctor …).
+	Command string `json:"command"`
+	// Root is the audited directory as given by the user; file locations
+	// are relative to it.
+	Root string `json:"root,omitempty"`
+	// Anchor is the file (relative to Root) to which findings without a
+	// file of their own are attached where a format needs a file (SARIF).
+	Anchor   string            `json:"anchor,omitempty"`
+	Subjects []Subject         `json:"subjects"`
+	Findings []finding.Finding `json:"findings"`
+	// Rules describes every check that appears in Findings.
+	Rules   []finding.Check `json:"rules"`
+	Summary finding.Counts  `json:"summary"`
+	// Checks lists the check families that ran, so a reader can tell
+	// "nothing found" from "not looked at".
+	Checks []string `json:"checks,omitempty"`
+}
+
+// Finish sorts findings, fills Rules from reg and recomputes Summary. Call
+// it once all findings are in.
+func (r *Report) Finish(reg *finding.Registry) {
+	r.SchemaVersion = SchemaVersion
+	if r.Subjects == nil {
+		r.Subjects = []Subject{}
+	}
+	if r.Findings == nil {
+		r.Findings = []finding.Finding{}
+	}
+	finding.Sort(r.Findings)
+	seen := map[string]bool{}
+	r.Rules = r.Rules[:0]
+	for _, f := range r.Findings {
+		if seen[f.Check] {
+			continue
+		}
+		seen[f.Check] = true
+		c, ok := reg.Lookup(f.Check)
+		if !ok {
+			c = finding.Check{ID: f.Check, Title: f.Check, Severity: f.Severity}
+		}
+		r.Rules = append(r.Rules, c)
+	}
+	if r.Rules == nil {
+		r.Rules = []finding.Check{}
+	}
+	r.Summary = finding.Count(r.Findings)
+}
+
+// Rule returns the rule for a check ID from r.Rules.
+func (r *Report) Rule(id string) (finding.Check, bool) {
+	for _, c := range r.Rules {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return finding.Check{}, false
+}
+
+// Encode writes r as indented JSON.
+func Encode(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+// Decode reads a report written by Encode. It refuses documents of another
+// schema version rather than misreading them.
+func Decode(rd io.Reader) (*Report, error) {
+	var r Report
+	dec := json.NewDecoder(rd)
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("decode report: %w", err)
+	}
+	if r.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("decode report: schema version %q, this gocompat reads %q", r.SchemaVersion, SchemaVersion)
+	}
+	return &r, nil
+}

@@ -1,0 +1,162 @@
+// Package text renders a report for people: what was looked at, findings
+// grouped by check family with their fix and sources, and a one-line
+// summary. Colour is the caller's decision (see cli: only on a terminal,
+// never with NO_COLOR).
+package text
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/report"
+)
+
+// Options control rendering.
+type Options struct {
+	Color bool
+	// Verbose also prints info findings' sources and suppressed findings.
+	Verbose bool
+}
+
+const (
+	red    = "\x1b[31m"
+	yellow = "\x1b[33m"
+	cyan   = "\x1b[36m"
+	bold   = "\x1b[1m"
+	dim    = "\x1b[2m"
+	reset  = "\x1b[0m"
+)
+
+type printer struct {
+	w   io.Writer
+	opt Options
+	err error
+}
+
+func (p *printer) printf(format string, args ...any) {
+	if p.err != nil {
+		return
+	}
+	_, p.err = fmt.Fprintf(p.w, format, args...)
+}
+
+func (p *printer) paint(code, s string) string {
+	if !p.opt.Color {
+		return s
+	}
+	return code + s + reset
+}
+
+func (p *printer) sev(s finding.Severity) string {
+	switch s {
+	case finding.Error:
+		return p.paint(bold+red, "error")
+	case finding.Warning:
+		return p.paint(yellow, "warning")
+	}
+	return p.paint(cyan, "info")
+}
+
+// Write renders r to w.
+func Write(w io.Writer, r *report.Report, opt Options) error {
+	p := &printer{w: w, opt: opt}
+	for _, s := range r.Subjects {
+		p.printf("%s %s", p.paint(bold, s.Kind+":"), s.Name)
+		if s.Path != "" {
+			p.printf(" (%s)", s.Path)
+		}
+		p.printf("\n")
+		keys := make([]string, 0, len(s.Attributes))
+		for k := range s.Attributes {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if opt.Verbose {
+			for _, k := range keys {
+				p.printf("    %s: %s\n", k, s.Attributes[k])
+			}
+		}
+	}
+	if len(r.Subjects) > 0 {
+		p.printf("\n")
+	}
+
+	// Group by family, families in order of their worst finding (findings
+	// are already sorted by severity), so the most urgent group is first.
+	var families []string
+	groups := map[string][]finding.Finding{}
+	for _, f := range r.Findings {
+		if f.Suppressed != "" && !opt.Verbose {
+			continue
+		}
+		fam, _, _ := strings.Cut(f.Check, "/")
+		if _, ok := groups[fam]; !ok {
+			families = append(families, fam)
+		}
+		groups[fam] = append(groups[fam], f)
+	}
+	for _, fam := range families {
+		fs := groups[fam]
+		p.printf("%s\n", p.paint(bold, fmt.Sprintf("%s (%d)", fam, len(fs))))
+		for _, f := range fs {
+			loc := f.Location.String()
+			if loc != "" {
+				loc += ": "
+			}
+			p.printf("  %s%s %s\n", loc, p.sev(f.Severity), p.paint(dim, "["+f.Check+"]"))
+			if f.Suppressed != "" {
+				p.printf("      suppressed: %s\n", f.Suppressed)
+			}
+			for _, line := range strings.Split(f.Message, "\n") {
+				p.printf("      %s\n", line)
+			}
+			if f.Fix != "" {
+				fix := strings.Split(f.Fix, "\n")
+				p.printf("      fix: %s\n", fix[0])
+				for _, line := range fix[1:] {
+					p.printf("           %s\n", line)
+				}
+			}
+			if f.Severity > finding.Info || opt.Verbose {
+				for _, s := range f.Sources {
+					if s.URL != "" {
+						p.printf("      see: %s <%s>\n", s.Title, s.URL)
+					} else {
+						p.printf("      see: %s\n", s.Title)
+					}
+				}
+			}
+		}
+		p.printf("\n")
+	}
+	p.printf("%s\n", Summary(r))
+	return p.err
+}
+
+// Summary is the one-line summary: counts per severity and what ran.
+func Summary(r *report.Report) string {
+	c := r.Summary
+	parts := []string{
+		plural(c.Error, "error"),
+		plural(c.Warning, "warning"),
+		fmt.Sprintf("%d info", c.Info),
+	}
+	s := strings.Join(parts, ", ")
+	if c.Suppressed > 0 {
+		s += fmt.Sprintf(" (%d suppressed)", c.Suppressed)
+	}
+	if len(r.Checks) > 0 {
+		s += " — checked: " + strings.Join(r.Checks, ", ")
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
