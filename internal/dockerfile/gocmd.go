@@ -1,0 +1,268 @@
+package dockerfile
+
+import (
+	"path"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// goValueFlags are the go build flags that take a value
+// (cmd/go/internal/work/build.go, AddBuildFlags).
+var goValueFlags = map[string]bool{
+	"-o": true, "-p": true, "-asmflags": true, "-buildmode": true,
+	"-compiler": true, "-gccgoflags": true, "-gcflags": true,
+	"-installsuffix": true, "-ldflags": true, "-mod": true, "-modfile": true,
+	"-overlay": true, "-pgo": true, "-pkgdir": true, "-tags": true,
+	"-toolexec": true, "-C": true, "-covermode": true, "-coverpkg": true,
+	"-exec": true,
+}
+
+// splitCommands splits a shell script into simple commands on unquoted
+// newlines, ;, &, && , || and |. Quotes and backslash escapes are
+// respected; everything else about the shell is not.
+func splitCommands(script string) []string {
+	var cmds []string
+	var cur strings.Builder
+	var quote rune
+	flush := func() {
+		if s := strings.TrimSpace(cur.String()); s != "" {
+			cmds = append(cmds, s)
+		}
+		cur.Reset()
+	}
+	rs := []rune(script)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case quote != 0:
+			cur.WriteRune(r)
+			if r == '\\' && quote == '"' && i+1 < len(rs) {
+				i++
+				cur.WriteRune(rs[i])
+			} else if r == quote {
+				quote = 0
+			}
+		case r == '\\' && i+1 < len(rs):
+			if rs[i+1] == '\n' {
+				i++
+				cur.WriteRune(' ')
+				continue
+			}
+			cur.WriteRune(r)
+			i++
+			cur.WriteRune(rs[i])
+		case r == '\'' || r == '"':
+			quote = r
+			cur.WriteRune(r)
+		case r == '#' && (cur.Len() == 0 || strings.TrimSpace(cur.String()) == ""):
+			// A comment runs to the end of the line.
+			for i < len(rs) && rs[i] != '\n' {
+				i++
+			}
+			flush()
+		case r == '\n' || r == ';' || r == '&' || r == '|' || r == '(' || r == ')' || r == '{' || r == '}':
+			flush()
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	flush()
+	return cmds
+}
+
+// findGoCommands finds go build / go install in a shell-form RUN script.
+// env is what the RUN's shell starts with; `export` and plain assignments
+// earlier in the script are added for later commands.
+func findGoCommands(lex *shell.Lex, script string, env map[string]string, wd string) []*GoCommand {
+	vars := map[string]string{}
+	for k, v := range env {
+		vars[k] = v
+	}
+	exported := map[string]string{}
+	var out []*GoCommand
+	for _, c := range splitCommands(script) {
+		words, err := lex.ProcessWords(c, shell.EnvsFromSlice(envSlice(vars)))
+		if err != nil || len(words) == 0 {
+			words = strings.Fields(c)
+		}
+		if len(words) == 0 {
+			continue
+		}
+		if words[0] == "cd" && len(words) > 1 {
+			wd = joinPath(wd, words[1])
+			continue
+		}
+		if words[0] == "export" {
+			for _, w := range words[1:] {
+				if k, v, ok := strings.Cut(w, "="); ok && validName(k) {
+					vars[k] = v
+					exported[k] = v
+				}
+			}
+			continue
+		}
+		inline := map[string]string{}
+		for k, v := range exported {
+			inline[k] = v
+		}
+		i := 0
+		for i < len(words) {
+			k, v, ok := strings.Cut(words[i], "=")
+			if !ok || !validName(k) {
+				break
+			}
+			inline[k] = v
+			i++
+		}
+		if i == len(words) {
+			// Only assignments: shell variables for later commands.
+			for k, v := range inline {
+				vars[k] = v
+			}
+			continue
+		}
+		rest := words[i:]
+		if rest[0] == "env" {
+			rest = rest[1:]
+			for len(rest) > 0 {
+				k, v, ok := strings.Cut(rest[0], "=")
+				if strings.HasPrefix(rest[0], "-") {
+					rest = rest[1:]
+					continue
+				}
+				if !ok || !validName(k) {
+					break
+				}
+				inline[k] = v
+				rest = rest[1:]
+			}
+		}
+		out = append(out, goCommandFromWords(rest, inline, wd)...)
+	}
+	return out
+}
+
+// goCommandFromWords recognises `go build …` and `go install …`.
+func goCommandFromWords(words []string, env map[string]string, wd string) []*GoCommand {
+	if len(words) < 2 || path.Base(words[0]) != "go" {
+		return nil
+	}
+	verb := words[1]
+	if verb != "build" && verb != "install" {
+		return nil
+	}
+	g := &GoCommand{Verb: verb, Words: append([]string(nil), words...), Env: env, Flags: map[string]string{}, Workdir: wd}
+	if g.Env == nil {
+		g.Env = map[string]string{}
+	}
+	args := words[2:]
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			g.Packages = append(g.Packages, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			g.Packages = append(g.Packages, a)
+			continue
+		}
+		name := "-" + strings.TrimLeft(a, "-")
+		if k, v, ok := strings.Cut(name, "="); ok {
+			g.Flags[k] = v
+			continue
+		}
+		if goValueFlags[name] {
+			if i+1 < len(args) {
+				g.Flags[name] = args[i+1]
+				i++
+			}
+			continue
+		}
+		g.Flags[name] = "true"
+	}
+	return []*GoCommand{g}
+}
+
+func validName(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i, r := range k {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func envSlice(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k, v := range m {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
+// Output returns where the command writes its binary, as an absolute path
+// in the build stage, and whether it could tell. For `go build -o x` it is
+// x (a directory when it ends in "/"); without -o, go build writes the
+// package directory's base name into the working directory, and go
+// install writes to $GOBIN or $GOPATH/bin. modulePath names the binary
+// of the package in the working directory (assumed the module root).
+func (g *GoCommand) Output(stageEnv map[string]string, modulePath string) (string, bool) {
+	get := func(k string) string {
+		if v, ok := g.Env[k]; ok {
+			return v
+		}
+		return stageEnv[k]
+	}
+	if o, ok := g.Flags["-o"]; ok {
+		out := joinPath(g.Workdir, o)
+		if strings.HasSuffix(o, "/") {
+			out += "/"
+		}
+		return out, true
+	}
+	name := ""
+	switch {
+	case len(g.Packages) == 0 || len(g.Packages) == 1 && (g.Packages[0] == "." || g.Packages[0] == "./"):
+		// The package in the working directory: named after its import
+		// path, which at a module's root is the module path.
+		if modulePath == "" {
+			return "", false
+		}
+		name = path.Base(modulePath)
+	case len(g.Packages) == 1 && !strings.Contains(g.Packages[0], "..."):
+		p := g.Packages[0]
+		if i := strings.Index(p, "@"); i >= 0 {
+			p = p[:i]
+		}
+		if strings.HasSuffix(p, ".go") {
+			name = strings.TrimSuffix(path.Base(p), ".go")
+		} else {
+			name = path.Base(strings.TrimSuffix(p, "/"))
+		}
+	default:
+		if g.Verb == "build" && len(g.Packages) > 0 && strings.HasSuffix(g.Packages[0], ".go") {
+			name = strings.TrimSuffix(path.Base(g.Packages[0]), ".go")
+			break
+		}
+		return "", false
+	}
+	if name == "" || name == "." || name == "/" {
+		return "", false
+	}
+	if g.Verb == "install" {
+		bin := get("GOBIN")
+		if bin == "" {
+			gp := get("GOPATH")
+			if gp == "" {
+				gp = "/go"
+			}
+			bin = gp + "/bin"
+		}
+		return joinPath("/", bin) + "/" + name, true
+	}
+	return joinPath(g.Workdir, name), true
+}
