@@ -1,0 +1,334 @@
+// Package workflow reads CI workflow files — GitHub Actions
+// (.github/workflows/*.yml) and GitLab CI (.gitlab-ci.yml) — and extracts
+// what concerns Go: the Go versions a job uses (actions/setup-go's
+// go-version and go-version-file, matrix entries feeding them, container
+// images golang:*) and the Go environment variables it sets (GOTOOLCHAIN,
+// GOFLAGS, …). It does not judge any of it.
+//
+// Files are parsed as YAML nodes (go.yaml.in/yaml/v3) so every value keeps
+// its line and column, and so a version written as an unquoted number
+// (go-version: 1.20, which YAML reads as the float 1.2) can be told from a
+// quoted string.
+//
+// Expressions are not evaluated, with one exception: `${{ matrix.KEY }}`
+// inside a go-version or an image is replaced by each value the job's
+// strategy.matrix gives KEY (lists and include entries), each reference
+// then anchored at the matrix entry's line.
+package workflow
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Kinds of workflow files.
+const (
+	GitHub = "github"
+	GitLab = "gitlab"
+)
+
+// File is a parsed workflow file.
+type File struct {
+	Path string
+	Kind string
+	// GoVersions are the places that choose a Go version.
+	GoVersions []GoVersion
+	// Env are the Go-related variables the file sets (names starting with
+	// GO or CGO_), at any level.
+	Env []EnvVar
+}
+
+// Pos is a position in the file.
+type Pos struct {
+	Line, Column int
+}
+
+// GoVersion is one place that selects a Go toolchain.
+type GoVersion struct {
+	Pos
+	// Job is the job's key ("" for file-level GitLab images).
+	Job string
+	// Source is "setup-go" (go-version), "setup-go-file"
+	// (go-version-file), "image" (GitLab image:, GitHub container:).
+	Source string
+	// Value is the text after matrix substitution: "1.22.x", "stable",
+	// "go.mod", "golang:1.22-alpine".
+	Value string
+	// Raw is the value as written (before matrix substitution).
+	Raw string
+	// FromMatrix names the matrix key substituted, if any.
+	FromMatrix string
+	// Float is true when the value is an unquoted YAML number: the
+	// workflow engine then reads 1.20 as 1.2.
+	Float bool
+	// Step is the step's index within the job, -1 for images.
+	Step int
+}
+
+// EnvVar is one variable set by an env: (GitHub) or variables: (GitLab)
+// block.
+type EnvVar struct {
+	Pos
+	Name  string
+	Value string
+	// Scope is "workflow", "job", "step" (GitHub) or "global", "job"
+	// (GitLab).
+	Scope string
+	Job   string
+}
+
+// Parse parses a workflow file; kind is GitHub or GitLab. Parse never
+// panics; errors name the file.
+func Parse(name, kind string, data []byte) (f *File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("parse %s: YAML parser failed: %v", name, r)
+		}
+	}()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", name, err)
+	}
+	f = &File{Path: name, Kind: kind}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return f, nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("parse %s: line %d: the top level is not a mapping", name, root.Line)
+	}
+	switch kind {
+	case GitHub:
+		f.github(root)
+	case GitLab:
+		f.gitlab(root)
+	default:
+		return nil, fmt.Errorf("parse %s: unknown workflow kind %q", name, kind)
+	}
+	return f, nil
+}
+
+// get returns the value of key in mapping m.
+func get(m *yaml.Node, key string) *yaml.Node {
+	var found *yaml.Node
+	for _, kv := range pairs(m) {
+		if kv[0].Value == key {
+			found = kv[1] // a key after a merge overrides it
+		}
+	}
+	return found
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// pairs iterates over a mapping.
+func pairs(m *yaml.Node) [][2]*yaml.Node {
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out [][2]*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], deref(m.Content[i+1])
+		if k.Value == "<<" && v != nil {
+			// Merge keys.
+			if v.Kind == yaml.MappingNode {
+				out = append(out, pairs(v)...)
+			} else if v.Kind == yaml.SequenceNode {
+				for _, s := range v.Content {
+					out = append(out, pairs(s)...)
+				}
+			}
+			continue
+		}
+		out = append(out, [2]*yaml.Node{k, v})
+	}
+	return out
+}
+
+func isScalar(n *yaml.Node) bool { return n != nil && n.Kind == yaml.ScalarNode }
+
+func pos(n *yaml.Node) Pos { return Pos{Line: n.Line, Column: n.Column} }
+
+func isFloat(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 && n.ShortTag() == "!!float"
+}
+
+func (f *File) env(m *yaml.Node, scope, job string) {
+	for _, kv := range pairs(m) {
+		k, v := kv[0], kv[1]
+		if !isScalar(v) || !(strings.HasPrefix(k.Value, "GO") || strings.HasPrefix(k.Value, "CGO_")) {
+			continue
+		}
+		f.Env = append(f.Env, EnvVar{Pos: pos(v), Name: k.Value, Value: v.Value, Scope: scope, Job: job})
+	}
+}
+
+var matrixRef = regexp.MustCompile(`\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}`)
+
+// matrixValues maps each matrix key to its values (with their nodes).
+func matrixValues(strategy *yaml.Node) map[string][]*yaml.Node {
+	out := map[string][]*yaml.Node{}
+	m := get(strategy, "matrix")
+	for _, kv := range pairs(m) {
+		k, v := kv[0].Value, kv[1]
+		switch k {
+		case "include":
+			if v != nil && v.Kind == yaml.SequenceNode {
+				for _, e := range v.Content {
+					for _, ikv := range pairs(e) {
+						if isScalar(ikv[1]) {
+							out[ikv[0].Value] = append(out[ikv[0].Value], ikv[1])
+						}
+					}
+				}
+			}
+		case "exclude":
+		default:
+			if v != nil && v.Kind == yaml.SequenceNode {
+				for _, e := range v.Content {
+					if e = deref(e); isScalar(e) {
+						out[k] = append(out[k], e)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// expand substitutes matrix references in the scalar n, returning one
+// GoVersion per resulting value.
+func expand(n *yaml.Node, matrix map[string][]*yaml.Node, tmpl GoVersion) []GoVersion {
+	tmpl.Raw = n.Value
+	m := matrixRef.FindStringSubmatch(n.Value)
+	if m == nil || len(matrix[m[1]]) == 0 {
+		tmpl.Pos, tmpl.Value, tmpl.Float = pos(n), n.Value, isFloat(n)
+		return []GoVersion{tmpl}
+	}
+	var out []GoVersion
+	for _, v := range matrix[m[1]] {
+		g := tmpl
+		g.Pos = pos(v)
+		g.Value = strings.Replace(n.Value, m[0], v.Value, 1)
+		g.FromMatrix = m[1]
+		g.Float = isFloat(v)
+		out = append(out, g)
+	}
+	return out
+}
+
+func (f *File) github(root *yaml.Node) {
+	f.env(get(root, "env"), "workflow", "")
+	for _, jkv := range pairs(get(root, "jobs")) {
+		job, j := jkv[0].Value, jkv[1]
+		f.env(get(j, "env"), "job", job)
+		matrix := matrixValues(get(j, "strategy"))
+		if c := get(j, "container"); c != nil {
+			img := c
+			if c.Kind == yaml.MappingNode {
+				img = get(c, "image")
+			}
+			if isScalar(img) {
+				f.GoVersions = append(f.GoVersions, expand(img, matrix, GoVersion{Job: job, Source: "image", Step: -1})...)
+			}
+		}
+		steps := get(j, "steps")
+		if steps == nil || steps.Kind != yaml.SequenceNode {
+			continue
+		}
+		for i, s := range steps.Content {
+			f.env(get(s, "env"), "step", job)
+			uses := get(s, "uses")
+			if !isScalar(uses) || !strings.HasPrefix(uses.Value, "actions/setup-go") {
+				continue
+			}
+			with := get(s, "with")
+			if v := get(with, "go-version"); isScalar(v) {
+				f.GoVersions = append(f.GoVersions, expand(v, matrix, GoVersion{Job: job, Source: "setup-go", Step: i})...)
+			} else if v := get(with, "go-version-file"); isScalar(v) {
+				f.GoVersions = append(f.GoVersions, expand(v, matrix, GoVersion{Job: job, Source: "setup-go-file", Step: i})...)
+			} else {
+				// setup-go without a version uses the Go on the runner.
+				f.GoVersions = append(f.GoVersions, GoVersion{Pos: pos(uses), Job: job, Source: "setup-go", Step: i})
+			}
+		}
+	}
+}
+
+// gitlabReserved are top-level keys of .gitlab-ci.yml that are not jobs.
+var gitlabReserved = map[string]bool{
+	"default": true, "include": true, "stages": true, "variables": true,
+	"workflow": true, "image": true, "services": true, "cache": true,
+	"before_script": true, "after_script": true, "spec": true, "pages": false,
+}
+
+func (f *File) gitlabImage(n *yaml.Node, job string, matrix map[string][]*yaml.Node) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.MappingNode {
+		n = get(n, "name")
+	}
+	if !isScalar(n) {
+		return
+	}
+	c := *n
+	for k := range matrix {
+		c.Value = strings.ReplaceAll(c.Value, "${"+k+"}", "${{ matrix."+k+" }}")
+		c.Value = strings.ReplaceAll(c.Value, "$"+k, "${{ matrix."+k+" }}")
+	}
+	for _, g := range expand(&c, matrix, GoVersion{Job: job, Source: "image", Step: -1}) {
+		g.Raw = n.Value
+		f.GoVersions = append(f.GoVersions, g)
+	}
+}
+
+func (f *File) gitlab(root *yaml.Node) {
+	f.env(get(root, "variables"), "global", "")
+	f.gitlabImage(get(root, "image"), "", nil)
+	f.gitlabImage(get(get(root, "default"), "image"), "", nil)
+	for _, jkv := range pairs(root) {
+		job, j := jkv[0].Value, jkv[1]
+		if gitlabReserved[job] || strings.HasPrefix(job, ".") || j == nil || j.Kind != yaml.MappingNode {
+			continue
+		}
+		f.env(get(j, "variables"), "job", job)
+		f.gitlabImage(get(j, "image"), job, gitlabMatrix(j))
+	}
+}
+
+// gitlabMatrix reads parallel: matrix: entries, which GitLab expands as
+// $KEY in the job; they are offered to `${{ matrix.KEY }}`-style
+// substitution through the same map, keyed by KEY (gitlabImage rewrites
+// $KEY and ${KEY} to that form before expanding).
+func gitlabMatrix(j *yaml.Node) map[string][]*yaml.Node {
+	out := map[string][]*yaml.Node{}
+	m := get(get(j, "parallel"), "matrix")
+	if m == nil || m.Kind != yaml.SequenceNode {
+		return out
+	}
+	for _, e := range m.Content {
+		for _, kv := range pairs(e) {
+			v := kv[1]
+			if isScalar(v) {
+				out[kv[0].Value] = append(out[kv[0].Value], v)
+			} else if v != nil && v.Kind == yaml.SequenceNode {
+				for _, s := range v.Content {
+					if isScalar(s) {
+						out[kv[0].Value] = append(out[kv[0].Value], s)
+					}
+				}
+			}
+		}
+	}
+	return out
+}

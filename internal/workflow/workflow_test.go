@@ -1,0 +1,93 @@
+package workflow
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func load(t *testing.T, name, kind string) *File {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse(name, kind, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func summary(f *File) []string {
+	var out []string
+	for _, g := range f.GoVersions {
+		out = append(out, fmt.Sprintf("%d:%d %s %s %q m=%s float=%v", g.Line, g.Column, g.Job, g.Source, g.Value, g.FromMatrix, g.Float))
+	}
+	for _, e := range f.Env {
+		out = append(out, fmt.Sprintf("%d:%d env %s %s=%s", e.Line, e.Column, e.Scope, e.Name, e.Value))
+	}
+	return out
+}
+
+func TestGitHub(t *testing.T) {
+	got := summary(load(t, "ci.yml", GitHub))
+	want := []string{
+		`10:14 test setup-go "1.22" m=go float=false`,
+		`10:22 test setup-go "1.23" m=go float=false`,
+		`12:17 test setup-go "1.20" m=go float=true`,
+		`23:16 lint image "golang:1.21-alpine" m= float=false`,
+		`27:28 lint setup-go-file "go.mod" m= float=false`,
+		`4:12 env workflow GOFLAGS=-mod=mod`,
+		`20:24 env step GOTOOLCHAIN=local`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestGitLab(t *testing.T) {
+	got := summary(load(t, "gitlab-ci.yml", GitLab))
+	want := []string{
+		`1:8  image "golang:1.21" m= float=false`,
+		`11:11 test image "golang:1.22-bookworm" m= float=false`,
+		`23:22 matrix-test image "golang:1.23" m=GO_VERSION float=false`,
+		`23:30 matrix-test image "golang:1.24" m=GO_VERSION float=false`,
+		`4:16 env global GOTOOLCHAIN=auto`,
+		`5:16 env global CGO_ENABLED=0`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestParseErrorNamesFile(t *testing.T) {
+	for _, src := range []string{"jobs: [", "- a\n- b\n", "a: b: c"} {
+		_, err := Parse(".github/workflows/x.yml", GitHub, []byte(src))
+		if err == nil || !strings.Contains(err.Error(), ".github/workflows/x.yml") {
+			t.Errorf("Parse(%q) error = %v, want one naming the file", src, err)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, n := range []string{"ci.yml", "gitlab-ci.yml"} {
+		if data, err := os.ReadFile(filepath.Join("testdata", n)); err == nil {
+			f.Add(data, true)
+			f.Add(data, false)
+		}
+	}
+	f.Add([]byte("a: &x [*x]\n"), true)
+	f.Fuzz(func(t *testing.T, data []byte, github bool) {
+		kind := GitLab
+		if github {
+			kind = GitHub
+		}
+		if _, err := Parse("wf.yml", kind, data); err != nil && !strings.Contains(err.Error(), "wf.yml") {
+			t.Fatalf("error does not name the file: %v", err)
+		}
+	})
+}
