@@ -1,0 +1,529 @@
+package facts
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/version"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Sources for deployment facts.
+var (
+	SrcGoEnvBuild      = Source{Title: "go help environment: variables the go command reads when it builds (GOFLAGS, GOTOOLCHAIN, CGO_ENABLED, GOOS/GOARCH, architecture levels)", URL: "https://pkg.go.dev/cmd/go#hdr-Environment_variables"}
+	SrcRuntimeEnv      = Source{Title: "runtime package documentation: GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG, GOTRACEBACK are read when the program starts", URL: "https://pkg.go.dev/runtime#hdr-Environment_Variables"}
+	SrcGOAMD64         = Source{Title: "Go 1.18 release notes: GOAMD64 selects the x86-64 level at build time", URL: "https://go.dev/doc/go1.18#amd64"}
+	SrcGodebugDoc      = Source{Title: "Go, Backwards Compatibility, and GODEBUG (doc/godebug.md) and internal/godebugs/table.go", URL: "https://go.dev/doc/godebug"}
+	SrcGOMEMLIMIT      = Source{Title: "runtime/debug.SetMemoryLimit and runtime/extern.go: GOMEMLIMIT (Go 1.19) is a soft limit, unset means no limit; the runtime reads no cgroup memory limit", URL: "https://pkg.go.dev/runtime/debug#SetMemoryLimit"}
+	SrcGCGuide         = Source{Title: "A Guide to the Go Garbage Collector: memory limit", URL: "https://go.dev/doc/gc-guide#Memory_limit"}
+	SrcGo125Procs      = Source{Title: "Go 1.25 release notes: container-aware GOMAXPROCS (off when the main module's go line is before 1.25: containermaxprocs/updatemaxprocs)", URL: "https://go.dev/doc/go1.25#container-aware-gomaxprocs"}
+	SrcSystemdResource = Source{Title: "systemd.resource-control(5): MemoryMax=, MemoryHigh=, CPUQuota=", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd.resource-control.html"}
+	SrcSystemdService  = Source{Title: "systemd.service(5): Type=notify and WatchdogSec= wait for sd_notify messages on $NOTIFY_SOCKET", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html"}
+	SrcSdNotify        = Source{Title: "sd_notify(3): READY=1 and WATCHDOG=1 are sent to the socket in $NOTIFY_SOCKET", URL: "https://www.freedesktop.org/software/systemd/man/latest/sd_notify.html"}
+	SrcSystemdExec     = Source{Title: "systemd.exec(5): Environment=, EnvironmentFile=, SystemCallFilter= (@default is always allowed; blocked calls kill the process with SIGSYS unless SystemCallErrorNumber= is set)", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html"}
+	SrcSystemdSeccomp  = Source{Title: "systemd src/shared/seccomp-util.c: system call groups (systemd-analyze syscall-filter)", URL: "https://github.com/systemd/systemd/blob/main/src/shared/seccomp-util.c"}
+	SrcGoPidfd         = Source{Title: "Go 1.23 os package uses pidfd_open/pidfd_send_signal/waitid for child processes (src/os/pidfd_linux.go); SIGSYS under seccomp filters, golang/go#69065", URL: "https://go.dev/issue/69065"}
+	SrcGoRuntimeLinux  = Source{Title: "Go runtime system calls on Linux (src/runtime/sys_linux_amd64.s, netpoll_epoll.go)", URL: "https://go.dev/src/runtime/sys_linux_amd64.s"}
+	SrcDockerGolang472 = Source{Title: "docker-library/golang sets ENV GOTOOLCHAIN=local in its Go 1.21+ images (issue 472); alpine variants install no gcc and no git", URL: "https://github.com/docker-library/golang/issues/472"}
+	SrcX509Roots       = Source{Title: "crypto/x509/root_linux.go: certificate bundle paths; SSL_CERT_FILE, SSL_CERT_DIR", URL: "https://go.dev/src/crypto/x509/root_linux.go"}
+	SrcTzdata          = Source{Title: "time package: LoadLocation reads $ZONEINFO, /usr/share/zoneinfo, or the embedded time/tzdata (Go 1.15)", URL: "https://pkg.go.dev/time#LoadLocation"}
+	SrcOsUser          = Source{Title: "os/user: the pure-Go implementation reads /etc/passwd and /etc/group (os/user/lookup_unix.go)", URL: "https://pkg.go.dev/os/user"}
+	SrcBuildVCS        = Source{Title: "go help build: -buildvcs stamps VCS information and fails when the VCS tool is missing", URL: "https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies"}
+	SrcTrimpath        = Source{Title: "go help build: -trimpath removes file system paths from the binary (reproducible builds)", URL: "https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies"}
+	SrcSetupGo         = Source{Title: "actions/setup-go README: go-version, go-version-file; quote versions (YAML reads 1.20 as 1.2)", URL: "https://github.com/actions/setup-go#readme"}
+)
+
+// EnvFact says what an environment variable does, and when.
+type EnvFact struct {
+	Name string
+	// BuildOnly is true for variables only the go command reads: a
+	// compiled program never looks at them.
+	BuildOnly bool
+	// Truth is what setting it actually does, in one sentence.
+	Truth   string
+	Sources []Source
+}
+
+// GoEnvFacts are the Go variables whose timing people confuse.
+var GoEnvFacts = map[string]EnvFact{
+	"GOEXPERIMENT": {Name: "GOEXPERIMENT", BuildOnly: true, Truth: "experiments are compiled in as constants and build tags by the go command; a running program never reads GOEXPERIMENT", Sources: []Source{SrcGOEXPERIMENT}},
+	"GOAMD64":      {Name: "GOAMD64", BuildOnly: true, Truth: "the x86-64 level is chosen when the compiler generates code; the running program does not read GOAMD64 (its level is fixed, see `go version -m`)", Sources: []Source{SrcGOAMD64}},
+	"GOARM64":      {Name: "GOARM64", BuildOnly: true, Truth: "the arm64 level is chosen at compile time; the running program does not read GOARM64", Sources: []Source{SrcGoEnvBuild}},
+	"GOARM":        {Name: "GOARM", BuildOnly: true, Truth: "the ARM floating-point mode is chosen at compile time; the running program does not read GOARM", Sources: []Source{SrcGoEnvBuild}},
+	"GO386":        {Name: "GO386", BuildOnly: true, Truth: "the 386 floating-point mode is chosen at compile time", Sources: []Source{SrcGoEnvBuild}},
+	"GORISCV64":    {Name: "GORISCV64", BuildOnly: true, Truth: "the RISC-V profile is chosen at compile time", Sources: []Source{SrcGoEnvBuild}},
+	"CGO_ENABLED":  {Name: "CGO_ENABLED", BuildOnly: true, Truth: "cgo is decided when the binary is linked; a compiled program is already static or dynamic and ignores CGO_ENABLED", Sources: []Source{SrcGoEnvBuild, SrcCgo}},
+	"GOFLAGS":      {Name: "GOFLAGS", BuildOnly: true, Truth: "GOFLAGS holds default flags for go commands; a compiled program never reads it", Sources: []Source{SrcGoEnvBuild}},
+	"GOTOOLCHAIN":  {Name: "GOTOOLCHAIN", BuildOnly: true, Truth: "GOTOOLCHAIN selects the toolchain the go command runs; a compiled program never reads it", Sources: []Source{SrcToolchains}},
+	"GOOS":         {Name: "GOOS", BuildOnly: true, Truth: "GOOS selects the target system at build time", Sources: []Source{SrcGoEnvBuild}},
+	"GOARCH":       {Name: "GOARCH", BuildOnly: true, Truth: "GOARCH selects the target architecture at build time", Sources: []Source{SrcGoEnvBuild}},
+	"GOGC":         {Name: "GOGC", Truth: "read by the runtime at start-up", Sources: []Source{SrcRuntimeEnv}},
+	"GOMEMLIMIT":   {Name: "GOMEMLIMIT", Truth: "read by the runtime at start-up (Go 1.19+)", Sources: []Source{SrcRuntimeEnv, SrcGOMEMLIMIT}},
+	"GOMAXPROCS":   {Name: "GOMAXPROCS", Truth: "read by the runtime at start-up", Sources: []Source{SrcRuntimeEnv}},
+	"GODEBUG":      {Name: "GODEBUG", Truth: "read by the runtime and standard library at start-up", Sources: []Source{SrcRuntimeEnv, SrcGodebugDoc}},
+	"GOTRACEBACK":  {Name: "GOTRACEBACK", Truth: "read by the runtime", Sources: []Source{SrcRuntimeEnv}},
+}
+
+// BuildOnlyEnv reports whether name is read only by the go command.
+func BuildOnlyEnv(name string) (EnvFact, bool) {
+	f, ok := GoEnvFacts[name]
+	return f, ok && f.BuildOnly
+}
+
+// GOMEMLIMITSince is the release that added GOMEMLIMIT.
+const GOMEMLIMITSince = "go1.19"
+
+// ContainerMaxProcsSince is the release whose runtime derives GOMAXPROCS
+// from the cgroup CPU limit, when the main module's go line is at least
+// this version too.
+const ContainerMaxProcsSince = "go1.25"
+
+// GolangImage describes an official golang:* image reference.
+type GolangImage struct {
+	Ref string
+	// GoVersion is the Go version in the tag ("1.22", "1.22.3"), "" for
+	// an untagged or version-less tag (latest).
+	GoVersion string
+	// Variant is the tag's OS part ("alpine3.20", "bookworm"), "" if none.
+	Variant string
+	Libc    Libc
+	// CCompiler: gcc is installed (not in alpine variants).
+	CCompiler bool
+	// Git: git is installed (not in alpine variants).
+	Git bool
+	// GOTOOLCHAIN is the value the image sets ("local" for Go 1.21+ and
+	// for version-less tags).
+	GOTOOLCHAIN string
+	Sources     []Source
+}
+
+// debianCodenames maps Debian codenames used in image tags to presets.
+var debianCodenames = map[string]string{
+	"buster": "debian-10", "bullseye": "debian-11", "bookworm": "debian-12", "trixie": "debian-13",
+}
+
+// ParseGolangImage recognises docker.io's golang image (golang,
+// golang:1.22-alpine, docker.io/library/golang:1.22.3-bookworm@sha256:…).
+func ParseGolangImage(ref string) (GolangImage, bool) {
+	r := strings.ToLower(strings.TrimSpace(ref))
+	if i := strings.Index(r, "@"); i >= 0 {
+		r = r[:i]
+	}
+	for _, p := range []string{"docker.io/library/", "index.docker.io/library/", "library/", "docker.io/", "mirror.gcr.io/library/"} {
+		r = strings.TrimPrefix(r, p)
+	}
+	name, tag, _ := strings.Cut(r, ":")
+	if name != "golang" {
+		return GolangImage{}, false
+	}
+	img := GolangImage{Ref: ref, Sources: []Source{srcDockerGo, SrcDockerGolang472}}
+	ver, variant := tag, ""
+	if i := strings.Index(tag, "-"); i >= 0 {
+		ver, variant = tag[:i], tag[i+1:]
+	}
+	if ver != "" && (ver[0] < '0' || ver[0] > '9') {
+		// golang:alpine, golang:bookworm, golang:latest
+		ver, variant = "", ver
+		if variant == "latest" {
+			variant = ""
+		}
+	}
+	if ver != "" && NormalizeGo(ver) == "" && !isMajor(ver) {
+		return GolangImage{}, false
+	}
+	img.GoVersion, img.Variant = ver, variant
+	switch {
+	case strings.HasPrefix(variant, "alpine"):
+		img.Libc = Libc{Flavor: LibcMusl}
+		if p, ok := LookupPreset("alpine:" + strings.TrimPrefix(variant, "alpine")); ok && variant != "alpine" {
+			img.Libc = p.Libc
+		}
+	case debianCodenames[variant] != "":
+		p, _ := LookupPreset(debianCodenames[variant])
+		img.Libc = p.Libc
+		img.CCompiler, img.Git = true, true
+	case strings.HasPrefix(variant, "windows") || strings.HasPrefix(variant, "nanoserver"):
+		return GolangImage{}, false
+	default:
+		img.Libc = Libc{Flavor: LibcGlibc}
+		img.CCompiler, img.Git = true, true
+		if p, ok := LookupPreset(r); ok && p.Libc.Version != "" && (ver == "" || ver == p.GoToolchain) {
+			img.Libc = p.Libc
+		}
+	}
+	if ver == "" || version.Compare(NormalizeGo(majorOf(ver)), "go1.21") >= 0 {
+		img.GOTOOLCHAIN = "local"
+	}
+	return img, true
+}
+
+func isMajor(v string) bool {
+	// "1" is a valid tag (latest 1.x).
+	_, err := strconv.Atoi(v)
+	return err == nil
+}
+
+func majorOf(v string) string {
+	if isMajor(v) {
+		return "1.999"
+	}
+	return v
+}
+
+// ImageContents says which files a minimal runtime image provides.
+type ImageContents struct {
+	CACerts  bool
+	Zoneinfo bool
+	Passwd   bool
+	Sources  []Source
+}
+
+// MinimalImageContents returns the contents of scratch and distroless
+// images, the ones that lack what a full distribution has; ok is false
+// for other images (whose contents gocompat does not claim to know).
+func MinimalImageContents(ref string) (ImageContents, bool) {
+	r := strings.ToLower(strings.TrimSpace(ref))
+	if i := strings.Index(r, "@"); i >= 0 {
+		r = r[:i]
+	}
+	if r == "scratch" {
+		return ImageContents{Sources: []Source{srcScratch}}, true
+	}
+	if strings.HasPrefix(r, "gcr.io/distroless/") || strings.HasPrefix(r, "cgr.dev/chainguard/static") {
+		if strings.HasPrefix(r, "cgr.dev/") {
+			return ImageContents{}, false
+		}
+		return ImageContents{CACerts: true, Zoneinfo: true, Passwd: true, Sources: []Source{srcDistroless}}, true
+	}
+	return ImageContents{}, false
+}
+
+// LookupImage finds the preset of an image reference, ignoring digests,
+// registry prefixes and the -slim suffix of Debian tags
+// ("debian:bookworm-slim" is debian-12).
+func LookupImage(ref string) (Preset, bool) {
+	r := strings.ToLower(strings.TrimSpace(ref))
+	if i := strings.Index(r, "@"); i >= 0 {
+		r = r[:i]
+	}
+	if p, ok := LookupPreset(r); ok {
+		return p, true
+	}
+	name, tag, _ := strings.Cut(r, ":")
+	name = strings.TrimPrefix(strings.TrimPrefix(name, "docker.io/"), "library/")
+	tag = strings.TrimSuffix(tag, "-slim")
+	if name == "debian" {
+		if id, ok := debianCodenames[strings.SplitN(tag, "-", 2)[0]]; ok {
+			return LookupPreset(id)
+		}
+		if maj, _, _ := strings.Cut(tag, "."); maj != "" {
+			return LookupPreset("debian:" + maj)
+		}
+	}
+	if name == "alpine" {
+		parts := strings.Split(tag, ".")
+		if len(parts) >= 2 {
+			return LookupPreset("alpine:" + parts[0] + "." + parts[1])
+		}
+	}
+	if strings.HasPrefix(name, "gcr.io/distroless/") {
+		// Drop the :nonroot / :debug tags.
+		return LookupPreset(name)
+	}
+	if name == "redhat/ubi9" || name == "registry.access.redhat.com/ubi9" || strings.HasPrefix(name, "registry.access.redhat.com/ubi9/") || strings.HasPrefix(name, "redhat/ubi9-") {
+		return LookupPreset("ubi9")
+	}
+	if name == "ubuntu" || name == "rockylinux" || name == "almalinux" || name == "amazonlinux" {
+		return LookupPreset(name + ":" + strings.SplitN(tag, ".", 2)[0] + tagMinor(tag))
+	}
+	return Preset{}, false
+}
+
+func tagMinor(tag string) string {
+	// ubuntu:22.04 keeps its minor; rockylinux:9.3 does not.
+	if parts := strings.SplitN(tag, ".", 3); len(parts) >= 2 && len(parts[1]) == 2 && parts[1][0] == '0' {
+		return "." + parts[1]
+	}
+	return ""
+}
+
+// GODEBUG settings.
+
+// embeddedGodebugs is the list of GODEBUG names Go 1.26 knows: the
+// internal/godebugs table and the runtime's own dbgvars. It is the
+// fallback when $GOROOT/src is absent; TestGodebugsMatchGOROOT keeps it
+// equal to the installed toolchain.
+var embeddedGodebugs = []string{
+	"adaptivestackstart", "allowmultiplevcs", "asyncpreemptoff", "asynctimerchan", "cgocheck",
+	"checkfinalizers", "clobberfree", "containermaxprocs", "cryptocustomrand", "dataindependenttiming",
+	"decoratemappings", "disablethp", "dontfreezetheworld", "efence", "embedfollowsymlinks",
+	"execerrdot", "fips140", "fips140ems", "gccheckmark", "gcpacertrace", "gcshrinkstackoff",
+	"gcstoptheworld", "gctrace", "gocachehash", "gocachetest", "gocacheverify",
+	"gotestjsonbuildtext", "gotypesalias", "harddecommit", "htmlmetacontenturlescape",
+	"http2client", "http2debug", "http2server", "httpcookiemaxnum", "httplaxcontentlength",
+	"httpmuxgo121", "httpservecontentkeepheaders", "inittrace", "installgoroot", "invalidptr",
+	"jstmpllitinterp", "madvdontneed", "multipartmaxheaders", "multipartmaxparts",
+	"multipathtcp", "netdns", "netedns0", "panicnil", "profstackdepth", "randautoseed",
+	"randseednop", "rsa1024min", "sbrk", "scavtrace", "scheddetail", "schedtrace",
+	"tarinsecurepath", "tls10server", "tls3des", "tlsmaxrsasize", "tlsmlkem", "tlsrsakex",
+	"tlssecpmlkem", "tlssha1", "tlsunsafeekm", "traceadvanceperiod", "traceallocfree",
+	"tracebackancestors", "tracebacklabels", "tracecheckstackownership", "tracefpunwindoff",
+	"updatemaxprocs", "urlmaxqueryparams", "urlstrictcolons", "winreadlinkvolume", "winsymlink",
+	"x509keypairleaf", "x509negativeserial", "x509rsacrt", "x509sha256skid",
+	"x509usefallbackroots", "x509usepolicies", "zipinsecurepath",
+}
+
+// EmbeddedGodebugsVersion is the toolchain the embedded list was taken from.
+const EmbeddedGodebugsVersion = "go1.26"
+
+// Godebugs returns the GODEBUG names the toolchain at goroot knows, read
+// from $GOROOT/src/internal/godebugs/table.go and the dbgvars of
+// $GOROOT/src/runtime/runtime1.go, and whether they came from there
+// (false: the embedded fallback).
+func Godebugs(goroot string) ([]string, bool) {
+	if goroot != "" {
+		t, err1 := os.ReadFile(filepath.Join(goroot, "src", "internal", "godebugs", "table.go"))
+		r, err2 := os.ReadFile(filepath.Join(goroot, "src", "runtime", "runtime1.go"))
+		if err1 == nil && err2 == nil {
+			a, errA := ParseGodebugTable(t)
+			b, errB := ParseRuntimeDbgvars(r)
+			if errA == nil && errB == nil {
+				return mergeSorted(a, b), true
+			}
+		}
+	}
+	return append([]string(nil), embeddedGodebugs...), false
+}
+
+func mergeSorted(a, b []string) []string {
+	set := map[string]bool{}
+	for _, s := range append(a, b...) {
+		set[s] = true
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// embeddedGodebugsRemoved is internal/godebugs.Removed of Go 1.26: the
+// settings Go has dropped, with the release that dropped them.
+var embeddedGodebugsRemoved = map[string]string{"x509sha1": "go1.24"}
+
+// GodebugsRemoved returns the GODEBUG settings the toolchain at goroot
+// lists as removed (name -> release), read from
+// $GOROOT/src/internal/godebugs/table.go, and whether they came from there.
+func GodebugsRemoved(goroot string) (map[string]string, bool) {
+	if goroot != "" {
+		if src, err := os.ReadFile(filepath.Join(goroot, "src", "internal", "godebugs", "table.go")); err == nil {
+			if m, err := ParseGodebugRemoved(src); err == nil {
+				return m, true
+			}
+		}
+	}
+	m := map[string]string{}
+	for k, v := range embeddedGodebugsRemoved {
+		m[k] = v
+	}
+	return m, false
+}
+
+// ParseGodebugRemoved reads internal/godebugs.Removed.
+func ParseGodebugRemoved(src []byte) (map[string]string, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), "table.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, fmt.Errorf("parse table.go: %w", err)
+	}
+	out := map[string]string{}
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok || len(vs.Names) != 1 || vs.Names[0].Name != "Removed" || len(vs.Values) != 1 {
+			return true
+		}
+		found = true
+		cl, ok := vs.Values[0].(*ast.CompositeLit)
+		if !ok {
+			return false
+		}
+		for _, e := range cl.Elts {
+			el, ok := e.(*ast.CompositeLit)
+			if !ok {
+				continue
+			}
+			var name, minor string
+			for _, kv := range el.Elts {
+				kv, ok := kv.(*ast.KeyValueExpr)
+				if !ok {
+					continue
+				}
+				k, _ := kv.Key.(*ast.Ident)
+				bl, _ := kv.Value.(*ast.BasicLit)
+				if k == nil || bl == nil {
+					continue
+				}
+				switch k.Name {
+				case "Name":
+					name, _ = strconv.Unquote(bl.Value)
+				case "Removed":
+					minor = bl.Value
+				}
+			}
+			if name != "" && minor != "" {
+				out[name] = "go1." + minor
+			}
+		}
+		return false
+	})
+	if !found {
+		return nil, fmt.Errorf("parse table.go: no Removed table")
+	}
+	return out, nil
+}
+
+// ParseGodebugTable returns the Name fields of internal/godebugs.All.
+func ParseGodebugTable(src []byte) ([]string, error) {
+	return compositeNames(src, "table.go", "All", "Name")
+}
+
+// ParseRuntimeDbgvars returns the name fields of runtime.dbgvars.
+func ParseRuntimeDbgvars(src []byte) ([]string, error) {
+	return compositeNames(src, "runtime1.go", "dbgvars", "name")
+}
+
+// compositeNames finds `var <varName> = []T{{<field>: "x"}, …}` and
+// returns the string values of field.
+func compositeNames(src []byte, file, varName, field string) ([]string, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), file, src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", file, err)
+	}
+	var names []string
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.VAR {
+			continue
+		}
+		for _, s := range gd.Specs {
+			vs := s.(*ast.ValueSpec)
+			for i, n := range vs.Names {
+				if n.Name != varName || i >= len(vs.Values) {
+					continue
+				}
+				cl, ok := vs.Values[i].(*ast.CompositeLit)
+				if !ok {
+					continue
+				}
+				for _, e := range cl.Elts {
+					el, ok := e.(*ast.CompositeLit)
+					if !ok {
+						continue
+					}
+					for _, kv := range el.Elts {
+						kv, ok := kv.(*ast.KeyValueExpr)
+						if !ok {
+							continue
+						}
+						if k, ok := kv.Key.(*ast.Ident); ok && k.Name == field {
+							if bl, ok := kv.Value.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+								if v, err := strconv.Unquote(bl.Value); err == nil {
+									names = append(names, v)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if names == nil {
+		return nil, fmt.Errorf("parse %s: no %s table", file, varName)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// System calls and systemd's SystemCallFilter=.
+
+// GoSyscall is a system call the Go runtime or standard library makes.
+type GoSyscall struct {
+	Name string
+	// Since is the first Go release that makes it ("" = all supported).
+	Since string
+	// Why says what it is for.
+	Why string
+	// Optional is true when Go handles a failure (ENOSYS, EPERM) and
+	// falls back; it is fatal only when the filter kills the process.
+	Optional bool
+	// NeedsImport is the package whose use triggers it ("" = every
+	// program).
+	NeedsImport string
+	Sources     []Source
+}
+
+// GoSyscalls are the system calls every Go program (or, with
+// NeedsImport, every program using that package) makes on Linux, checked
+// against Go 1.26's source.
+var GoSyscalls = []GoSyscall{
+	{Name: "clone", Why: "creating OS threads", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "madvise", Why: "returning memory to the OS", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "rt_sigaction", Why: "installing signal handlers at start-up", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "rt_sigprocmask", Why: "thread signal masks", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "sigaltstack", Why: "signal stacks for every thread", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "tgkill", Why: "goroutine preemption signals", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "openat", Why: "reading /proc and /sys at start-up and every file open", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "read", Why: "all I/O", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "write", Why: "all I/O", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "close", Why: "all I/O", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "fcntl", Why: "non-blocking file descriptors", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "epoll_create1", Why: "the network poller", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "epoll_ctl", Why: "the network poller", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "epoll_pwait", Why: "the network poller", Sources: []Source{SrcGoRuntimeLinux}},
+	{Name: "pidfd_open", Since: "go1.23", Why: "os/exec and os.StartProcess track children with pidfds", Optional: true, NeedsImport: "os/exec", Sources: []Source{SrcGoPidfd}},
+	{Name: "pidfd_send_signal", Since: "go1.23", Why: "signalling children through pidfds", Optional: true, NeedsImport: "os/exec", Sources: []Source{SrcGoPidfd}},
+	{Name: "waitid", Since: "go1.23", Why: "waiting for children through pidfds", Optional: true, NeedsImport: "os/exec", Sources: []Source{SrcGoPidfd}},
+}
+
+// SyscallGroups maps each system call of GoSyscalls to the systemd
+// SystemCallFilter= groups that contain it (directly or through a nested
+// group), from systemd 252's seccomp-util.c. @default is always allowed.
+// TestSyscallGroupsMatchSystemd checks it against systemd-analyze.
+var SyscallGroups = map[string][]string{
+	"clone":             {"@process", "@system-service"},
+	"close":             {"@basic-io", "@file-system", "@system-service"},
+	"epoll_create1":     {"@io-event", "@system-service"},
+	"epoll_ctl":         {"@io-event", "@system-service"},
+	"epoll_pwait":       {"@io-event", "@system-service"},
+	"fcntl":             {"@file-system", "@system-service"},
+	"madvise":           {"@system-service"},
+	"openat":            {"@file-system", "@system-service"},
+	"pidfd_open":        {"@process", "@system-service"},
+	"pidfd_send_signal": {"@process", "@system-service"},
+	"read":              {"@basic-io", "@system-service"},
+	"rt_sigaction":      {"@signal", "@system-service"},
+	"rt_sigprocmask":    {"@signal", "@system-service"},
+	"sigaltstack":       {"@signal", "@system-service"},
+	"tgkill":            {"@process", "@system-service"},
+	"waitid":            {"@process", "@system-service"},
+	"write":             {"@basic-io", "@system-service"},
+}
+
+// SdNotifyMarker is the variable every sd_notify implementation reads; a
+// program that never mentions it cannot notify systemd.
+const SdNotifyMarker = "NOTIFY_SOCKET"
+
+// SdNotifyPackages are Go packages that implement sd_notify.
+var SdNotifyPackages = []string{
+	"github.com/coreos/go-systemd/v22/daemon",
+	"github.com/coreos/go-systemd/daemon",
+	"github.com/okzk/sdnotify",
+	"github.com/iguanesolutions/go-systemd/v5/notify",
+	"github.com/mdlayher/sdnotify",
+}

@@ -1,0 +1,176 @@
+package facts
+
+import (
+	"bufio"
+	"bytes"
+	"os/exec"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func TestGodebugsMatchGOROOT(t *testing.T) {
+	got, fromGOROOT := Godebugs(runtime.GOROOT())
+	if !fromGOROOT {
+		t.Skip("no GOROOT source to compare with")
+	}
+	if !strings.HasPrefix(runtime.Version(), EmbeddedGodebugsVersion) {
+		t.Skipf("toolchain %s differs from the embedded list's %s", runtime.Version(), EmbeddedGodebugsVersion)
+	}
+	if !reflect.DeepEqual(got, embeddedGodebugs) {
+		t.Errorf("embedded GODEBUG list differs from GOROOT:\nGOROOT:   %q\nembedded: %q", got, embeddedGodebugs)
+	}
+	removed, _ := GodebugsRemoved(runtime.GOROOT())
+	if !reflect.DeepEqual(removed, embeddedGodebugsRemoved) {
+		t.Errorf("removed GODEBUGs: GOROOT %v, embedded %v", removed, embeddedGodebugsRemoved)
+	}
+	fallback, from := Godebugs("/nonexistent")
+	if from || !reflect.DeepEqual(fallback, embeddedGodebugs) {
+		t.Errorf("fallback = %v, %v", fallback, from)
+	}
+}
+
+func TestParseGodebugTableRejectsOther(t *testing.T) {
+	if _, err := ParseGodebugTable([]byte("package x\nvar All = 1\n")); err == nil {
+		t.Error("want an error for a file without the table")
+	}
+}
+
+// systemdGroups reads `systemd-analyze syscall-filter` into group ->
+// members (nested groups resolved).
+func systemdGroups(t *testing.T) map[string]map[string]bool {
+	out, err := exec.Command("systemd-analyze", "syscall-filter").Output()
+	if err != nil && len(out) == 0 {
+		t.Skipf("systemd-analyze syscall-filter: %v", err)
+	}
+	direct := map[string][]string{}
+	cur := ""
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		l := sc.Text()
+		switch {
+		case strings.HasPrefix(l, "@"):
+			cur = strings.TrimSpace(l)
+		case strings.HasPrefix(l, "    ") && cur != "":
+			w := strings.TrimSpace(l)
+			if w == "" || w[0] == '#' {
+				continue
+			}
+			w, _, _ = strings.Cut(w, "#")
+			direct[cur] = append(direct[cur], strings.TrimSpace(w))
+		}
+	}
+	var resolve func(g string, seen map[string]bool) map[string]bool
+	resolve = func(g string, seen map[string]bool) map[string]bool {
+		m := map[string]bool{}
+		for _, e := range direct[g] {
+			if strings.HasPrefix(e, "@") {
+				if !seen[e] {
+					seen[e] = true
+					for k := range resolve(e, seen) {
+						m[k] = true
+					}
+				}
+			} else {
+				m[e] = true
+			}
+		}
+		return m
+	}
+	all := map[string]map[string]bool{}
+	for g := range direct {
+		all[g] = resolve(g, map[string]bool{g: true})
+	}
+	return all
+}
+
+func TestSyscallGroupsMatchSystemd(t *testing.T) {
+	groups := systemdGroups(t)
+	if len(groups) == 0 {
+		t.Skip("systemd-analyze listed no groups")
+	}
+	for _, s := range GoSyscalls {
+		var got []string
+		for g, m := range groups {
+			if m[s.Name] && g != "@known" && g != "@default" {
+				got = append(got, g)
+			}
+		}
+		sort.Strings(got)
+		if !reflect.DeepEqual(got, SyscallGroups[s.Name]) {
+			t.Errorf("%s: systemd-analyze groups %q, embedded %q", s.Name, got, SyscallGroups[s.Name])
+		}
+		if groups["@default"][s.Name] {
+			t.Errorf("%s is in @default (always allowed); drop it from GoSyscalls", s.Name)
+		}
+	}
+}
+
+func TestParseGolangImage(t *testing.T) {
+	cases := []struct {
+		ref                string
+		ok                 bool
+		ver, variant, libc string
+		libcVer            string
+		cc, git            bool
+		gotoolchain        string
+	}{
+		{"golang:1.22", true, "1.22", "", "glibc", "", true, true, "local"},
+		{"golang:1.20.5-bullseye", true, "1.20.5", "bullseye", "glibc", "2.31", true, true, ""},
+		{"docker.io/library/golang:1.24-alpine3.21@sha256:abc", true, "1.24", "alpine3.21", "musl", "1.2.5", false, false, "local"},
+		{"golang:alpine", true, "", "alpine", "musl", "", false, false, "local"},
+		{"golang:1.26", true, "1.26", "", "glibc", "2.41", true, true, "local"},
+		{"golang:1.23-bookworm", true, "1.23", "bookworm", "glibc", "2.36", true, true, "local"},
+		{"golang", true, "", "", "glibc", "2.41", true, true, "local"},
+		{"golangci/golangci-lint:v1", false, "", "", "", "", false, false, ""},
+		{"golang:1.22-windowsservercore", false, "", "", "", "", false, false, ""},
+	}
+	for _, c := range cases {
+		img, ok := ParseGolangImage(c.ref)
+		if ok != c.ok {
+			t.Errorf("%s: ok = %v", c.ref, ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if img.GoVersion != c.ver || img.Variant != c.variant || img.Libc.Flavor != c.libc || img.Libc.Version != c.libcVer || img.CCompiler != c.cc || img.Git != c.git || img.GOTOOLCHAIN != c.gotoolchain {
+			t.Errorf("%s = %+v", c.ref, img)
+		}
+	}
+}
+
+func TestLookupImage(t *testing.T) {
+	for ref, want := range map[string]string{
+		"debian:bookworm-slim": "debian-12",
+		"debian:11.9":          "debian-11",
+		"alpine:3.20.3":        "alpine-3.20",
+		"gcr.io/distroless/static-debian12:nonroot":   "distroless-static",
+		"gcr.io/distroless/base-debian12@sha256:abcd": "distroless-base-debian12",
+		"ubuntu:22.04": "ubuntu-22.04",
+		"scratch":      "scratch",
+	} {
+		p, ok := LookupImage(ref)
+		if !ok || p.Name != want {
+			t.Errorf("LookupImage(%q) = %q, %v; want %q", ref, p.Name, ok, want)
+		}
+	}
+	if _, ok := LookupImage("example.com/private/app:1"); ok {
+		t.Error("unknown image resolved")
+	}
+}
+
+func TestBuildOnlyEnv(t *testing.T) {
+	for _, n := range []string{"GOEXPERIMENT", "GOAMD64", "CGO_ENABLED", "GOFLAGS"} {
+		if _, ok := BuildOnlyEnv(n); !ok {
+			t.Errorf("%s should be build-only", n)
+		}
+	}
+	for _, n := range []string{"GOMEMLIMIT", "GODEBUG", "GOMAXPROCS", "PATH"} {
+		if _, ok := BuildOnlyEnv(n); ok {
+			t.Errorf("%s should not be build-only", n)
+		}
+	}
+}
