@@ -1,0 +1,293 @@
+// Package gosrc reads what a Go module's source says about how it must be
+// deployed: its go.mod go, toolchain and godebug lines, the packages it
+// links (so whether it needs CA certificates, zoneinfo, /etc/passwd or a
+// C library at run time), whether it calls time.LoadLocation, and whether
+// anything it links can talk to systemd's notify socket. It does not judge
+// any of it.
+//
+// Imports come from `go list -deps` when that works offline (run with
+// GOTOOLCHAIN=local, GOPROXY=off, GOWORK=off and GOFLAGS cleared, so it never
+// downloads anything or picks up the user's flags); otherwise from parsing
+// the module's own files, with standard-library dependencies still closed
+// over by `go list -deps` of the standard packages, which needs no network.
+package gosrc
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+)
+
+// Pos is a position in a file of the module, relative to its directory.
+type Pos struct {
+	File string
+	Line int
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
+
+// Module is what the module's source says.
+type Module struct {
+	Dir string
+	// Path is the module path.
+	Path string
+	// Go is the go line's version ("1.24", "1.24.0"), "" if absent.
+	Go     string
+	GoLine int
+	// Toolchain is the toolchain line ("go1.25.3"), "" if absent.
+	Toolchain     string
+	ToolchainLine int
+	// Godebug holds the go.mod godebug settings.
+	Godebug map[string]string
+	// Requires are the required module paths.
+	Requires []string
+	// Imports are the import paths the module's non-test packages link:
+	// every dependency when ImportsComplete, else the module's own
+	// imports and the standard packages they depend on.
+	Imports         map[string]bool
+	ImportsComplete bool
+	// Cgo is true when a package of the module imports "C".
+	Cgo bool
+	// LoadLocation lists calls to time.LoadLocation in the module.
+	LoadLocation []Pos
+	// NotifySocket lists files (of the module or, with ImportsComplete, of
+	// its dependencies) that mention NOTIFY_SOCKET.
+	NotifySocket []string
+	HasVendor    bool
+}
+
+// Options adjust Load.
+type Options struct {
+	// Go is the go command to run ("go" if empty).
+	Go string
+	// Environ is the environment go list runs with (the process's if nil);
+	// Load overrides the variables that could make it use the network or
+	// another toolchain.
+	Environ []string
+	// Marker is a string to look for in the linked Go files
+	// (NOTIFY_SOCKET); "" skips the search.
+	Marker string
+}
+
+// Load reads the module rooted at dir (which holds go.mod).
+func Load(ctx context.Context, dir string, opt Options) (*Module, error) {
+	gomod := filepath.Join(dir, "go.mod")
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", gomod, err)
+	}
+	mf, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		// Lax parsing still reads the go line of a go.mod whose other
+		// lines this toolchain does not understand.
+		var errLax error
+		if mf, errLax = modfile.ParseLax("go.mod", data, nil); errLax != nil {
+			return nil, fmt.Errorf("parse %s: %w", gomod, err)
+		}
+	}
+	m := &Module{Dir: dir, Godebug: map[string]string{}, Imports: map[string]bool{}}
+	if mf.Module != nil {
+		m.Path = mf.Module.Mod.Path
+	}
+	if mf.Go != nil {
+		m.Go, m.GoLine = mf.Go.Version, mf.Go.Syntax.Start.Line
+	}
+	if mf.Toolchain != nil {
+		m.Toolchain, m.ToolchainLine = mf.Toolchain.Name, mf.Toolchain.Syntax.Start.Line
+	}
+	for _, g := range mf.Godebug {
+		m.Godebug[g.Key] = g.Value
+	}
+	for _, r := range mf.Require {
+		m.Requires = append(m.Requires, r.Mod.Path)
+	}
+	if st, err := os.Stat(filepath.Join(dir, "vendor")); err == nil && st.IsDir() {
+		m.HasVendor = true
+	}
+	direct, err := m.scanSource(opt.Marker)
+	if err != nil {
+		return nil, err
+	}
+	goCmd := opt.Go
+	if goCmd == "" {
+		goCmd = "go"
+	}
+	env := opt.Environ
+	if env == nil {
+		env = os.Environ()
+	}
+	env = append(append([]string(nil), env...), "GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off", "GOFLAGS=", "GO111MODULE=on")
+	if deps, err := goListDeps(ctx, goCmd, dir, env, []string{"./..."}); err == nil && len(deps) > 0 {
+		m.ImportsComplete = true
+		for _, d := range deps {
+			m.Imports[d.path] = true
+			if opt.Marker != "" && !d.std && d.path != m.Path && !strings.HasPrefix(d.path, m.Path+"/") {
+				m.NotifySocket = append(m.NotifySocket, grepFiles(d.dir, d.files, opt.Marker)...)
+			}
+		}
+	} else {
+		var std []string
+		for p := range direct {
+			m.Imports[p] = true
+			if isStd(p) {
+				std = append(std, p)
+			}
+		}
+		sort.Strings(std)
+		if len(std) > 0 {
+			if deps, err := goListDeps(ctx, goCmd, dir, env, std); err == nil {
+				for _, d := range deps {
+					m.Imports[d.path] = true
+				}
+			}
+		}
+	}
+	sort.Strings(m.NotifySocket)
+	return m, nil
+}
+
+// isStd reports whether an import path looks like a standard package
+// (no dot in its first element), as cmd/go decides.
+func isStd(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".") && p != "C"
+}
+
+type dep struct {
+	path  string
+	std   bool
+	dir   string
+	files []string
+}
+
+func goListDeps(ctx context.Context, goCmd, dir string, env, args []string) ([]dep, error) {
+	cmd := exec.CommandContext(ctx, goCmd, append([]string{"list", "-e=false", "-deps", "-f", "{{.ImportPath}}\t{{.Standard}}\t{{.Dir}}\t{{join .GoFiles \",\"}}"}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	var deps []dep
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 64*1024), 4<<20)
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), "\t")
+		if len(f) != 4 {
+			continue
+		}
+		d := dep{path: f[0], std: f[1] == "true", dir: f[2]}
+		if f[3] != "" {
+			d.files = strings.Split(f[3], ",")
+		}
+		deps = append(deps, d)
+	}
+	return deps, nil
+}
+
+func grepFiles(dir string, files []string, marker string) []string {
+	var out []string
+	for _, f := range files {
+		p := filepath.Join(dir, f)
+		data, err := os.ReadFile(p)
+		if err == nil && bytes.Contains(data, []byte(marker)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// maxFiles bounds the source scan.
+const maxFiles = 20000
+
+// scanSource parses the module's own non-test Go files (not vendor,
+// testdata, hidden directories or nested modules) and returns their
+// imports.
+func (m *Module) scanSource(marker string) (map[string]bool, error) {
+	imports := map[string]bool{}
+	fset := token.NewFileSet()
+	n := 0
+	err := filepath.WalkDir(m.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != m.Dir {
+				if name == "vendor" || name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+					return filepath.SkipDir
+				}
+				if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
+					return filepath.SkipDir
+				}
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			return nil
+		}
+		n++
+		if n > maxFiles {
+			return filepath.SkipAll
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		rel, _ := filepath.Rel(m.Dir, p)
+		rel = filepath.ToSlash(rel)
+		if marker != "" && bytes.Contains(src, []byte(marker)) {
+			m.NotifySocket = append(m.NotifySocket, rel)
+		}
+		f, err := parser.ParseFile(fset, rel, src, parser.SkipObjectResolution)
+		if err != nil {
+			// A file that does not parse does not build either; go build
+			// reports it better than we can.
+			return nil
+		}
+		timeName := ""
+		for _, is := range f.Imports {
+			path, _ := strconv.Unquote(is.Path.Value)
+			imports[path] = true
+			if path == "C" {
+				m.Cgo = true
+			}
+			if path == "time" {
+				timeName = "time"
+				if is.Name != nil {
+					timeName = is.Name.Name
+				}
+			}
+		}
+		if timeName != "" && timeName != "_" {
+			ast.Inspect(f, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok || sel.Sel.Name != "LoadLocation" {
+					return true
+				}
+				if id, ok := sel.X.(*ast.Ident); ok && id.Name == timeName {
+					m.LoadLocation = append(m.LoadLocation, Pos{File: rel, Line: fset.Position(sel.Pos()).Line})
+				}
+				return true
+			})
+		}
+		return nil
+	})
+	delete(imports, "C")
+	return imports, err
+}
