@@ -20,10 +20,13 @@ package unit
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
+	"os/exec"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	sdunit "github.com/coreos/go-systemd/v22/unit"
@@ -137,7 +140,8 @@ type EnvFile struct {
 	// Path is the referenced path, without a leading "-".
 	Path     string
 	Optional bool
-	// Found is the file's path in the FS it was resolved in, if found.
+	// Found is the file's path in the FS it was resolved in (EnvRoot or,
+	// for a sibling, the unit's FS), if found.
 	Found string
 	// Err is the parse error of the file, if it was found but unreadable.
 	Err error
@@ -265,7 +269,7 @@ func (u *Unit) resolveEnv(fsys fs.FS, opt LoadOptions) {
 			if opt.EnvRoot != nil && path.IsAbs(ef.Path) {
 				p := strings.TrimPrefix(path.Clean(ef.Path), "/")
 				if d, err := fs.ReadFile(opt.EnvRoot, p); err == nil {
-					data, ef.Found = d, "/"+p
+					data, ef.Found = d, p
 				}
 			}
 			if ef.Found == "" && opt.Sibling {
@@ -369,4 +373,54 @@ func ParseEnvFile(name string, data []byte) ([]EnvVar, error) {
 		return out, fmt.Errorf("parse %s: not an assignment: %s", name, strings.Join(bad, "; "))
 	}
 	return out, nil
+}
+
+// VerifyMessage is one line of `systemd-analyze verify` output.
+type VerifyMessage struct {
+	// File and Line are set when the message names a line of a file.
+	File string
+	Line int
+	Text string
+}
+
+// ParseVerify splits `systemd-analyze verify` output into messages.
+// Lines of the form "path:N: text" name a line; "unit: text" names the
+// unit only.
+func ParseVerify(out []byte) []VerifyMessage {
+	var msgs []VerifyMessage
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		l := strings.TrimSpace(sc.Text())
+		if l == "" {
+			continue
+		}
+		m := VerifyMessage{Text: l}
+		if a, rest, ok := strings.Cut(l, ": "); ok {
+			if f, n, ok := strings.Cut(a, ":"); ok {
+				if line, err := strconv.Atoi(n); err == nil && line > 0 {
+					m.File, m.Line, m.Text = f, line, rest
+				}
+			} else if !strings.Contains(a, " ") {
+				m.File, m.Text = a, rest
+			}
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs
+}
+
+// Verify runs `systemd-analyze verify` (analyze is its path) on the unit
+// file at path and returns its messages. A non-zero exit with messages is
+// not an error: the messages are the result.
+func Verify(ctx context.Context, analyze, path string) ([]VerifyMessage, error) {
+	cmd := exec.CommandContext(ctx, analyze, "verify", "--man=no", "--recursive-errors=no", path)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	msgs := ParseVerify(out.Bytes())
+	if err != nil && len(msgs) == 0 {
+		return nil, fmt.Errorf("systemd-analyze verify %s: %w", path, err)
+	}
+	return msgs, nil
 }

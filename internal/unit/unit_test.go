@@ -1,8 +1,10 @@
 package unit
 
 import (
+	"context"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -37,13 +39,13 @@ func TestLoad(t *testing.T) {
 	want := []ev{
 		// The drop-in's empty Environment= reset the unit's own.
 		{"GOMEMLIMIT", "400MiB", "units/app.service.d/10-limits.conf", 3},
-		{"GOEXPERIMENT", "greenteagc", "/etc/default/app", 2},
-		{"GOFLAGS", "-mod=vendor", "/etc/default/app", 3},
+		{"GOEXPERIMENT", "greenteagc", "etc/default/app", 2},
+		{"GOFLAGS", "-mod=vendor", "etc/default/app", 3},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("env =\n%v\nwant\n%v", got, want)
 	}
-	if len(u.EnvFiles) != 2 || u.EnvFiles[0].Found != "/etc/default/app" || u.EnvFiles[1].Found != "" || !u.EnvFiles[1].Optional {
+	if len(u.EnvFiles) != 2 || u.EnvFiles[0].Found != "etc/default/app" || u.EnvFiles[1].Found != "" || !u.EnvFiles[1].Optional {
 		t.Errorf("env files = %+v", u.EnvFiles)
 	}
 }
@@ -125,4 +127,41 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("env file error does not name the file: %v", err)
 		}
 	})
+}
+
+func TestVerifyRealSystemdAnalyze(t *testing.T) {
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze is not installed")
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "bad.service")
+	if err := os.WriteFile(p, []byte("[Service]\nExecStart=/bin/true\nFooBar=1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := Verify(context.Background(), analyze, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range msgs {
+		if m.File == p && m.Line == 3 && strings.Contains(m.Text, "FooBar") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no message for line 3 in %+v", msgs)
+	}
+}
+
+func TestParseVerify(t *testing.T) {
+	got := ParseVerify([]byte("/x/app.service:8: Unknown key 'Foo' in section [Service], ignoring.\napp.service: Command /usr/local/bin/app is not executable: No such file or directory\nsomething else\n"))
+	want := []VerifyMessage{
+		{File: "/x/app.service", Line: 8, Text: "Unknown key 'Foo' in section [Service], ignoring."},
+		{File: "app.service", Text: "Command /usr/local/bin/app is not executable: No such file or directory"},
+		{Text: "something else"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v", got)
+	}
 }
