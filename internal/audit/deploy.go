@@ -1,0 +1,393 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gocompat/gocompat/internal/check/deploy"
+	"github.com/gocompat/gocompat/internal/dockerfile"
+	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/gosrc"
+	"github.com/gocompat/gocompat/internal/report"
+	"github.com/gocompat/gocompat/internal/unit"
+	"github.com/gocompat/gocompat/internal/workflow"
+)
+
+// DeployFiles are the deployment files found under a directory, as
+// slash-separated paths relative to it.
+type DeployFiles struct {
+	Dockerfiles []string
+	Units       []string
+	Workflows   []string // GitHub Actions
+	GitLab      []string // .gitlab-ci.yml
+}
+
+// Discovery bounds: a walk stops after this many entries or this depth.
+const (
+	discoverMaxEntries = 50000
+	discoverMaxDepth   = 12
+)
+
+// skipDir says which directories discovery does not enter.
+func skipDir(name string) bool {
+	switch name {
+	case "vendor", "node_modules", "testdata", ".git", ".hg", ".svn":
+		return true
+	}
+	return strings.HasPrefix(name, ".") && name != ".github"
+}
+
+func isDockerfile(name string) bool {
+	l := strings.ToLower(name)
+	return l == "dockerfile" || l == "containerfile" ||
+		strings.HasSuffix(l, ".dockerfile") || strings.HasSuffix(l, ".containerfile") ||
+		strings.HasPrefix(l, "dockerfile.") && !strings.HasSuffix(l, ".dockerignore")
+}
+
+// DiscoverDeploy walks dir (bounded; skipping vendor, node_modules,
+// testdata and hidden directories other than .github) for Dockerfiles,
+// systemd service units and CI workflow files.
+func DiscoverDeploy(dir string) DeployFiles {
+	var df DeployFiles
+	n := 0
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		n++
+		if n > discoverMaxEntries {
+			return filepath.SkipAll
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if p != dir && (skipDir(d.Name()) || strings.Count(rel, "/") >= discoverMaxDepth) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		name := d.Name()
+		switch {
+		case isDockerfile(name):
+			df.Dockerfiles = append(df.Dockerfiles, rel)
+		case strings.HasSuffix(name, ".service") && !strings.Contains(path.Dir(rel), ".service.d"):
+			df.Units = append(df.Units, rel)
+		case path.Dir(rel) == ".github/workflows" && (strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml")):
+			df.Workflows = append(df.Workflows, rel)
+		case rel == ".gitlab-ci.yml":
+			df.GitLab = append(df.GitLab, rel)
+		}
+		return nil
+	})
+	return df
+}
+
+// deployEnv loads, once per directory, the module a deployment file
+// belongs to.
+type deployEnv struct {
+	t       *Target
+	modules map[string]*gosrc.Module // module dir (rel) -> module, nil if unreadable
+	errs    map[string]error
+}
+
+func newDeployEnv(t *Target) *deployEnv {
+	return &deployEnv{t: t, modules: map[string]*gosrc.Module{}, errs: map[string]error{}}
+}
+
+// moduleFor finds the nearest go.mod at or above the file's directory,
+// within the audited directory.
+func (e *deployEnv) moduleFor(ctx context.Context, rel string) (*gosrc.Module, string) {
+	d := path.Dir(rel)
+	for {
+		gm := path.Join(d, "go.mod")
+		if st, err := os.Stat(filepath.Join(e.t.Dir, filepath.FromSlash(gm))); err == nil && st.Mode().IsRegular() {
+			if m, ok := e.modules[d]; ok {
+				return m, gm
+			}
+			m, err := gosrc.Load(ctx, filepath.Join(e.t.Dir, filepath.FromSlash(d)), gosrc.Options{Environ: e.t.Environ, Marker: facts.SdNotifyMarker})
+			if err != nil {
+				e.errs[d] = err
+				m = nil
+			}
+			e.modules[d] = m
+			return m, gm
+		}
+		if d == "." || d == "/" || d == "" {
+			return nil, ""
+		}
+		d = path.Dir(d)
+	}
+}
+
+func (e *deployEnv) input(ctx context.Context, rel string) *deploy.Input {
+	m, gm := e.moduleFor(ctx, rel)
+	dir := e.t.Dir
+	return &deploy.Input{
+		Module:  m,
+		ModFile: gm,
+		Now:     time.Now(),
+		Exists: func(p string) bool {
+			_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p)))
+			return err == nil
+		},
+	}
+}
+
+func (e *deployEnv) moduleErrors() []finding.Finding {
+	var out []finding.Finding
+	for _, d := range sortedErrKeys(e.errs) {
+		fd := finding.New(StepFailed, finding.Location{File: path.Join(d, "go.mod")},
+			fmt.Sprintf("The module could not be read, so deployment checks ran without it: %v", e.errs[d]),
+			"Fix go.mod; the checks that need the module's go line and imports then run too.")
+		fd.Severity = finding.Warning
+		out = append(out, fd)
+	}
+	return out
+}
+
+func sortedErrKeys(m map[string]error) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func subject(kind, rel string, attrs map[string]string) report.Subject {
+	return report.Subject{Kind: kind, Name: rel, Path: rel, Attributes: attrs}
+}
+
+// dockerfileStep checks Dockerfiles and Containerfiles.
+func dockerfileStep() Step {
+	return Step{
+		Family:  "dockerfile",
+		Applies: func(t *Target) bool { return len(DiscoverDeploy(t.Dir).Dockerfiles) > 0 },
+		Run: func(ctx context.Context, t *Target) (Result, error) {
+			var res Result
+			env := newDeployEnv(t)
+			for _, rel := range DiscoverDeploy(t.Dir).Dockerfiles {
+				data, err := os.ReadFile(filepath.Join(t.Dir, filepath.FromSlash(rel)))
+				if err != nil {
+					return res, err
+				}
+				f, err := dockerfile.Parse(rel, data, nil)
+				if err != nil {
+					res.Findings = append(res.Findings, finding.New(deploy.DockerfileParseError, finding.Location{File: rel},
+						err.Error(), "Fix the syntax; `docker build` rejects the file too."))
+					continue
+				}
+				in := env.input(ctx, rel)
+				res.Findings = append(res.Findings, deploy.Dockerfile(in, f, rel, dockerContext(t.Dir, rel, in.ModFile))...)
+				fin := f.Final()
+				res.Subjects = append(res.Subjects, subject("dockerfile", rel, map[string]string{
+					"stages": fmt.Sprint(len(f.Stages)), "final": fin.Base,
+				}))
+			}
+			res.Findings = append(res.Findings, env.moduleErrors()...)
+			return res, nil
+		},
+	}
+}
+
+// dockerContext guesses the build context: the module's root if the
+// Dockerfile lies in the module, else the Dockerfile's directory.
+func dockerContext(root, rel, modFile string) deploy.DockerContext {
+	ctxDir := path.Dir(rel)
+	if modFile != "" {
+		ctxDir = path.Dir(modFile)
+	}
+	abs := filepath.Join(root, filepath.FromSlash(ctxDir))
+	st, err := os.Stat(filepath.Join(abs, ".git"))
+	if err != nil || !st.IsDir() {
+		return deploy.DockerContext{}
+	}
+	for _, ig := range []string{filepath.Join(abs, ".dockerignore"), filepath.Join(root, filepath.FromSlash(rel)) + ".dockerignore"} {
+		data, err := os.ReadFile(ig)
+		if err != nil {
+			continue
+		}
+		for _, l := range strings.Split(string(data), "\n") {
+			switch strings.TrimSpace(l) {
+			case ".git", ".git/", "/.git", "**/.git", ".git/**", "*", "**", ".*":
+				return deploy.DockerContext{}
+			}
+		}
+	}
+	return deploy.DockerContext{HasGit: true}
+}
+
+// systemdStep checks systemd service units (with their drop-ins).
+func systemdStep(lookPath func(string) (string, error)) Step {
+	return Step{
+		Family:  "systemd",
+		Applies: func(t *Target) bool { return len(DiscoverDeploy(t.Dir).Units) > 0 },
+		Run: func(ctx context.Context, t *Target) (Result, error) {
+			var res Result
+			env := newDeployEnv(t)
+			fsys := os.DirFS(t.Dir)
+			analyze, _ := lookPath("systemd-analyze")
+			var godebugs []string
+			var removed map[string]string
+			for _, rel := range DiscoverDeploy(t.Dir).Units {
+				u, err := unit.Load(fsys, rel, unit.LoadOptions{EnvRoot: fsys, Sibling: true})
+				if err != nil {
+					res.Findings = append(res.Findings, finding.New(deploy.SystemdParseError, finding.Location{File: rel},
+						err.Error(), "Fix the syntax; systemd ignores what it cannot parse."))
+					continue
+				}
+				in := env.input(ctx, rel)
+				if godebugs == nil {
+					goroot := goEnvGOROOT(ctx, t)
+					godebugs, _ = facts.Godebugs(goroot)
+					removed, _ = facts.GodebugsRemoved(goroot)
+				}
+				in.Godebugs, in.GodebugsRemoved = godebugs, removed
+				uc := deploy.UnitContext{File: rel}
+				if bin, notGo := execBinary(t, u); bin != nil {
+					uc.Binary = bin
+				} else {
+					uc.NotGo = notGo
+				}
+				if analyze != "" {
+					abs := filepath.Join(t.Dir, filepath.FromSlash(rel))
+					if msgs, err := unit.Verify(ctx, analyze, abs); err == nil {
+						for i := range msgs {
+							msgs[i].File = relTo(t.Dir, msgs[i].File, rel, u.Name)
+						}
+						uc.Verify = msgs
+					}
+				}
+				res.Findings = append(res.Findings, deploy.Unit(in, u, uc)...)
+				attrs := map[string]string{"dropIns": fmt.Sprint(len(u.DropIns))}
+				if uc.Binary != nil {
+					attrs["binary"] = uc.Binary.Path
+					attrs["binaryGo"] = uc.Binary.GoVersion
+				}
+				res.Subjects = append(res.Subjects, subject("systemd-unit", rel, attrs))
+			}
+			res.Findings = append(res.Findings, env.moduleErrors()...)
+			return res, nil
+		},
+	}
+}
+
+// relTo maps a file named in systemd-analyze output to the audit root.
+func relTo(root, file, unitRel, unitName string) string {
+	if file == "" {
+		return ""
+	}
+	if file == unitName {
+		return ""
+	}
+	if filepath.IsAbs(file) {
+		if r, err := filepath.Rel(root, file); err == nil && !strings.HasPrefix(r, "..") {
+			return filepath.ToSlash(r)
+		}
+		return ""
+	}
+	return file
+}
+
+// execBinary reads the ExecStart program from the host root, if it is
+// there: a Go binary gives its build info; anything else sets notGo.
+func execBinary(t *Target, u *unit.Unit) (bin *gosrc.Binary, notGo bool) {
+	o, ok := u.Value("Service", "ExecStart")
+	if !ok || t.HostRoot == "" {
+		return nil, false
+	}
+	words := unit.SplitQuoted(o.Value)
+	if len(words) == 0 {
+		return nil, false
+	}
+	prog := strings.TrimLeft(words[0], "@-:+!")
+	if !filepath.IsAbs(prog) {
+		return nil, false
+	}
+	p := filepath.Join(t.HostRoot, prog)
+	st, err := os.Stat(p)
+	if err != nil || !st.Mode().IsRegular() {
+		return nil, false
+	}
+	b, err := gosrc.ReadBinary(p, facts.SdNotifyMarker)
+	if err != nil {
+		return nil, true
+	}
+	return b, false
+}
+
+func goEnvGOROOT(ctx context.Context, t *Target) string {
+	cmd := exec.CommandContext(ctx, "go", "env", "GOROOT")
+	cmd.Env = append(append([]string(nil), t.Environ...), "GOTOOLCHAIN=local")
+	cmd.Dir = os.TempDir()
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// workflowStep checks GitHub Actions and GitLab CI files.
+func workflowStep() Step {
+	return Step{
+		Family: "workflow",
+		Applies: func(t *Target) bool {
+			df := DiscoverDeploy(t.Dir)
+			return len(df.Workflows)+len(df.GitLab) > 0
+		},
+		Run: func(ctx context.Context, t *Target) (Result, error) {
+			var res Result
+			env := newDeployEnv(t)
+			df := DiscoverDeploy(t.Dir)
+			type wf struct{ rel, kind string }
+			var files []wf
+			for _, r := range df.Workflows {
+				files = append(files, wf{r, workflow.GitHub})
+			}
+			for _, r := range df.GitLab {
+				files = append(files, wf{r, workflow.GitLab})
+			}
+			for _, w := range files {
+				data, err := os.ReadFile(filepath.Join(t.Dir, filepath.FromSlash(w.rel)))
+				if err != nil {
+					return res, err
+				}
+				f, err := workflow.Parse(w.rel, w.kind, data)
+				if err != nil {
+					res.Findings = append(res.Findings, finding.New(deploy.WorkflowParseError, finding.Location{File: w.rel},
+						err.Error(), "Fix the YAML; the CI service rejects the file too."))
+					continue
+				}
+				// Workflows live outside the module's tree; the module is
+				// the one at the audited directory's root.
+				in := env.input(ctx, "go.mod")
+				res.Findings = append(res.Findings, deploy.Workflow(in, f, w.rel)...)
+				res.Subjects = append(res.Subjects, subject("workflow", w.rel, map[string]string{
+					"kind": w.kind, "goVersions": fmt.Sprint(len(f.GoVersions)),
+				}))
+			}
+			res.Findings = append(res.Findings, env.moduleErrors()...)
+			return res, nil
+		},
+	}
+}
+
+// defaultSystemdStep finds systemd-analyze on PATH.
+func defaultSystemdStep() Step { return systemdStep(exec.LookPath) }
+
+// DeploySteps are the deployment families, as `gocompat deploy` runs them.
+func DeploySteps() []Step {
+	return []Step{dockerfileStep(), defaultSystemdStep(), workflowStep()}
+}

@@ -1,0 +1,167 @@
+package deploy
+
+import (
+	"fmt"
+	"go/version"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/gosrc"
+)
+
+// Input is what the checks know besides the file they judge.
+type Input struct {
+	// Module is the Go module the file deploys, or nil if none is known.
+	Module *gosrc.Module
+	// ModFile is that module's go.mod relative to the audit root.
+	ModFile string
+	// Now is the date for end-of-support decisions.
+	Now time.Time
+	// Godebugs are the GODEBUG names the installed toolchain knows, and
+	// GodebugsRemoved those it lists as removed (name -> release).
+	Godebugs        []string
+	GodebugsRemoved map[string]string
+	// Exists reports whether a path relative to the audit root exists;
+	// nil means nothing is known to exist.
+	Exists func(rel string) bool
+}
+
+func (in *Input) exists(rel string) bool { return in.Exists != nil && in.Exists(rel) }
+
+func (in *Input) imports(p string) bool {
+	return in.Module != nil && in.Module.Imports[p]
+}
+
+// goLine returns the module's go line as a go/version string ("go1.24").
+func (in *Input) goLine() string {
+	if in.Module == nil || in.Module.Go == "" {
+		return ""
+	}
+	return facts.NormalizeGo(in.Module.Go)
+}
+
+func (in *Input) toolchainLine() string {
+	if in.Module == nil || in.Module.Toolchain == "" {
+		return ""
+	}
+	if !version.IsValid(in.Module.Toolchain) {
+		return ""
+	}
+	return in.Module.Toolchain
+}
+
+func (in *Input) goModRef() string {
+	if in.ModFile == "" {
+		return "go.mod"
+	}
+	return in.ModFile
+}
+
+// satisfies reports whether Go version have (an image tag or setup-go
+// version: "1.22" means the newest 1.22.x) is at least need ("go1.22.5").
+func satisfies(have, need string) bool {
+	h := facts.NormalizeGo(have)
+	if h == "" || need == "" {
+		return true
+	}
+	if version.Lang(h) == h && version.Lang(h) == version.Lang(need) {
+		// A language-only version ("1.22") pulls the newest patch.
+		return true
+	}
+	return version.Compare(h, need) >= 0
+}
+
+// setupGoVersion reduces an actions/setup-go version spec to a Go version
+// when it names one: "1.22", "1.22.x", "1.22.3", "go1.22". Ranges
+// ("^1.22", ">=1.21"), aliases ("stable") and expressions give "".
+func setupGoVersion(v string) string {
+	v = strings.TrimSpace(strings.Trim(v, `"'`))
+	v = strings.TrimSuffix(v, ".x")
+	v = strings.TrimSuffix(v, ".*")
+	if v == "" || strings.ContainsAny(v, "^~<>=|*$ {}") {
+		return ""
+	}
+	return facts.NormalizeGo(v)
+}
+
+// display turns "go1.22" into "Go 1.22".
+func display(v string) string {
+	return "Go " + strings.TrimPrefix(v, "go")
+}
+
+func loc(file string, line int) finding.Location {
+	return finding.Location{File: file, Line: line}
+}
+
+func withDetails(f finding.Finding, kv ...string) finding.Finding {
+	if f.Details == nil {
+		f.Details = map[string]string{}
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			f.Details[kv[i]] = kv[i+1]
+		}
+	}
+	return f
+}
+
+func addSources(f finding.Finding, ss ...finding.Source) finding.Finding {
+	for _, s := range ss {
+		dup := false
+		for _, have := range f.Sources {
+			if have == s {
+				dup = true
+			}
+		}
+		if !dup {
+			f.Sources = append(f.Sources, s)
+		}
+	}
+	return f
+}
+
+// unsupported says whether Go version v (any form) is past end of
+// support at now, and when support ended.
+func unsupported(v string, now time.Time) (bool, string) {
+	n := facts.NormalizeGo(v)
+	if n == "" {
+		return false, ""
+	}
+	ok, known, r := facts.SupportStatus(n, now)
+	if !known || ok {
+		return false, ""
+	}
+	return true, r.Unsupported.Format("2006-01-02")
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// parseGODEBUG splits a GODEBUG value into its keys.
+func godebugKeys(v string) []string {
+	var keys []string
+	for _, kv := range strings.Split(v, ",") {
+		k, _, _ := strings.Cut(strings.TrimSpace(kv), "=")
+		if k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+func quoteList(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = fmt.Sprintf("%q", x)
+	}
+	return strings.Join(q, ", ")
+}

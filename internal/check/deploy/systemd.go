@@ -1,0 +1,471 @@
+package deploy
+
+import (
+	"fmt"
+	"go/version"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/gosrc"
+	"github.com/gocompat/gocompat/internal/unit"
+)
+
+// UnitContext is what the audit found out about a unit beyond its file.
+type UnitContext struct {
+	// Binary is the ExecStart program's build information, when the
+	// program was found and is a Go binary.
+	Binary *gosrc.Binary
+	// NotGo is true when the program was found and is not a Go binary;
+	// the Go checks then stay quiet.
+	NotGo bool
+	// Verify are the messages of systemd-analyze verify, with File
+	// relative to the audit root (or empty), if it ran.
+	Verify []unit.VerifyMessage
+	// File is the unit's path relative to the audit root.
+	File string
+}
+
+// Unit judges a systemd unit.
+func Unit(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
+	var out []finding.Finding
+	out = append(out, verifyFindings(u, uc)...)
+	if uc.NotGo {
+		return out
+	}
+	// Variables only the go command reads.
+	for _, e := range u.Env {
+		fact, ok := facts.BuildOnlyEnv(e.Name)
+		if !ok {
+			continue
+		}
+		via := ""
+		if e.Via != nil {
+			via = fmt.Sprintf(" (read through EnvironmentFile= at %s:%d)", e.Via.File, e.Via.Line)
+		}
+		fd := finding.New(SystemdBuildEnvAtRuntime, loc(e.File, e.Line),
+			fmt.Sprintf("%s sets %s=%s for the service%s, but %s. The setting has no effect on the program.", u.Name, e.Name, e.Value, via, fact.Truth),
+			fmt.Sprintf("Remove %s from the unit and set it where the binary is built (go build's environment, the Dockerfile's builder stage or the CI job).", e.Name))
+		fd = addSources(fd, fact.Sources...)
+		out = append(out, withDetails(fd, "variable", e.Name, "unit", u.Name))
+	}
+	out = append(out, godebugFindings(in, u, uc)...)
+	out = append(out, memoryFindings(in, u, uc)...)
+	out = append(out, cpuFindings(in, u, uc)...)
+	out = append(out, notifyFindings(in, u, uc)...)
+	out = append(out, syscallFindings(in, u, uc)...)
+	return out
+}
+
+func verifyFindings(u *unit.Unit, uc UnitContext) []finding.Finding {
+	var out []finding.Finding
+	for _, m := range uc.Verify {
+		l := finding.Location{File: uc.File, Object: u.Name}
+		if m.File != "" && m.Line > 0 {
+			l = finding.Location{File: m.File, Line: m.Line}
+		}
+		fd := finding.New(SystemdAnalyzeVerify, l,
+			fmt.Sprintf("systemd-analyze verify: %s", m.Text),
+			"Fix the unit as systemd says; `systemd-analyze verify <unit>` shows the same message.")
+		if strings.Contains(m.Text, "is not executable") {
+			// The program is not installed on the machine running the
+			// audit, which is expected for a unit in a repository.
+			fd.Severity = finding.Info
+		}
+		out = append(out, fd)
+	}
+	return out
+}
+
+// programGo returns the Go version of the program: the binary's
+// ("go1.26.8-X:loopvar" gives "go1.26.8"), else "".
+func programGo(uc UnitContext) string {
+	if uc.Binary == nil {
+		return ""
+	}
+	v := uc.Binary.GoVersion
+	if i := strings.IndexAny(v, " -"); i > 0 {
+		v = v[:i]
+	}
+	return facts.NormalizeGo(v)
+}
+
+func godebugFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
+	e, ok := u.Getenv("GODEBUG")
+	if !ok {
+		return nil
+	}
+	known := map[string]bool{}
+	for _, k := range in.Godebugs {
+		known[k] = true
+	}
+	if len(known) == 0 {
+		return nil
+	}
+	var out []finding.Finding
+	goV := programGo(uc)
+	for _, k := range godebugKeys(e.Value) {
+		if rel, ok := in.GodebugsRemoved[k]; ok && (goV == "" || version.Compare(goV, rel) >= 0) {
+			fd := finding.New(SystemdGodebugUnknown, loc(e.File, e.Line),
+				fmt.Sprintf("GODEBUG sets %s, which Go removed in %s: from that release on the setting is ignored and the old behaviour it asked for is gone.", k, display(rel)),
+				fmt.Sprintf("Remove %s from GODEBUG and fix what depended on the old behaviour.", k))
+			out = append(out, withDetails(fd, "key", k, "removedIn", rel))
+			continue
+		}
+		if !known[k] {
+			fd := finding.New(SystemdGodebugUnknown, loc(e.File, e.Line),
+				fmt.Sprintf("GODEBUG sets %s, which is not a setting of the Go toolchain's table (internal/godebugs and the runtime's own settings); the runtime ignores unknown keys, so it does nothing.", k),
+				"Check the spelling against https://go.dev/doc/godebug, or remove it.")
+			out = append(out, withDetails(fd, "key", k))
+		}
+	}
+	return out
+}
+
+// systemdBytes parses a systemd size ("512M", "1G", "1073741824",
+// "infinity"); ok is false for percentages and what it does not know.
+func systemdBytes(v string) (float64, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" || v == "infinity" || strings.HasSuffix(v, "%") {
+		return 0, false
+	}
+	mult := 1.0
+	switch v[len(v)-1] {
+	case 'K', 'k':
+		mult = 1 << 10
+	case 'M', 'm':
+		mult = 1 << 20
+	case 'G', 'g':
+		mult = 1 << 30
+	case 'T', 't':
+		mult = 1 << 40
+	}
+	if mult != 1 {
+		v = v[:len(v)-1]
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n * mult, true
+}
+
+// gomemlimitBytes parses GOMEMLIMIT as the runtime does (a number with an
+// optional B, KiB, MiB, GiB or TiB suffix); "off" gives +Inf.
+func gomemlimitBytes(v string) (float64, bool) {
+	v = strings.TrimSpace(v)
+	if v == "off" {
+		return math.Inf(1), true
+	}
+	mult := 1.0
+	for _, s := range []struct {
+		suf string
+		m   float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"B", 1}} {
+		if strings.HasSuffix(v, s.suf) {
+			v, mult = strings.TrimSuffix(v, s.suf), s.m
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n * mult, true
+}
+
+func hasAutomemlimit(in *Input, uc UnitContext) bool {
+	const p = "github.com/KimMachineGun/automemlimit"
+	if uc.Binary != nil {
+		for _, d := range uc.Binary.Deps {
+			if d == p {
+				return true
+			}
+		}
+	}
+	if in.Module != nil {
+		for k := range in.Module.Imports {
+			if strings.HasPrefix(k, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func memoryFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
+	var limit unit.Option
+	limitBytes := math.Inf(1)
+	for _, name := range []string{"MemoryMax", "MemoryHigh", "MemoryLimit"} {
+		o, ok := u.Value("Service", name)
+		if !ok {
+			continue
+		}
+		if b, ok := systemdBytes(o.Value); ok && b < limitBytes {
+			limit, limitBytes = o, b
+		}
+	}
+	if math.IsInf(limitBytes, 1) {
+		return nil
+	}
+	gm, ok := u.Getenv("GOMEMLIMIT")
+	if !ok {
+		if hasAutomemlimit(in, uc) {
+			return nil
+		}
+		if goV := programGo(uc); goV != "" && version.Compare(goV, facts.GOMEMLIMITSince) < 0 {
+			return nil // GOMEMLIMIT does not exist for this binary.
+		}
+		fd := finding.New(SystemdMemoryNoGomemlimit, loc(limit.File, limit.Line),
+			fmt.Sprintf("%s=%s limits the service's memory, but GOMEMLIMIT is not set: the Go runtime reads no cgroup memory limit, so its garbage collector paces itself by GOGC alone and the service is throttled or OOM-killed instead of collecting sooner.", limit.Name, limit.Value),
+			fmt.Sprintf("Add Environment=GOMEMLIMIT=%s (about 90%% of the limit, leaving room for memory the Go runtime does not manage).", suggestLimit(limitBytes)))
+		return []finding.Finding{withDetails(fd, limit.Name, limit.Value)}
+	}
+	gb, ok := gomemlimitBytes(gm.Value)
+	if !ok || gb < limitBytes {
+		return nil
+	}
+	fd := finding.New(SystemdGomemlimitNotBelow, loc(gm.File, gm.Line),
+		fmt.Sprintf("GOMEMLIMIT=%s is not below %s=%s (%s:%d): the garbage collector only works harder when the heap nears GOMEMLIMIT, which the kernel never lets it reach.", gm.Value, limit.Name, limit.Value, limit.File, limit.Line),
+		fmt.Sprintf("Set GOMEMLIMIT below the limit, e.g. %s.", suggestLimit(limitBytes)))
+	return []finding.Finding{withDetails(fd, "GOMEMLIMIT", gm.Value, limit.Name, limit.Value)}
+}
+
+func suggestLimit(b float64) string {
+	mib := b * 0.9 / (1 << 20)
+	if mib >= 4096 {
+		return fmt.Sprintf("%dGiB", int(mib/1024))
+	}
+	return fmt.Sprintf("%dMiB", int(mib))
+}
+
+func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
+	q, ok := u.Value("Service", "CPUQuota")
+	if !ok {
+		return nil
+	}
+	pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(q.Value), "%"), 64)
+	if err != nil || pct <= 0 {
+		return nil
+	}
+	cpus := int(math.Ceil(pct / 100))
+	if e, ok := u.Getenv("GOMAXPROCS"); ok {
+		n, err := strconv.Atoi(strings.TrimSpace(e.Value))
+		if err == nil && n > cpus {
+			fd := finding.New(SystemdCPUQuotaIgnored, loc(e.File, e.Line),
+				fmt.Sprintf("GOMAXPROCS=%d runs up to %d threads of Go code at once, but CPUQuota=%s (%s:%d) grants %d CPU(s): the service burns its quota early in each period and is throttled.", n, n, q.Value, q.File, q.Line, cpus),
+				fmt.Sprintf("Set GOMAXPROCS=%d or leave it unset on Go 1.25+ with a go line of 1.25 or later.", cpus))
+			return []finding.Finding{withDetails(fd, "GOMAXPROCS", e.Value, "CPUQuota", q.Value)}
+		}
+		return nil
+	}
+	if e, ok := u.Getenv("GODEBUG"); ok {
+		for _, kv := range strings.Split(e.Value, ",") {
+			if strings.TrimSpace(kv) == "containermaxprocs=0" {
+				return []finding.Finding{cpuIgnored(q, cpus, "GODEBUG=containermaxprocs=0 turns Go 1.25's container-aware GOMAXPROCS off")}
+			}
+		}
+	}
+	automaxprocs := false
+	if uc.Binary != nil {
+		for _, d := range uc.Binary.Deps {
+			if d == "go.uber.org/automaxprocs" {
+				automaxprocs = true
+			}
+		}
+	}
+	if in.imports("go.uber.org/automaxprocs") || in.imports("go.uber.org/automaxprocs/maxprocs") {
+		automaxprocs = true
+	}
+	if automaxprocs {
+		return nil
+	}
+	if goV := programGo(uc); goV != "" {
+		if version.Compare(goV, facts.ContainerMaxProcsSince) < 0 {
+			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("the program is built with %s, whose runtime sets GOMAXPROCS to the number of CPUs on the machine, not the quota", display(goV)))}
+		}
+		if strings.Contains(uc.Binary.Settings["DefaultGODEBUG"], "containermaxprocs=0") {
+			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("the program is built with %s, but its main module's go line is before 1.25, so its DefaultGODEBUG has containermaxprocs=0 and the container-aware GOMAXPROCS is off", display(goV)))}
+		}
+		return nil
+	}
+	if in.Module != nil {
+		if g := in.goLine(); g != "" && version.Compare(g, facts.ContainerMaxProcsSince) < 0 {
+			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("%s says go %s: even when built with Go 1.25 or later the container-aware GOMAXPROCS is off for a main module whose go line is before 1.25 (containermaxprocs=0), so GOMAXPROCS is the number of CPUs on the machine", in.goModRef(), in.Module.Go))}
+		}
+		if in.Module.Godebug["containermaxprocs"] == "0" {
+			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("%s sets godebug containermaxprocs=0", in.goModRef()))}
+		}
+	}
+	return nil
+}
+
+func cpuIgnored(q unit.Option, cpus int, why string) finding.Finding {
+	fd := finding.New(SystemdCPUQuotaIgnored, loc(q.File, q.Line),
+		fmt.Sprintf("CPUQuota=%s grants %d CPU(s), but %s; the service runs more threads than its quota and is throttled.", q.Value, cpus, why),
+		fmt.Sprintf("Add Environment=GOMAXPROCS=%d, or build with Go 1.25+ and a go line of 1.25 or later.", cpus))
+	return withDetails(fd, "CPUQuota", q.Value)
+}
+
+// notifies says whether the program can send sd_notify messages: yes,
+// no, or unknown; sure is false when the evidence is partial.
+func notifies(in *Input, uc UnitContext) (yes, known, sure bool, evidence string) {
+	if uc.Binary != nil {
+		return uc.Binary.HasMarker, true, true, fmt.Sprintf("the binary %s never mentions %s", uc.Binary.Path, facts.SdNotifyMarker)
+	}
+	if in.Module == nil {
+		return false, false, false, ""
+	}
+	if len(in.Module.NotifySocket) > 0 {
+		return true, true, true, ""
+	}
+	if in.Module.ImportsComplete {
+		return false, true, true, fmt.Sprintf("neither the module %s nor anything it links mentions %s", in.Module.Path, facts.SdNotifyMarker)
+	}
+	for _, r := range in.Module.Requires {
+		for _, p := range facts.SdNotifyPackages {
+			if strings.HasPrefix(p, r) {
+				return true, true, false, ""
+			}
+		}
+	}
+	return false, true, false, fmt.Sprintf("the module %s does not mention %s and requires no sd_notify package (its dependencies could not be listed offline)", in.Module.Path, facts.SdNotifyMarker)
+}
+
+func notifyFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
+	var out []finding.Finding
+	yes, known, sure, evidence := notifies(in, uc)
+	if !known || yes {
+		return nil
+	}
+	if t, ok := u.Value("Service", "Type"); ok && (t.Value == "notify" || t.Value == "notify-reload") {
+		fd := finding.New(SystemdNotifyWithoutSdNotify, loc(t.File, t.Line),
+			fmt.Sprintf("Type=%s makes systemd wait for READY=1 on $%s, but %s: the start times out after TimeoutStartSec= and the service is killed.", t.Value, facts.SdNotifyMarker, evidence),
+			"Use Type=exec (or simple), or send READY=1 when the service is up (github.com/coreos/go-systemd/v22/daemon.SdNotify).")
+		if !sure {
+			fd.Severity = finding.Warning
+		}
+		out = append(out, withDetails(fd, "Type", t.Value))
+	}
+	if w, ok := u.Value("Service", "WatchdogSec"); ok {
+		v := strings.TrimSpace(w.Value)
+		if v != "0" && v != "infinity" && v != "" {
+			fd := finding.New(SystemdWatchdogWithoutSdNotify, loc(w.File, w.Line),
+				fmt.Sprintf("WatchdogSec=%s makes systemd kill the service unless it sends WATCHDOG=1 in time, but %s: it is killed (SIGABRT) after %s.", v, evidence, v),
+				"Remove WatchdogSec=, or ping the watchdog (github.com/coreos/go-systemd/v22/daemon.SdWatchdogEnabled and SdNotify(false, daemon.SdNotifyWatchdog)).")
+			if !sure {
+				fd.Severity = finding.Warning
+			}
+			out = append(out, withDetails(fd, "WatchdogSec", v))
+		}
+	}
+	return out
+}
+
+func syscallFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
+	opts := u.Values("Service", "SystemCallFilter")
+	if len(opts) == 0 {
+		return nil
+	}
+	_, errnoSet := u.Value("Service", "SystemCallErrorNumber")
+	allowMode := false
+	allowed := map[string]unit.Option{}
+	denied := map[string]unit.Option{}
+	for i, o := range opts {
+		v := strings.TrimSpace(o.Value)
+		deny := strings.HasPrefix(v, "~")
+		v = strings.TrimPrefix(v, "~")
+		if i == 0 {
+			allowMode = !deny
+		}
+		for _, w := range unit.SplitQuoted(v) {
+			w, _, _ = strings.Cut(w, ":") // name:errno
+			switch {
+			case allowMode && !deny:
+				allowed[w] = o
+			case allowMode && deny:
+				delete(allowed, w)
+				denied[w] = o
+			case !allowMode && deny:
+				denied[w] = o
+			default:
+				delete(denied, w)
+			}
+		}
+	}
+	goV := programGo(uc)
+	type blocked struct {
+		s   facts.GoSyscall
+		opt unit.Option
+	}
+	var fatal, optional []blocked
+	for _, s := range facts.GoSyscalls {
+		if s.Since != "" && goV != "" && version.Compare(goV, s.Since) < 0 {
+			continue
+		}
+		if s.NeedsImport != "" && in.Module != nil && !in.imports(s.NeedsImport) {
+			continue
+		}
+		names := append([]string{s.Name}, facts.SyscallGroups[s.Name]...)
+		var by unit.Option
+		isBlocked := false
+		for _, n := range names {
+			if o, ok := denied[n]; ok {
+				isBlocked, by = true, o
+				break
+			}
+		}
+		if allowMode && !isBlocked {
+			isBlocked = true
+			by = opts[0]
+			for _, n := range names {
+				if _, ok := allowed[n]; ok {
+					isBlocked = false
+				}
+			}
+		}
+		if !isBlocked {
+			continue
+		}
+		if s.Optional {
+			if !errnoSet {
+				optional = append(optional, blocked{s, by})
+			}
+			continue
+		}
+		fatal = append(fatal, blocked{s, by})
+	}
+	if len(fatal) == 0 && len(optional) == 0 {
+		return nil
+	}
+	all := append(fatal, optional...)
+	at := all[0].opt
+	var list []string
+	var srcs []finding.Source
+	for _, b := range all {
+		since := ""
+		if b.s.Since != "" {
+			since = ", " + display(b.s.Since) + "+"
+		}
+		list = append(list, fmt.Sprintf("%s (%s%s)", b.s.Name, b.s.Why, since))
+		srcs = append(srcs, b.s.Sources...)
+	}
+	effect := "the kernel kills the process with SIGSYS"
+	if errnoSet {
+		effect = "the calls fail, and the Go runtime cannot run without them"
+	}
+	if len(fatal) == 0 {
+		effect = "the process is killed with SIGSYS the first time it starts a child process"
+	}
+	fd := finding.New(SystemdSyscallFilterBlocksGo, loc(at.File, at.Line),
+		fmt.Sprintf("SystemCallFilter= blocks %s: %s.", strings.Join(list, ", "), effect),
+		"Start the allow-list from @system-service (SystemCallFilter=@system-service, then ~ what you want to deny), or allow the groups named in the doc page.")
+	fd = addSources(fd, srcs...)
+	var names []string
+	for _, b := range all {
+		names = append(names, b.s.Name)
+	}
+	return []finding.Finding{withDetails(fd, "syscalls", strings.Join(names, ","))}
+}
