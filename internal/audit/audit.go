@@ -48,7 +48,7 @@ type Step struct {
 func Steps() []Step {
 	return []Step{
 		toolchainStep(),
-		dockerfileStep(), defaultSystemdStep(), workflowStep(),
+		dockerfileStepDefault(), systemdStepDefault(), workflowStepDefault(),
 	}
 }
 

@@ -98,12 +98,16 @@ func DiscoverDeploy(dir string) DeployFiles {
 // belongs to.
 type deployEnv struct {
 	t       *Target
+	now     func() time.Time
 	modules map[string]*gosrc.Module // module dir (rel) -> module, nil if unreadable
 	errs    map[string]error
 }
 
-func newDeployEnv(t *Target) *deployEnv {
-	return &deployEnv{t: t, modules: map[string]*gosrc.Module{}, errs: map[string]error{}}
+func newDeployEnv(t *Target, now func() time.Time) *deployEnv {
+	if now == nil {
+		now = time.Now
+	}
+	return &deployEnv{t: t, now: now, modules: map[string]*gosrc.Module{}, errs: map[string]error{}}
 }
 
 // moduleFor finds the nearest go.mod at or above the file's directory,
@@ -137,7 +141,7 @@ func (e *deployEnv) input(ctx context.Context, rel string) *deploy.Input {
 	return &deploy.Input{
 		Module:  m,
 		ModFile: gm,
-		Now:     time.Now(),
+		Now:     e.now(),
 		Exists: func(p string) bool {
 			_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p)))
 			return err == nil
@@ -171,13 +175,13 @@ func subject(kind, rel string, attrs map[string]string) report.Subject {
 }
 
 // dockerfileStep checks Dockerfiles and Containerfiles.
-func dockerfileStep() Step {
+func dockerfileStep(opt DeployOptions) Step {
 	return Step{
 		Family:  "dockerfile",
 		Applies: func(t *Target) bool { return len(DiscoverDeploy(t.Dir).Dockerfiles) > 0 },
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			var res Result
-			env := newDeployEnv(t)
+			env := newDeployEnv(t, opt.Now)
 			for _, rel := range DiscoverDeploy(t.Dir).Dockerfiles {
 				data, err := os.ReadFile(filepath.Join(t.Dir, filepath.FromSlash(rel)))
 				if err != nil {
@@ -230,15 +234,18 @@ func dockerContext(root, rel, modFile string) deploy.DockerContext {
 }
 
 // systemdStep checks systemd service units (with their drop-ins).
-func systemdStep(lookPath func(string) (string, error)) Step {
+func systemdStep(opt DeployOptions) Step {
 	return Step{
 		Family:  "systemd",
 		Applies: func(t *Target) bool { return len(DiscoverDeploy(t.Dir).Units) > 0 },
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			var res Result
-			env := newDeployEnv(t)
+			env := newDeployEnv(t, opt.Now)
 			fsys := os.DirFS(t.Dir)
-			analyze, _ := lookPath("systemd-analyze")
+			analyze := ""
+			if opt.LookPath != nil {
+				analyze, _ = opt.LookPath("systemd-analyze")
+			}
 			var godebugs []string
 			var removed map[string]string
 			for _, rel := range DiscoverDeploy(t.Dir).Units {
@@ -340,7 +347,7 @@ func goEnvGOROOT(ctx context.Context, t *Target) string {
 }
 
 // workflowStep checks GitHub Actions and GitLab CI files.
-func workflowStep() Step {
+func workflowStep(opt DeployOptions) Step {
 	return Step{
 		Family: "workflow",
 		Applies: func(t *Target) bool {
@@ -349,7 +356,7 @@ func workflowStep() Step {
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			var res Result
-			env := newDeployEnv(t)
+			env := newDeployEnv(t, opt.Now)
 			df := DiscoverDeploy(t.Dir)
 			type wf struct{ rel, kind string }
 			var files []wf
@@ -384,10 +391,25 @@ func workflowStep() Step {
 	}
 }
 
-// defaultSystemdStep finds systemd-analyze on PATH.
-func defaultSystemdStep() Step { return systemdStep(exec.LookPath) }
+// DeployOptions are the seams of the deployment steps.
+type DeployOptions struct {
+	// Now is the clock for end-of-support decisions (time.Now if nil).
+	Now func() time.Time
+	// LookPath finds systemd-analyze; nil skips `systemd-analyze verify`.
+	LookPath func(string) (string, error)
+}
 
-// DeploySteps are the deployment families, as `gocompat deploy` runs them.
-func DeploySteps() []Step {
-	return []Step{dockerfileStep(), defaultSystemdStep(), workflowStep()}
+func defaultDeployOptions() DeployOptions { return DeployOptions{LookPath: exec.LookPath} }
+
+func dockerfileStepDefault() Step { return dockerfileStep(defaultDeployOptions()) }
+func systemdStepDefault() Step    { return systemdStep(defaultDeployOptions()) }
+func workflowStepDefault() Step   { return workflowStep(defaultDeployOptions()) }
+
+// DeploySteps are the deployment families (dockerfile, systemd,
+// workflow), as `gocompat deploy` runs them.
+func DeploySteps() []Step { return DeployStepsWith(defaultDeployOptions()) }
+
+// DeployStepsWith returns the deployment steps with the given seams.
+func DeployStepsWith(opt DeployOptions) []Step {
+	return []Step{dockerfileStep(opt), systemdStep(opt), workflowStep(opt)}
 }

@@ -352,8 +352,12 @@ func notifyFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	if w, ok := u.Value("Service", "WatchdogSec"); ok {
 		v := strings.TrimSpace(w.Value)
 		if v != "0" && v != "infinity" && v != "" {
+			after := v
+			if _, err := strconv.Atoi(v); err == nil {
+				after += "s"
+			}
 			fd := finding.New(SystemdWatchdogWithoutSdNotify, loc(w.File, w.Line),
-				fmt.Sprintf("WatchdogSec=%s makes systemd kill the service unless it sends WATCHDOG=1 in time, but %s: it is killed (SIGABRT) after %s.", v, evidence, v),
+				fmt.Sprintf("WatchdogSec=%s makes systemd kill the service unless it sends WATCHDOG=1 in time, but %s: it is killed (SIGABRT) after %s.", v, evidence, after),
 				"Remove WatchdogSec=, or ping the watchdog (github.com/coreos/go-systemd/v22/daemon.SdWatchdogEnabled and SdNotify(false, daemon.SdNotifyWatchdog)).")
 			if !sure {
 				fd.Severity = finding.Warning
