@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -189,7 +190,12 @@ func dockerfileStep(opt DeployOptions) Step {
 				}
 				f, err := dockerfile.Parse(rel, data, nil)
 				if err != nil {
-					res.Findings = append(res.Findings, finding.New(deploy.DockerfileParseError, finding.Location{File: rel},
+					l := finding.Location{File: rel}
+					var pe *dockerfile.Error
+					if errors.As(err, &pe) {
+						l.Line = pe.Line
+					}
+					res.Findings = append(res.Findings, finding.New(deploy.DockerfileParseError, l,
 						err.Error(), "Fix the syntax; `docker build` rejects the file too."))
 					continue
 				}
@@ -373,7 +379,12 @@ func workflowStep(opt DeployOptions) Step {
 				}
 				f, err := workflow.Parse(w.rel, w.kind, data)
 				if err != nil {
-					res.Findings = append(res.Findings, finding.New(deploy.WorkflowParseError, finding.Location{File: w.rel},
+					l := finding.Location{File: w.rel}
+					var pe *workflow.Error
+					if errors.As(err, &pe) {
+						l.Line = pe.Line
+					}
+					res.Findings = append(res.Findings, finding.New(deploy.WorkflowParseError, l,
 						err.Error(), "Fix the YAML; the CI service rejects the file too."))
 					continue
 				}

@@ -25,6 +25,7 @@ package dockerfile
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -164,13 +165,32 @@ type Options struct {
 	BuildArgs map[string]string
 }
 
+// Error is a parse error; Line is the line BuildKit blames, or 0.
+type Error struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("parse %s: %v", e.File, e.Err) }
+func (e *Error) Unwrap() error { return e.Err }
+
+func parseError(name string, err error) error {
+	e := &Error{File: name, Err: err}
+	var le *parser.LocationError
+	if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
+		e.Line = le.Locations[0][0].Start.Line
+	}
+	return e
+}
+
 // Parse parses a Dockerfile. name is used in errors. Parse never panics:
 // a failure inside the BuildKit parser is returned as an error naming the
 // file.
 func Parse(name string, data []byte, opt *Options) (f *File, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			f, err = nil, fmt.Errorf("parse %s: the Dockerfile parser failed: %v", name, r)
+			f, err = nil, &Error{File: name, Err: fmt.Errorf("the Dockerfile parser failed: %v", r)}
 		}
 	}()
 	if opt == nil {
@@ -178,14 +198,14 @@ func Parse(name string, data []byte, opt *Options) (f *File, err error) {
 	}
 	res, err := parser.Parse(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", name, err)
+		return nil, parseError(name, err)
 	}
 	stages, metaArgs, err := instructions.Parse(res.AST, nil)
 	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", name, err)
+		return nil, parseError(name, err)
 	}
 	if len(stages) == 0 {
-		return nil, fmt.Errorf("parse %s: no FROM instruction", name)
+		return nil, &Error{File: name, Err: errors.New("no FROM instruction")}
 	}
 	lex := shell.NewLex(res.EscapeToken)
 	f = &File{Path: name}

@@ -19,6 +19,7 @@ package workflow
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -80,6 +81,18 @@ type EnvVar struct {
 	Job   string
 }
 
+// Error is a parse error; Line is the line the YAML parser blames, or 0.
+type Error struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("parse %s: %v", e.File, e.Err) }
+func (e *Error) Unwrap() error { return e.Err }
+
+var yamlLine = regexp.MustCompile(`line (\d+):`)
+
 // Parse parses a workflow file; kind is GitHub or GitLab. Parse never
 // panics; errors name the file.
 func Parse(name, kind string, data []byte) (f *File, err error) {
@@ -90,7 +103,11 @@ func Parse(name, kind string, data []byte) (f *File, err error) {
 	}()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("parse %s: %w", name, err)
+		e := &Error{File: name, Err: err}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+		}
+		return nil, e
 	}
 	f = &File{Path: name, Kind: kind}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
