@@ -148,6 +148,7 @@ func commands() []*command {
 	return []*command{
 		auditCommand(),
 		doctorCommand(),
+		deployCommand(),
 		explainCommand(),
 		versionCommand(),
 	}
