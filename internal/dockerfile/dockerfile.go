@@ -31,6 +31,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -460,7 +461,7 @@ func (s *scope) envVars() []Var {
 // expandWord expands $VAR and ${VAR…} as BuildKit does; on a syntax
 // error the word is kept as written.
 func expandWord(lex *shell.Lex, w string, env shell.EnvGetter) string {
-	if w == "" || !strings.ContainsRune(w, '$') {
+	if w == "" || !strings.ContainsRune(w, '$') || !lexable(w) {
 		return w
 	}
 	out, _, err := lex.ProcessWord(w, env)
@@ -468,6 +469,13 @@ func expandWord(lex *shell.Lex, w string, env shell.EnvGetter) string {
 		return w
 	}
 	return out
+}
+
+// lexable reports whether BuildKit's shell lexer can take s: it is built
+// on text/scanner, which prints to standard error on NUL bytes and invalid
+// UTF-8, so such words are kept as written.
+func lexable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0) && !strings.ContainsRune(s, '\uFEFF')
 }
 
 // Lookup returns the stage named name (or with that index).

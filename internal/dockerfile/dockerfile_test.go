@@ -1,6 +1,7 @@
 package dockerfile
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -156,4 +157,22 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestNoStderrOnBadBytes: BuildKit's lexer (text/scanner) prints to
+// standard error on NUL and invalid UTF-8; Parse must not feed it those.
+func TestNoStderrOnBadBytes(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stderr
+	os.Stderr = w
+	_, _ = Parse("Dockerfile", []byte("ARG A=$\x00B\nFROM a$A\nRUN go build \x00 \xff $A\n"), nil)
+	os.Stderr = old
+	w.Close()
+	out, _ := io.ReadAll(r)
+	if len(out) > 0 {
+		t.Errorf("Parse wrote to stderr: %q", out)
+	}
 }

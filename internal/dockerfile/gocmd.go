@@ -55,7 +55,7 @@ func splitCommands(script string) []string {
 		case r == '\'' || r == '"':
 			quote = r
 			cur.WriteRune(r)
-		case r == '#' && (cur.Len() == 0 || strings.TrimSpace(cur.String()) == ""):
+		case r == '#' && blank(&cur):
 			// A comment runs to the end of the line.
 			for i < len(rs) && rs[i] != '\n' {
 				i++
@@ -71,6 +71,17 @@ func splitCommands(script string) []string {
 	return cmds
 }
 
+// blank reports whether b holds only blanks (it is short when it does not,
+// since only a comment's start is tested).
+func blank(b *strings.Builder) bool {
+	for _, r := range b.String() {
+		if r != ' ' && r != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
 // findGoCommands finds go build / go install in a shell-form RUN script.
 // env is what the RUN's shell starts with; `export` and plain assignments
 // earlier in the script are added for later commands.
@@ -82,7 +93,11 @@ func findGoCommands(lex *shell.Lex, script string, env map[string]string, wd str
 	exported := map[string]string{}
 	var out []*GoCommand
 	for _, c := range splitCommands(script) {
-		words, err := lex.ProcessWords(c, shell.EnvsFromSlice(envSlice(vars)))
+		var words []string
+		var err error
+		if lexable(c) {
+			words, err = lex.ProcessWords(c, shell.EnvsFromSlice(envSlice(vars)))
+		}
 		if err != nil || len(words) == 0 {
 			words = strings.Fields(c)
 		}
