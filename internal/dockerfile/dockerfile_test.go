@@ -176,3 +176,16 @@ func TestNoStderrOnBadBytes(t *testing.T) {
 		t.Errorf("Parse wrote to stderr: %q", out)
 	}
 }
+
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "multistage.Dockerfile"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		if _, err := Parse("Dockerfile", data, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -165,3 +165,24 @@ func TestParseVerify(t *testing.T) {
 		t.Errorf("got %+v", got)
 	}
 }
+
+// BenchmarkParseRealUnits parses this machine's service units.
+func BenchmarkParseRealUnits(b *testing.B) {
+	var files [][]byte
+	paths, _ := filepath.Glob("/lib/systemd/system/*.service")
+	for _, p := range paths {
+		if d, err := os.ReadFile(p); err == nil {
+			files = append(files, d)
+		}
+	}
+	if len(files) == 0 {
+		b.Skip("no unit files")
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, d := range files {
+			_, _ = Parse("x.service", d)
+		}
+	}
+	b.ReportMetric(float64(len(files)), "units/op")
+}
