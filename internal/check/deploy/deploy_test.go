@@ -68,6 +68,7 @@ func render(fs []finding.Finding, dir string) string {
 // TestCases runs every testdata/<family>/<case>.txtar: the broken tree
 // must report each `want file:line check` of the archive's comment, and
 // match <case>.golden; the fixed/ tree must report none of those checks.
+// A case marked `wantnone` is a sound setup that must report nothing.
 func TestCases(t *testing.T) {
 	files, err := filepath.Glob("testdata/*/*.txtar")
 	if err != nil || len(files) == 0 {
@@ -82,11 +83,15 @@ func TestCases(t *testing.T) {
 				t.Fatal(err)
 			}
 			wants := wantRE.FindAllStringSubmatch(string(ar.Comment), -1)
-			if len(wants) == 0 {
-				t.Fatal("case has no want line")
+			none := regexp.MustCompile(`(?m)^wantnone$`).Match(ar.Comment)
+			if len(wants) == 0 && !none {
+				t.Fatal("case has no want or wantnone line")
 			}
 			dir := unpack(t, ar, "")
 			got := run(t, dir)
+			if none && len(got) > 0 {
+				t.Errorf("want no findings, got:\n%s", render(got, dir))
+			}
 			ids := map[string]bool{}
 			for _, w := range wants {
 				ids[w[3]] = true
@@ -112,6 +117,9 @@ func TestCases(t *testing.T) {
 				t.Errorf("%s differs (run go test -update and review):\ngot:\n%s\nwant:\n%s", golden, text, want)
 			}
 
+			if none {
+				return
+			}
 			fixed := unpack(t, ar, "fixed/")
 			for _, f := range run(t, fixed) {
 				if ids[f.Check] {

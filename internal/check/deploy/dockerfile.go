@@ -133,7 +133,16 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 		}
 		b.tags = b.cmd.Flags["-tags"]
 		cgo, explicit := envOf(b.cmd, b.run, "CGO_ENABLED")
-		if !explicit && isGo {
+		_, setOS := envOf(b.cmd, b.run, "GOOS")
+		_, setArch := envOf(b.cmd, b.run, "GOARCH")
+		switch {
+		case explicit:
+		case setOS || setArch:
+			// Possibly cross-compiling (GOARCH=$TARGETARCH): go build
+			// turns cgo off then, unless a C cross compiler is set, so
+			// the default cannot be told.
+			cgo = ""
+		case isGo:
 			cgo = "0"
 			if img.CCompiler || installedBefore(chain, b.run.Line, reInstallsCC) {
 				cgo = "1"
@@ -153,12 +162,6 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 					"Install a C compiler in the builder (`RUN apk add --no-cache build-base`) or use a Debian-based golang image.")
 				out = append(out, withDetails(fd, "image", root.Base))
 			}
-		}
-		if !hasFlag(b.cmd, b.run, "-trimpath", "") {
-			fd := finding.New(DockerfileNoTrimpath, loc(file, b.run.Line),
-				fmt.Sprintf("`go %s` runs without -trimpath, so the binary records the builder's file paths and two builds of the same source in different directories differ.", b.cmd.Verb),
-				"Add -trimpath to the go command (or GOFLAGS=-trimpath in the builder stage).")
-			out = append(out, fd)
 		}
 		if isGo && !img.Git && ctx.HasGit && !installedBefore(chain, b.run.Line, reInstallsGit) &&
 			!hasFlag(b.cmd, b.run, "-buildvcs", "false") && copiesGitDir(chain, b.run.Line) &&
@@ -196,13 +199,19 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 	line := root.Line
 	if builderGo != "" && need != "" && !satisfies(builderGo, need) {
 		switch {
-		case local && version.Compare(facts.NormalizeGo(builderGo), "go1.21") >= 0 || local && img.GOTOOLCHAIN == "local":
+		case !satisfies(builderGo, "go1.21"):
+			fd := finding.New(DockerfileBuilderGoTooOld, loc(file, line),
+				fmt.Sprintf("%s ships %s, but %s needs go %s. Go before 1.21 cannot switch toolchains: it builds anyway and fails on newer language features and standard library APIs (and on a go line with a patch version, which it cannot parse).",
+					root.Base, display(builderGo), in.goModRef(), in.Module.Go),
+				fmt.Sprintf("Use golang:%s or newer as the builder.", strings.TrimPrefix(version.Lang(need), "go")))
+			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Go))
+		case local:
 			fd := finding.New(DockerfileBuilderGoTooOld, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s and %s, so the build fails with \"go.mod requires go >= %s (running go %s; GOTOOLCHAIN=local)\".",
 					root.Base, display(builderGo), in.goModRef(), in.Module.Go, where, in.Module.Go, builderGo),
 				fmt.Sprintf("Use golang:%s or newer as the builder, or lower the go line if the module does not need %s.", strings.TrimPrefix(version.Lang(need), "go"), display(need)))
 			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Go, "GOTOOLCHAIN", gotoolchain))
-		case !local:
+		default:
 			target := need
 			if tc != "" && version.Compare(tc, need) > 0 {
 				target = tc
@@ -372,6 +381,20 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 		out = append(out, withDetails(fd, "builder", p.bin.image.Ref, "runtime", root.Base, "builderLibc", libcName(bl), "runtimeLibc", libcName(libc)))
 	}
 
+	// Binaries that reach the image without -trimpath.
+	seen := map[*dockerfile.GoCommand]bool{}
+	for _, p := range files {
+		b := p.bin
+		if b == nil || seen[b.cmd] || hasFlag(b.cmd, b.run, "-trimpath", "") {
+			continue
+		}
+		seen[b.cmd] = true
+		fd := finding.New(DockerfileNoTrimpath, loc(file, b.run.Line),
+			fmt.Sprintf("`go %s` builds %s for the final image without -trimpath, so the binary records the builder's file paths and two builds of the same source in different directories differ.", b.cmd.Verb, p.path),
+			"Add -trimpath to the go command (or GOFLAGS=-trimpath in the builder stage).")
+		out = append(out, fd)
+	}
+
 	// What a minimal image lacks.
 	if isMinimal && in.Module != nil && len(files) > 0 {
 		out = append(out, minimalFindings(in, f, final, chain, root, minimal, files, file)...)
@@ -416,7 +439,7 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 				return // arguments to the ENTRYPOINT
 			}
 			// Looked up in PATH.
-			for _, d := range []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"} {
+			for _, d := range searchPath(final, runtimeIsGo) {
 				if present(files, d+"/"+prog) {
 					return
 				}
@@ -459,6 +482,20 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 	check(ep, DockerfileEntrypointNotBuilt, entryWord(final, ep))
 	check(final.Healthcheck, DockerfileHealthcheckNotBuilt, "HEALTHCHECK")
 	return out
+}
+
+// searchPath is the PATH a container of the stage starts with: the
+// Dockerfile's ENV PATH, else Docker's default, with the golang images'
+// /go/bin and /usr/local/go/bin in front.
+func searchPath(s *dockerfile.Stage, golang bool) []string {
+	if v, ok := s.EnvValue("PATH"); ok {
+		return strings.Split(v.Value, ":")
+	}
+	dirs := []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
+	if golang {
+		dirs = append([]string{"/go/bin", "/usr/local/go/bin"}, dirs...)
+	}
+	return dirs
 }
 
 func entryWord(s *dockerfile.Stage, e *dockerfile.Exec) string {
