@@ -124,6 +124,24 @@ func TestParseErrorNamesFile(t *testing.T) {
 	}
 }
 
+func TestEnvChains(t *testing.T) {
+	f, err := Parse("Dockerfile", []byte("FROM golang\nWORKDIR /app\nRUN env CGO_ENABLED=0 env GOOS=linux GOARCH=amd64 go build -o myapp\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := f.Stages[0].Runs[0]
+	if len(r.Go) != 1 {
+		t.Fatalf("go commands = %d in %q", len(r.Go), r.Script)
+	}
+	g := r.Go[0]
+	if g.Env["CGO_ENABLED"] != "0" || g.Env["GOOS"] != "linux" || g.Env["GOARCH"] != "amd64" {
+		t.Errorf("env = %v", g.Env)
+	}
+	if out, _ := g.Output(r.Env, ""); out != "/app/myapp" {
+		t.Errorf("output = %q", out)
+	}
+}
+
 func TestSplitCommands(t *testing.T) {
 	got := splitCommands("a 'x;y' && b \"p|q\" ; c \\\n d | e\n# comment; x\nf")
 	want := []string{"a 'x;y'", "b \"p|q\"", "c   d", "e", "f"}

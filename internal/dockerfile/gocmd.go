@@ -138,14 +138,16 @@ func findGoCommands(lex *shell.Lex, script string, env map[string]string, wd str
 			continue
 		}
 		rest := words[i:]
-		if rest[0] == "env" {
+		for len(rest) > 0 && rest[0] == "env" {
+			// env [-flags] [NAME=value]... command; `env A=1 env B=2 go`
+			// chains.
 			rest = rest[1:]
 			for len(rest) > 0 {
-				k, v, ok := strings.Cut(rest[0], "=")
 				if strings.HasPrefix(rest[0], "-") {
 					rest = rest[1:]
 					continue
 				}
+				k, v, ok := strings.Cut(rest[0], "=")
 				if !ok || !validName(k) {
 					break
 				}

@@ -128,6 +128,12 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 	}
 	for _, b := range cmds {
 		b.image, b.isGo = img, isGo
+		if isGo && b.cmd.Workdir == "" {
+			// The golang images' WORKDIR is $GOPATH, /go.
+			c := *b.cmd
+			c.Workdir = "/go"
+			b.cmd = &c
+		}
 		if out, ok := b.cmd.Output(b.run.Env, modPath); ok {
 			b.path = out
 		}
