@@ -135,3 +135,18 @@ func TestAnalyzeVerify(t *testing.T) {
 		t.Errorf("no analyze-verify finding at app.service:6: %+v", rep.Findings)
 	}
 }
+
+// TestUnitWithoutGoEvidence: without a module or a Go binary, the
+// resource and sandbox checks stay quiet (the program may not be Go); the
+// Go variables are still reported.
+func TestUnitWithoutGoEvidence(t *testing.T) {
+	dir := unpack(t, txtar.Parse([]byte("-- nginx.service --\n[Service]\nExecStart=/usr/sbin/nginx-not-here\nMemoryMax=1G\nCPUQuota=100%\nSystemCallFilter=@basic-io\nEnvironment=GOFLAGS=-mod=mod\n")), "")
+	rep := audit.Run(context.Background(), &audit.Target{Dir: dir, Environ: os.Environ(), HostRoot: t.TempDir()}, audit.DeployStepsWith(audit.DeployOptions{Now: func() time.Time { return now }}))
+	var ids []string
+	for _, f := range rep.Findings {
+		ids = append(ids, f.Check)
+	}
+	if strings.Join(ids, ",") != "systemd/build-env-at-runtime" {
+		t.Errorf("findings = %v, want only systemd/build-env-at-runtime", ids)
+	}
+}

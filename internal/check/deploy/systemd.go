@@ -52,6 +52,11 @@ func Unit(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 		out = append(out, withDetails(fd, "variable", e.Name, "unit", u.Name))
 	}
 	out = append(out, godebugFindings(in, u, uc)...)
+	if uc.Binary == nil && in.Module == nil {
+		// Nothing says the service is a Go program; what follows is
+		// only true of Go programs.
+		return out
+	}
 	out = append(out, memoryFindings(in, u, uc)...)
 	out = append(out, cpuFindings(in, u, uc)...)
 	out = append(out, notifyFindings(in, u, uc)...)
