@@ -515,6 +515,10 @@ var SyscallGroups = map[string][]string{
 	"write":             {"@basic-io", "@system-service"},
 }
 
+// SyscallGroupsSystemdVersion is the systemd release SyscallGroups was
+// taken from.
+const SyscallGroupsSystemdVersion = "252"
+
 // SdNotifyMarker is the variable every sd_notify implementation reads; a
 // program that never mentions it cannot notify systemd.
 const SdNotifyMarker = "NOTIFY_SOCKET"

@@ -87,6 +87,13 @@ func systemdGroups(t *testing.T) map[string]map[string]bool {
 }
 
 func TestSyscallGroupsMatchSystemd(t *testing.T) {
+	ver, err := exec.Command("systemd-analyze", "--version").Output()
+	if err != nil {
+		t.Skipf("systemd-analyze --version: %v", err)
+	}
+	if f := strings.Fields(string(ver)); len(f) < 2 || f[1] != SyscallGroupsSystemdVersion {
+		t.Skipf("installed systemd %q differs from the snapshot's %s", strings.TrimSpace(string(ver)), SyscallGroupsSystemdVersion)
+	}
 	groups := systemdGroups(t)
 	if len(groups) == 0 {
 		t.Skip("systemd-analyze listed no groups")

@@ -123,6 +123,7 @@ func FuzzParse(f *testing.F) {
 		for _, o := range opts {
 			SplitQuoted(o.Value)
 		}
+		ParseVerify(data)
 		if _, err := ParseEnvFile("fuzz.env", data); err != nil && !strings.Contains(err.Error(), "fuzz.env") {
 			t.Fatalf("env file error does not name the file: %v", err)
 		}
