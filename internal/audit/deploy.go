@@ -102,6 +102,21 @@ type deployEnv struct {
 	now     func() time.Time
 	modules map[string]*gosrc.Module // module dir (rel) -> module, nil if unreadable
 	errs    map[string]error
+
+	godebugsLoaded bool
+	godebugs       []string
+	removed        map[string]string
+}
+
+// loadGodebugs reads the GODEBUG names of the toolchain on PATH, once.
+func (e *deployEnv) loadGodebugs(ctx context.Context) ([]string, map[string]string) {
+	if !e.godebugsLoaded {
+		goroot := goEnvGOROOT(ctx, e.t)
+		e.godebugs, _ = facts.Godebugs(goroot)
+		e.removed, _ = facts.GodebugsRemoved(goroot)
+		e.godebugsLoaded = true
+	}
+	return e.godebugs, e.removed
 }
 
 func newDeployEnv(t *Target, now func() time.Time) *deployEnv {
@@ -139,10 +154,13 @@ func (e *deployEnv) moduleFor(ctx context.Context, rel string) (*gosrc.Module, s
 func (e *deployEnv) input(ctx context.Context, rel string) *deploy.Input {
 	m, gm := e.moduleFor(ctx, rel)
 	dir := e.t.Dir
+	godebugs, removed := e.loadGodebugs(ctx)
 	return &deploy.Input{
-		Module:  m,
-		ModFile: gm,
-		Now:     e.now(),
+		Godebugs:        godebugs,
+		GodebugsRemoved: removed,
+		Module:          m,
+		ModFile:         gm,
+		Now:             e.now(),
 		Exists: func(p string) bool {
 			_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p)))
 			return err == nil
@@ -252,8 +270,6 @@ func systemdStep(opt DeployOptions) Step {
 			if opt.LookPath != nil {
 				analyze, _ = opt.LookPath("systemd-analyze")
 			}
-			var godebugs []string
-			var removed map[string]string
 			for _, rel := range DiscoverDeploy(t.Dir).Units {
 				u, err := unit.Load(fsys, rel, unit.LoadOptions{EnvRoot: fsys, Sibling: true})
 				if err != nil {
@@ -262,12 +278,6 @@ func systemdStep(opt DeployOptions) Step {
 					continue
 				}
 				in := env.input(ctx, rel)
-				if godebugs == nil {
-					goroot := goEnvGOROOT(ctx, t)
-					godebugs, _ = facts.Godebugs(goroot)
-					removed, _ = facts.GodebugsRemoved(goroot)
-				}
-				in.Godebugs, in.GodebugsRemoved = godebugs, removed
 				uc := deploy.UnitContext{File: rel}
 				if bin, notGo := execBinary(t, u); bin != nil {
 					uc.Binary = bin

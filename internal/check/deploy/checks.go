@@ -75,6 +75,10 @@ var (
 		ID: "dockerfile/build-env-at-runtime", Title: "A variable only the go command reads is set in a stage that builds nothing",
 		Severity: finding.Warning, Sources: []src{facts.SrcGoEnvBuild, facts.SrcGOEXPERIMENT},
 	}
+	DockerfileGodebugUnknown = finding.Check{
+		ID: "dockerfile/godebug-unknown", Title: "GODEBUG in the image names a setting the program's Go does not have",
+		Severity: finding.Warning, Sources: []src{facts.SrcGodebugDoc},
+	}
 	DockerfileEntrypointNotBuilt = finding.Check{
 		ID: "dockerfile/entrypoint-not-built", Title: "ENTRYPOINT or CMD runs a program the image does not contain",
 		Severity: finding.Error,
@@ -171,7 +175,7 @@ var Checks = []finding.Check{
 	DockerfileToolchainIgnored, DockerfileGoUnsupported, DockerfileCgoLibcMismatch,
 	DockerfileCgoNoCompiler, DockerfileMissingCACerts, DockerfileMissingZoneinfo,
 	DockerfileMissingPasswd, DockerfileNoTrimpath, DockerfileBuildVCSFails,
-	DockerfileBuildEnvAtRuntime, DockerfileEntrypointNotBuilt, DockerfileHealthcheckNotBuilt,
+	DockerfileBuildEnvAtRuntime, DockerfileGodebugUnknown, DockerfileEntrypointNotBuilt, DockerfileHealthcheckNotBuilt,
 	SystemdParseError, SystemdBuildEnvAtRuntime, SystemdGodebugUnknown,
 	SystemdMemoryNoGomemlimit, SystemdGomemlimitNotBelow, SystemdCPUQuotaIgnored,
 	SystemdNotifyWithoutSdNotify, SystemdWatchdogWithoutSdNotify,

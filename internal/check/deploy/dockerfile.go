@@ -423,6 +423,17 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 		out = append(out, withDetails(fd, "variable", v.Name))
 	}
 
+	// GODEBUG the container runs with.
+	if v, ok := final.EnvValue("GODEBUG"); ok {
+		goV := ""
+		for _, p := range files {
+			if p.bin != nil && p.bin.isGo && p.bin.image.GoVersion != "" {
+				goV = facts.NormalizeGo(p.bin.image.GoVersion)
+			}
+		}
+		out = append(out, godebugCheck(in, DockerfileGodebugUnknown, v.Value, goV, loc(file, v.Line))...)
+	}
+
 	// What the container starts.
 	knownOnly := isMinimal
 	check := func(e *dockerfile.Exec, c finding.Check, what string) {
