@@ -16,7 +16,7 @@ func TestDiscoverDeploy(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []string{
 		"Dockerfile", "build/Dockerfile.prod", "build/api.Dockerfile", "svc/Containerfile",
-		"Dockerfile.dockerignore",
+		"Dockerfile.dockerignore", "internal/dockerfile/dockerfile.go", "docs/Dockerfile.md",
 		"deploy/app.service", "deploy/app.service.d/override.conf", "deploy/app.socket",
 		".github/workflows/ci.yml", ".github/workflows/release.yaml", ".github/dependabot.yml",
 		".gitlab-ci.yml", "sub/.gitlab-ci.yml",
