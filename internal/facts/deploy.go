@@ -194,8 +194,9 @@ func MinimalImageContents(ref string) (ImageContents, bool) {
 	if r == "scratch" {
 		return ImageContents{Sources: []Source{srcScratch}}, true
 	}
-	if strings.HasPrefix(r, "gcr.io/distroless/") || strings.HasPrefix(r, "cgr.dev/chainguard/static") {
-		if strings.HasPrefix(r, "cgr.dev/") {
+	if strings.HasPrefix(r, "gcr.io/distroless/") {
+		if strings.Contains(r, ":debug") {
+			// The debug images add a busybox shell and tools.
 			return ImageContents{}, false
 		}
 		return ImageContents{CACerts: true, Zoneinfo: true, Passwd: true, Sources: []Source{srcDistroless}}, true

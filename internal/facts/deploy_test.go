@@ -169,6 +169,20 @@ func TestLookupImage(t *testing.T) {
 	}
 }
 
+func TestMinimalImageContents(t *testing.T) {
+	if c, ok := MinimalImageContents("scratch"); !ok || c.CACerts || c.Zoneinfo || c.Passwd {
+		t.Errorf("scratch = %+v, %v", c, ok)
+	}
+	if c, ok := MinimalImageContents("gcr.io/distroless/static-debian12:nonroot"); !ok || !c.CACerts || !c.Zoneinfo || !c.Passwd {
+		t.Errorf("distroless static = %+v, %v", c, ok)
+	}
+	for _, r := range []string{"gcr.io/distroless/static:debug", "alpine:3.21", "debian:12"} {
+		if _, ok := MinimalImageContents(r); ok {
+			t.Errorf("%s taken for a minimal image", r)
+		}
+	}
+}
+
 func TestBuildOnlyEnv(t *testing.T) {
 	for _, n := range []string{"GOEXPERIMENT", "GOAMD64", "CGO_ENABLED", "GOFLAGS"} {
 		if _, ok := BuildOnlyEnv(n); !ok {

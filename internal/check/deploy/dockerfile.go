@@ -362,6 +362,7 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 		}
 		bl := p.bin.image.Libc
 		msg := ""
+		maybe := false
 		switch {
 		case libc.Flavor == facts.LibcNone:
 			msg = fmt.Sprintf("%s is built with cgo in %s (%s) and linked against the C library, but %s has no C library or dynamic loader: the container fails to start with \"exec %s: no such file or directory\".",
@@ -376,6 +377,7 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 			} else {
 				msg = fmt.Sprintf("%s is built with cgo against glibc %s in %s but runs on glibc %s in %s; any symbol version newer than %s makes it fail with \"GLIBC_x not found\".",
 					path.Base(p.path), bl.Version, p.bin.image.Ref, libc.Version, root.Base, libc.Version)
+				maybe = true
 			}
 		}
 		if msg == "" {
@@ -384,6 +386,10 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 		fd := finding.New(DockerfileCgoLibcMismatch, loc(file, p.copy.Line), msg,
 			"Build with CGO_ENABLED=0 (pure Go: add -tags netgo,osusergo if you need cgo off but use net or os/user), or run on an image with the builder's C library (the same Debian release, distroless/base or cc).")
 		fd = addSources(fd, preset.Sources...)
+		if maybe {
+			// Whether a newer symbol is used depends on the C code.
+			fd.Severity = finding.Warning
+		}
 		out = append(out, withDetails(fd, "builder", p.bin.image.Ref, "runtime", root.Base, "builderLibc", libcName(bl), "runtimeLibc", libcName(libc)))
 	}
 
