@@ -390,6 +390,12 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 			// Whether a newer symbol is used depends on the C code.
 			fd.Severity = finding.Warning
 		}
+		if in.Module == nil {
+			// Without the module, its imports are unknown: a program
+			// that links neither net, os/user nor C code is static.
+			fd.Severity = finding.Warning
+			fd.Message = "If the program links net, os/user or C code (the module was not found to tell): " + fd.Message
+		}
 		out = append(out, withDetails(fd, "builder", p.bin.image.Ref, "runtime", root.Base, "builderLibc", libcName(bl), "runtimeLibc", libcName(libc)))
 	}
 
