@@ -1,9 +1,7 @@
 package deploy
 
 import (
-	"fmt"
 	"go/version"
-	"sort"
 	"strings"
 	"time"
 
@@ -137,16 +135,7 @@ func unsupported(v string, now time.Time) (bool, string) {
 	return true, r.Unsupported.Format("2006-01-02")
 }
 
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// parseGODEBUG splits a GODEBUG value into its keys.
+// godebugKeys splits a GODEBUG value into its keys.
 func godebugKeys(v string) []string {
 	var keys []string
 	for _, kv := range strings.Split(v, ",") {
@@ -156,12 +145,4 @@ func godebugKeys(v string) []string {
 		}
 	}
 	return keys
-}
-
-func quoteList(xs []string) string {
-	q := make([]string, len(xs))
-	for i, x := range xs {
-		q[i] = fmt.Sprintf("%q", x)
-	}
-	return strings.Join(q, ", ")
 }
