@@ -113,6 +113,22 @@ func Dockerfile(in *Input, f *dockerfile.File, file string, ctx DockerContext) [
 		bins = append(bins, cmds...)
 	}
 	out = append(out, runtimeFindings(in, f, bins, file)...)
+	return dedupe(out)
+}
+
+// dedupe drops repeated findings (stages built on the same image report
+// the image once).
+func dedupe(fs []finding.Finding) []finding.Finding {
+	seen := map[string]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		k := f.Check + "\x00" + f.Location.String() + "\x00" + f.Message
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, f)
+	}
 	return out
 }
 
@@ -169,7 +185,7 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 				out = append(out, withDetails(fd, "image", root.Base))
 			}
 		}
-		if isGo && !img.Git && ctx.HasGit && !installedBefore(chain, b.run.Line, reInstallsGit) &&
+		if isGo && usesModule(b.cmd) && !img.Git && ctx.HasGit && !installedBefore(chain, b.run.Line, reInstallsGit) &&
 			!hasFlag(b.cmd, b.run, "-buildvcs", "false") && copiesGitDir(chain, b.run.Line) &&
 			(img.GoVersion == "" || satisfies(img.GoVersion, "go1.18")) {
 			fd := finding.New(DockerfileBuildVCSFails, loc(file, b.run.Line),
@@ -181,6 +197,18 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 	if !isGo {
 		return out
 	}
+	var modCmds []*built
+	for _, b := range cmds {
+		if usesModule(b.cmd) {
+			modCmds = append(modCmds, b)
+		}
+	}
+	if len(modCmds) == 0 {
+		// Only `go install pkg@version`: the module's go.mod plays no
+		// part.
+		return append(out, unsupportedBuilder(in, root, img, file)...)
+	}
+	cmds = modCmds
 	// Toolchain selection, once per builder stage.
 	gotoolchain, set := cmds[0].run.Env["GOTOOLCHAIN"], false
 	if v, ok := cmds[0].run.Env["GOTOOLCHAIN"]; ok {
@@ -243,17 +271,37 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "toolchain", tc))
 		}
 	}
-	if builderGo != "" {
-		if old, since := unsupported(builderGo, in.Now); old {
-			r, _ := facts.LookupGoRelease(builderGo)
-			fd := finding.New(DockerfileGoUnsupported, loc(file, line),
-				fmt.Sprintf("%s ships %s, which has had no security fixes since %s.", root.Base, display(version.Lang(facts.NormalizeGo(builderGo))), since),
-				"Move the builder to a supported Go release (the two newest).")
-			fd = addSources(fd, r.Sources...)
-			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo))
+	out = append(out, unsupportedBuilder(in, root, img, file)...)
+	return out
+}
+
+// usesModule reports whether the go command builds the module's own
+// packages: `go install pkg@version` ignores the current module.
+func usesModule(g *dockerfile.GoCommand) bool {
+	for _, p := range g.Packages {
+		if strings.Contains(p, "@") {
+			return false
 		}
 	}
-	return out
+	return true
+}
+
+// unsupportedBuilder reports a builder image whose Go is past support.
+func unsupportedBuilder(in *Input, root *dockerfile.Stage, img facts.GolangImage, file string) []finding.Finding {
+	builderGo := img.GoVersion
+	if builderGo == "" {
+		return nil
+	}
+	old, since := unsupported(builderGo, in.Now)
+	if !old {
+		return nil
+	}
+	r, _ := facts.LookupGoRelease(builderGo)
+	fd := finding.New(DockerfileGoUnsupported, loc(file, root.Line),
+		fmt.Sprintf("%s ships %s, which has had no security fixes since %s.", root.Base, display(version.Lang(facts.NormalizeGo(builderGo))), since),
+		"Move the builder to a supported Go release (the two newest).")
+	fd = addSources(fd, r.Sources...)
+	return []finding.Finding{withDetails(fd, "image", root.Base, "imageGo", builderGo)}
 }
 
 // copiesGitDir reports whether the chain copies the whole build context
