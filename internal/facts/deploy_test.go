@@ -3,7 +3,9 @@ package facts
 import (
 	"bufio"
 	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"sort"
@@ -194,4 +196,18 @@ func TestBuildOnlyEnv(t *testing.T) {
 			t.Errorf("%s should not be build-only", n)
 		}
 	}
+}
+
+func FuzzParseGodebugTable(f *testing.F) {
+	for _, p := range []string{"src/internal/godebugs/table.go", "src/runtime/runtime1.go"} {
+		if data, err := os.ReadFile(filepath.Join(runtime.GOROOT(), p)); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte("package godebugs\nvar All = []Info{{Name: \"x\"}}\nvar Removed = []RemovedInfo{{Name: \"y\", Removed: 24}}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = ParseGodebugTable(data)
+		_, _ = ParseRuntimeDbgvars(data)
+		_, _ = ParseGodebugRemoved(data)
+	})
 }
