@@ -171,6 +171,12 @@ func (d *doctor) check(ctx context.Context) *report.Subject {
 		case strings.Contains(msg, "unknown GOEXPERIMENT") && hasExp:
 			probe["GOEXPERIMENT"] = "" // reported by checkExperiment
 			continue
+		case strings.Contains(msg, "GOCACHE=off"):
+			d.add(GocacheUnusable, finding.Location{Object: "GOCACHE=off"},
+				"GOCACHE=off: the build cache has been required since Go 1.12, so go build, go test and even go env fail with \""+msg+"\".",
+				"Unset GOCACHE (go env -u GOCACHE) or point it at a writable directory.", "GOCACHE", "off")
+			probe["GOCACHE"] = ""
+			continue
 		case strings.Contains(msg, "cannot find GOROOT directory") && hasRoot:
 			d.add(GorootNotFound, finding.Location{Object: "GOROOT=" + userRoot},
 				fmt.Sprintf("GOROOT is set to %s, which does not exist, so every go command fails with %q.", userRoot, msg),
@@ -203,8 +209,9 @@ func (d *doctor) check(ctx context.Context) *report.Subject {
 
 	d.checkShadowed(ctx, gos)
 	d.checkGoroot(ctx, goBin, ge, probe, userRoot, hasRoot)
-	d.checkDirs(ge)
-	d.checkGobin(ge, pathList)
+	if d.checkDirs(ge) {
+		d.checkGobin(ge, pathList)
+	}
 	d.checkGoMod(ge)
 	d.checkCgo(ge, pathList)
 	d.checkExperiment(ge, userExp, hasExp)
@@ -334,7 +341,9 @@ func (d *doctor) checkGoflagsVendor(gf string) {
 		"Run `go mod vendor`, or drop -mod=vendor from GOFLAGS.", "GOFLAGS", gf)
 }
 
-func (d *doctor) checkDirs(ge goEnv) {
+// checkDirs reports unusable GOPATH, GOMODCACHE and GOCACHE; it returns
+// whether GOPATH is usable.
+func (d *doctor) checkDirs(ge goEnv) bool {
 	gopath := strings.Split(ge.GOPATH, string(os.PathListSeparator))[0]
 	check := func(c finding.Check, name, dir, why string) {
 		if dir == "" {
@@ -359,6 +368,7 @@ func (d *doctor) checkDirs(ge goEnv) {
 		check(GomodcacheUnusable, "GOMODCACHE", ge.GOMODCACHE, "module downloads (and so most builds)")
 	}
 	check(GocacheUnusable, "GOCACHE", ge.GOCACHE, "go build and go test")
+	return ge.GOBIN != "" || unusableDir(gopath) == ""
 }
 
 // unusableDir says why dir cannot serve as a cache ("" if it can).
@@ -372,7 +382,7 @@ func unusableDir(dir string) string {
 			return "is not writable (" + e.Error() + ")"
 		}
 		return ""
-	case !errors.Is(err, fs.ErrNotExist):
+	case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):
 		return "cannot be read (" + err.Error() + ")"
 	}
 	// Missing: the go command creates it if the nearest existing parent
@@ -386,7 +396,7 @@ func unusableDir(dir string) string {
 		p = parent
 		st, err := os.Stat(p)
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 				continue
 			}
 			return "does not exist and cannot be created (" + err.Error() + ")"
