@@ -13,6 +13,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/xeipuuv/gojsonschema"
 
+	// The official SARIF 2.1.0 schema ships in this package (schema.go);
+	// the import keeps the module in go.mod so the test can read it.
+	_ "github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/report/sarif"
 )
