@@ -521,9 +521,13 @@ func (d *doctor) checkGoMod(ge goEnv) {
 			tcLine, tcLineNo = wf.Toolchain.Name, wf.Toolchain.Syntax.Start.Line
 		}
 	} else {
-		mf, err := modfile.ParseLax(modPath, data, nil)
+		// Parse, not ParseLax: ParseLax drops the toolchain line, which
+		// only the main module's go.mod may carry.
+		mf, err := modfile.Parse(modPath, data, nil)
 		if err != nil {
-			return // the module checks report a malformed go.mod
+			if mf, err = modfile.ParseLax(modPath, data, nil); err != nil {
+				return // the module checks report a malformed go.mod
+			}
 		}
 		if mf.Go != nil {
 			goLine, goLineNo = mf.Go.Version, mf.Go.Syntax.Start.Line
