@@ -182,8 +182,7 @@ func run(ctx context.Context, inv *Invocation) error {
 	}
 	args := top.Args()
 	if len(args) == 0 {
-		writeUsage(inv.Stderr)
-		return usageErrorf("no command given")
+		return usageErrorf("no command given (gocompat help lists the commands; gocompat audit runs them all)")
 	}
 	name, args := args[0], args[1:]
 	if name == "help" {

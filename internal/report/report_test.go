@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/xeipuuv/gojsonschema"
 
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
@@ -76,5 +77,31 @@ func TestFinish(t *testing.T) {
 	}
 	if r.SchemaVersion != report.SchemaVersion || r.Subjects == nil {
 		t.Errorf("schema version or subjects not set")
+	}
+}
+
+// The published JSON Schema accepts what Encode writes.
+func TestJSONSchema(t *testing.T) {
+	schema, err := os.ReadFile("../../docs/report.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := load(t)
+	var buf bytes.Buffer
+	if err := report.Encode(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	res, err := gojsonschema.Validate(gojsonschema.NewBytesLoader(schema), gojsonschema.NewBytesLoader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Errors() {
+		t.Errorf("schema: %s", e)
+	}
+	// And it rejects what it should.
+	bad := strings.Replace(buf.String(), `"severity": "error"`, `"severity": "fatal"`, 1)
+	res, err = gojsonschema.Validate(gojsonschema.NewBytesLoader(schema), gojsonschema.NewStringLoader(bad))
+	if err != nil || res.Valid() {
+		t.Errorf("schema accepts severity fatal")
 	}
 }
