@@ -571,7 +571,7 @@ func (d *doctor) checkGoMod(ge goEnv) {
 			fmt.Sprintf("%s says %s but the installed toolchain is %s; with GOTOOLCHAIN=%s the go command looks for a %s binary on PATH and fails if there is none.%s", kind, what, installed, gt, need, existsNote),
 			fmt.Sprintf("Install %s (for example with go install golang.org/dl/%s@latest && %s download), or use GOTOOLCHAIN=auto.", need, need, need),
 			"needs", need, "installed", installed, "GOTOOLCHAIN", gt)
-		if lookAll(need, mustEnv(d, "PATH")) == nil {
+		if pathList, _ := d.getenv("PATH"); lookAll(need, pathList) == nil {
 			f.Severity = finding.Error
 		}
 	default:
@@ -586,8 +586,6 @@ func (d *doctor) checkGoMod(ge goEnv) {
 		}
 	}
 }
-
-func mustEnv(d *doctor, k string) string { v, _ := d.getenv(k); return v }
 
 func (d *doctor) checkCgo(ge goEnv, pathList string) {
 	cc := ge.CC
@@ -634,7 +632,11 @@ func (d *doctor) checkExperiment(ge goEnv, userExp string, hasExp bool) {
 		hint := ""
 		for _, u := range unknown {
 			if strings.Contains(u, "=") {
-				hint = " GOEXPERIMENT takes names, not name=value: " + strings.Split(u, "=")[0] + " turns an experiment on and no" + strings.Split(u, "=")[0] + " turns it off. There is no way to turn Go 1.22 loop semantics off with GOEXPERIMENT; they follow each file's go version."
+				name := strings.Split(u, "=")[0]
+				hint = fmt.Sprintf(" GOEXPERIMENT takes names, not name=value: %s turns the experiment on and no%s turns it off.", name, name)
+				if name == "loopvar" {
+					hint += " No GOEXPERIMENT turns the Go 1.22 loop semantics off: they follow each file's Go version (the go line, or a //go:build go1.N constraint)."
+				}
 				break
 			}
 		}

@@ -2,6 +2,10 @@ package toolchain
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -167,5 +171,38 @@ func TestDoctorOnThisToolchain(t *testing.T) {
 	out, _ := exec.Command(goBin, "version").Output()
 	if want := strings.Fields(string(out))[2]; !strings.HasPrefix(subj[0].Name, want+" ") {
 		t.Errorf("subject %q does not name %q from go version", subj[0].Name, want)
+	}
+}
+
+// --online probes the first proxy in GOPROXY; a proxy that refuses
+// connections (a closed port on loopback) is reported, one that answers is
+// not.
+func TestOnlineProxy(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/golang.org/toolchain/@v/list" {
+			t.Errorf("probed %s", r.URL.Path)
+		}
+		fmt.Fprintln(w, "v0.0.1-go1.26.0.linux-amd64")
+	}))
+	defer srv.Close()
+	d := &doctor{env: Env{Now: time.Now}}
+	d.checkProxy(context.Background(), goEnv{GOPROXY: srv.URL + ",direct"})
+	if len(d.findings) != 0 {
+		t.Fatalf("reachable proxy reported: %+v", d.findings)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	d.checkProxy(context.Background(), goEnv{GOPROXY: closed + "|" + srv.URL})
+	if len(d.findings) != 1 || d.findings[0].Check != GoproxyUnreachable.ID || !strings.Contains(d.findings[0].Message, closed) {
+		t.Fatalf("closed proxy: %+v", d.findings)
+	}
+	d.findings = nil
+	d.checkProxy(context.Background(), goEnv{GOPROXY: "off"})
+	if len(d.findings) != 0 {
+		t.Fatalf("GOPROXY=off probed: %+v", d.findings)
 	}
 }
