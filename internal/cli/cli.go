@@ -136,6 +136,17 @@ func (e *env) Getenv(key string) string {
 	return ""
 }
 
+// progress returns stderr when it is a terminal (progress lines would
+// only clutter logs and CI output), else nil.
+func (e *env) progress() io.Writer {
+	if f, ok := e.inv.Stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			return f
+		}
+	}
+	return nil
+}
+
 // abs resolves p against the working directory.
 func (e *env) abs(p string) string {
 	if filepath.IsAbs(p) {

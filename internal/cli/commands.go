@@ -32,7 +32,7 @@ func auditCommand() *command {
 					return nil, usageErrorf("audit %s: not a directory", args[0])
 				}
 			}
-			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Online: online}
+			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Online: online, Progress: e.progress()}
 			return audit.Run(ctx, t, audit.Steps()), nil
 		},
 	}
