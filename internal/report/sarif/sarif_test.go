@@ -25,12 +25,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func load(t *testing.T, path string) *report.Report {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := report.Decode(f)
+	r, err := report.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

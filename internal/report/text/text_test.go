@@ -17,12 +17,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func load(t *testing.T) *report.Report {
 	t.Helper()
-	f, err := os.Open("../testdata/report.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r, err := report.Decode(f)
+	r, err := report.ReadFile("../testdata/report.json")
 	if err != nil {
 		t.Fatal(err)
 	}
