@@ -246,3 +246,56 @@ func readELF(f *elf.File, info *Info) error {
 	}
 	return nil
 }
+
+// Attributes renders what `go version -m` prints, and the ELF facts, as
+// flat report attributes: "go", "path", "mod", "dep:<path>",
+// "build:<key>", then "elf.class", "elf.machine", "elf.type", "arch",
+// "linkage", "interpreter", "needed", "runpath", "versions:<library>".
+// A module is "version sum", a replaced one "version sum => path version
+// sum", as go version -m lays them out.
+func (i *Info) Attributes() map[string]string {
+	a := map[string]string{"go": i.GoVersion}
+	if i.Path != "" {
+		a["path"] = i.Path
+	}
+	mod := func(m Module) string {
+		s := strings.TrimSpace(m.Version + " " + m.Sum)
+		if m.Replace != nil {
+			s += " => " + strings.TrimSpace(m.Replace.Path+" "+m.Replace.Version+" "+m.Replace.Sum)
+		}
+		return s
+	}
+	if i.Main.Path != "" {
+		a["mod"] = strings.TrimSpace(i.Main.Path + " " + mod(i.Main))
+	}
+	for _, d := range i.Deps {
+		a["dep:"+d.Path] = mod(d)
+	}
+	for _, s := range i.Settings {
+		a["build:"+s.Key] = s.Value
+	}
+	a["elf.class"] = i.Class
+	a["elf.machine"] = i.Machine
+	a["elf.type"] = i.Type
+	if arch := i.GOARCH(); arch != "" {
+		a["arch"] = arch
+	}
+	if i.Static() {
+		a["linkage"] = "static"
+	} else {
+		a["linkage"] = "dynamic"
+	}
+	if i.Interpreter != "" {
+		a["interpreter"] = i.Interpreter
+	}
+	if len(i.Needed) > 0 {
+		a["needed"] = strings.Join(i.Needed, " ")
+	}
+	if len(i.RunPath) > 0 {
+		a["runpath"] = strings.Join(i.RunPath, ":")
+	}
+	for _, vn := range i.VersionNeeds {
+		a["versions:"+vn.Library] = strings.Join(vn.Versions, " ")
+	}
+	return a
+}

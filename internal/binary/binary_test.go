@@ -294,3 +294,37 @@ func FuzzRead(f *testing.F) {
 		_ = info.GOARCH()
 	})
 }
+
+// TestUsrBinNeverPanics reads every file under /usr/bin (and the Go
+// distribution's bin): Read recovers from a panic in the ELF reader and
+// says so, and this test fails if that ever happens.
+func TestUsrBinNeverPanics(t *testing.T) {
+	dirs := []string{"/usr/bin", "/usr/sbin", "/usr/local/go/bin"}
+	n := 0
+	for _, d := range dirs {
+		if _, err := os.Stat(d); err != nil {
+			continue
+		}
+		for _, r := range Scan([]string{d}, ScanOptions{}) {
+			n++
+			if r.Err != nil && strings.Contains(r.Err.Error(), "reader failed") {
+				t.Errorf("%s: %v", r.Path, r.Err)
+			}
+		}
+		// Read every regular file named directly too, Go or not.
+		ents, _ := os.ReadDir(d)
+		for _, e := range ents {
+			if !e.Type().IsRegular() {
+				continue
+			}
+			p := filepath.Join(d, e.Name())
+			if _, err := ReadFile(p); err != nil && strings.Contains(err.Error(), "reader failed") {
+				t.Errorf("%s: %v", p, err)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Skip("no /usr/bin")
+	}
+}

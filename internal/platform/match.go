@@ -3,6 +3,7 @@ package platform
 import (
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -146,6 +147,9 @@ func Match(req Requirements, p Platform) Result {
 		if loaderOK && p.FindLibrary != nil {
 			var missing []string
 			for _, lib := range req.Needed {
+				if providedByLoader(req, lib) {
+					continue
+				}
 				if _, ok := p.FindLibrary(lib, req.RunPath); !ok {
 					missing = append(missing, lib)
 				}
@@ -213,4 +217,14 @@ func ReadFailure(path string, err error) finding.Finding {
 	f := finding.New(c, finding.Location{File: path}, err.Error()+".", fix)
 	f.Details = map[string]string{"binary": path, "error": err.Error()}
 	return f
+}
+
+// providedByLoader reports whether a NEEDED entry is the loader itself:
+// musl's loader is its libc ("libc.so"), and glibc's loader may be
+// listed by its soname.
+func providedByLoader(req Requirements, lib string) bool {
+	if req.Interpreter != "" && path.Base(req.Interpreter) == lib {
+		return true
+	}
+	return req.Libc == facts.LibcMusl && (lib == "libc.so" || strings.HasPrefix(lib, "libc.musl-"))
 }

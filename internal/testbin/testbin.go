@@ -145,3 +145,50 @@ func GoVersionM(t testing.TB, bin string) *debug.BuildInfo {
 	bi.GoVersion = first[i+2:]
 	return bi
 }
+
+// DebianRootCache is where DebianRoot keeps the roots it creates, outside
+// any repository, so that they are made once per machine.
+const DebianRootCache = "/var/cache/gocompat-test"
+
+// DebianRoot returns a Debian minbase root of the given suite, made with
+// debootstrap from Debian's packages on first use and cached in
+// DebianRootCache. It skips the test, saying why, when the root cannot be
+// made (no debootstrap, not root, no network).
+func DebianRoot(t testing.TB, suite string) string {
+	t.Helper()
+	dir := filepath.Join(DebianRootCache, suite)
+	if _, err := os.Stat(filepath.Join(dir, "etc", "os-release")); err == nil {
+		return dir
+	}
+	if os.Geteuid() != 0 {
+		t.Skipf("no cached %s root in %s and debootstrap needs root", suite, dir)
+	}
+	deb, err := exec.LookPath("debootstrap")
+	if err != nil {
+		t.Skipf("no cached %s root in %s and debootstrap is not installed (apt-get install debootstrap)", suite, dir)
+	}
+	if err := os.MkdirAll(DebianRootCache, 0o755); err != nil {
+		t.Skipf("cannot create %s: %v", DebianRootCache, err)
+	}
+	tmp, err := os.MkdirTemp(DebianRootCache, suite+".tmp-")
+	if err != nil {
+		t.Skipf("cannot create a directory in %s: %v", DebianRootCache, err)
+	}
+	cmd := exec.Command(deb, "--variant=minbase", suite, tmp, "http://deb.debian.org/debian")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(tmp)
+		tail := string(out)
+		if len(tail) > 2000 {
+			tail = tail[len(tail)-2000:]
+		}
+		t.Skipf("debootstrap %s failed (offline?): %v\n%s", suite, err, tail)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		if _, serr := os.Stat(filepath.Join(dir, "etc", "os-release")); serr == nil {
+			return dir // made by a concurrent run
+		}
+		t.Skipf("cannot move the %s root into place: %v", suite, err)
+	}
+	return dir
+}
