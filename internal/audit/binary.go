@@ -31,6 +31,9 @@ func binaryStep() Step {
 				MaxFiles: maxAuditFiles,
 				SkipDir:  func(p string, d fs.DirEntry) bool { return skipDirs[d.Name()] },
 			})
+			if len(scan) == 0 {
+				return Result{}, nil // no Go binaries here: nothing to say
+			}
 			return CheckBinaries(scan, targets, t.Dir, time.Now()), nil
 		},
 	}

@@ -250,6 +250,12 @@ func TestScan(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("Scan = %v, want %v (no symlinks followed, non-Go skipped, damaged reported)", got, want)
 	}
+	// A directory named through a link is walked.
+	linkRoot := filepath.Join(t.TempDir(), "linkroot")
+	os.Symlink(dir, linkRoot)
+	if rs := Scan([]string{linkRoot}, ScanOptions{}); len(rs) != 2 {
+		t.Errorf("Scan(link to dir) = %d results, want 2", len(rs))
+	}
 	// Named directly, a script is reported.
 	rs = Scan([]string{filepath.Join(dir, "script")}, ScanOptions{})
 	if len(rs) != 1 || !errors.Is(rs[0].Err, ErrNotELF) {

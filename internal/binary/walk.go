@@ -46,6 +46,11 @@ func Scan(paths []string, opt ScanOptions) []Result {
 			out = append(out, Result{Path: p, Info: info, Err: err})
 			continue
 		}
+		// A directory named through a symlink is walked; links inside
+		// it are not followed.
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
 		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if path == p {
