@@ -142,6 +142,13 @@ func ReadFile(path string) (*Info, error) {
 		return nil, err
 	}
 	defer f.Close()
+	// Opening a FIFO would block before this; devices and sockets are
+	// refused here so that a read never hangs.
+	if st, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file: %w", path, ErrNotELF)
+	}
 	return Read(path, f)
 }
 

@@ -250,6 +250,16 @@ func Subject(name string, in *host.Info) report.Subject {
 	if in.CPULevel.Value != "" {
 		desc += ", x86-64-" + in.CPULevel.Value
 	}
+	if cg.Version != 0 {
+		lim := "CPU " + a["cgroup.cpu"]
+		if m := a["cgroup.memory"]; m != "" {
+			lim += ", memory " + m
+		}
+		desc += ", cgroup v" + strconv.Itoa(cg.Version) + " (" + lim + ")"
+	}
+	if in.Seccomp.Value != "" {
+		desc += ", seccomp " + map[string]string{"0": "off", "1": "strict", "2": "filter"}[in.Seccomp.Value]
+	}
 	desc = strings.TrimPrefix(desc, ", ")
 	if desc == "" {
 		desc = name
