@@ -12,6 +12,7 @@ import (
 
 	"runtime/debug"
 
+	"github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/host"
 	"github.com/gocompat/gocompat/internal/report"
@@ -180,6 +181,12 @@ func TestAgreesWithGoVersionM(t *testing.T) {
 			if e.Type().IsRegular() {
 				bins = append(bins, filepath.Join(d, e.Name()))
 			}
+		}
+	}
+	// Other Go programs installed on this machine.
+	for _, r := range binary.Scan([]string{"/usr/bin", "/usr/local/bin", "/usr/sbin"}, binary.ScanOptions{}) {
+		if r.Err == nil {
+			bins = append(bins, r.Path)
 		}
 	}
 	if len(bins) == 0 {
