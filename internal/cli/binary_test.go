@@ -254,3 +254,55 @@ func mapsEqual(a, b map[string]string) bool {
 }
 
 type debugModule = debug.Module
+
+// TestGroundTruthHost predicts, for binaries of several kinds built here,
+// whether they run on this machine, then runs each: a predicted failure
+// must fail and a predicted run must print its greeting.
+func TestGroundTruthHost(t *testing.T) {
+	progs := []testbin.Program{
+		{Name: "static", Env: []string{"CGO_ENABLED=0"}},
+		{Name: "pie", Env: []string{"CGO_ENABLED=0"}, Flags: []string{"-buildmode=pie"}},
+		{Name: "v4", Env: []string{"CGO_ENABLED=0", "GOARCH=amd64", "GOAMD64=v4"}},
+		{Name: "v3", Env: []string{"CGO_ENABLED=0", "GOARCH=amd64", "GOAMD64=v3"}},
+		{Name: "i386", Env: []string{"CGO_ENABLED=0", "GOARCH=386"}},
+		{Name: "arm64", Env: []string{"CGO_ENABLED=0", "GOARCH=arm64"}},
+	}
+	if testbin.HaveCC("gcc") {
+		progs = append(progs, testbin.Program{Name: "cgo", Main: testbin.HelloCgo, Env: []string{"CGO_ENABLED=1"}})
+	}
+	if testbin.HaveCC("musl-gcc") {
+		progs = append(progs, testbin.Program{Name: "musl", Main: testbin.HelloCgo, Env: []string{"CGO_ENABLED=1", "CC=musl-gcc"}, Flags: []string{"-ldflags=-linkmode=external"}})
+	}
+	var bins []string
+	for _, p := range progs {
+		bins = append(bins, testbin.Build(t, p))
+	}
+	rep, _ := runJSON(t, append([]string{"binary", "--target", "host"}, bins...)...)
+	verdicts := map[string]string{}
+	for _, s := range rep.Subjects {
+		if s.Kind == "runs-on" && s.Attributes["binary"] != "" {
+			verdicts[filepath.Base(s.Attributes["binary"])] = s.Attributes["target:host"]
+		}
+	}
+	for _, bin := range bins {
+		name := filepath.Base(bin)
+		v, ok := verdicts[name]
+		if !ok {
+			t.Errorf("%s: no verdict", name)
+			continue
+		}
+		out, err := exec.Command(bin).CombinedOutput()
+		ran := err == nil && strings.Contains(string(out), "hello from")
+		t.Logf("%-7s predicted %q; ran: %v %s", name, v, err, strings.TrimSpace(string(out)))
+		switch {
+		case strings.HasPrefix(v, "FAILS") && ran:
+			if _, err := os.Stat("/proc/sys/fs/binfmt_misc/qemu-aarch64"); err == nil && name == "arm64" {
+				t.Logf("%s ran through a binfmt_misc emulator, which gocompat does not model", name)
+				continue
+			}
+			t.Errorf("%s: predicted %q but it ran", name, v)
+		case strings.HasPrefix(v, "runs") && !strings.Contains(v, "?") && !ran:
+			t.Errorf("%s: predicted %q but it failed: %v\n%s", name, v, err, out)
+		}
+	}
+}

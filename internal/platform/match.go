@@ -54,6 +54,13 @@ func appendUnique(s []string, v string) []string {
 	return append(s, v)
 }
 
+// compat32 lists 32-bit architectures a 64-bit kernel can run, with the
+// kernel option that allows it.
+var compat32 = map[[2]string]string{
+	{"386", "amd64"}: "CONFIG_IA32_EMULATION",
+	{"arm", "arm64"}: "CONFIG_COMPAT",
+}
+
 // Match checks whether a binary with requirements req can start on p.
 func Match(req Requirements, p Platform) Result {
 	var res Result
@@ -69,7 +76,25 @@ func Match(req Requirements, p Platform) Result {
 	unknown := func(what string) { res.Unknown = append(res.Unknown, what) }
 
 	// Architecture first: on the wrong one nothing else matters.
-	if p.Arch != "" && req.GOARCH != "" && p.Arch != req.GOARCH {
+	if opt, ok := compat32[[2]string{req.GOARCH, p.Arch}]; ok {
+		// A 32-bit binary on its 64-bit sibling runs if the kernel has
+		// 32-bit support, which most distribution kernels do.
+		var cfg string
+		if p.Host != nil {
+			cfg = p.Host.KernelConfig[opt]
+		}
+		switch cfg {
+		case "y":
+		case "n":
+			add(ArchMismatch,
+				fmt.Sprintf("Built for %s; %s is %s with a kernel built without %s, so it cannot run 32-bit programs: exec fails with \"exec format error\".", req.GOARCH, p.Name, p.Arch, opt),
+				fmt.Sprintf("Build for the target: GOOS=linux GOARCH=%s go build.", p.Arch),
+				"need", req.GOARCH, "have", p.Arch)
+			return res
+		default:
+			unknown("32-bit support")
+		}
+	} else if p.Arch != "" && req.GOARCH != "" && p.Arch != req.GOARCH {
 		add(ArchMismatch,
 			fmt.Sprintf("Built for %s, but %s is %s: exec fails with \"exec format error\".", req.GOARCH, p.Name, p.Arch),
 			fmt.Sprintf("Build for the target: GOOS=linux GOARCH=%s go build.", p.Arch),

@@ -164,6 +164,22 @@ func TestKernelAndArch(t *testing.T) {
 	}
 }
 
+func TestThirtyTwoBitOnSixtyFour(t *testing.T) {
+	_, req := read(t, testbin.Program{Env: []string{"CGO_ENABLED=0", "GOARCH=386"}})
+	p := Platform{Name: "x", Kind: KindHost, Arch: "amd64", Kernel: "6.1", Libc: facts.Libc{Flavor: facts.LibcGlibc, Version: "2.36"}}
+	if r := Match(req, p); len(r.Findings) != 0 || !slices.Contains(r.Unknown, "32-bit support") {
+		t.Errorf("386 on amd64, config unknown: %v %v", checks(r), r.Unknown)
+	}
+	p.Host = &host.Info{KernelConfig: map[string]string{"CONFIG_IA32_EMULATION": "n"}}
+	if got := checks(Match(req, p)); !slices.Equal(got, []string{ArchMismatch.ID}) {
+		t.Errorf("386 on amd64 without IA32 emulation: %v", got)
+	}
+	p.Host.KernelConfig["CONFIG_IA32_EMULATION"] = "y"
+	if r := Match(req, p); len(r.Findings) != 0 || len(r.Unknown) != 0 {
+		t.Errorf("386 on amd64 with IA32 emulation: %v %v", checks(r), r.Unknown)
+	}
+}
+
 func TestSupport(t *testing.T) {
 	now := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
 	if fs := Support(&binary.Info{File: "x", GoVersion: "go1.22.5"}, now); len(fs) != 1 || fs[0].Check != GoUnsupported.ID || fs[0].Severity != finding.Warning {
