@@ -23,6 +23,9 @@ type Target struct {
 	HostRoot string
 	// Online allows checks that use the network.
 	Online bool
+	// Targets are the platforms binaries are matched against (--target:
+	// a preset name, "host" or "root:DIR"); none means this host.
+	Targets []string
 	// Progress receives progress lines (stderr on a terminal), or nil.
 	Progress io.Writer
 }
@@ -48,6 +51,8 @@ type Step struct {
 func Steps() []Step {
 	return []Step{
 		toolchainStep(),
+		hostStep(),
+		binaryStep(),
 	}
 }
 

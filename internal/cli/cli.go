@@ -158,7 +158,9 @@ func (e *env) abs(p string) string {
 func commands() []*command {
 	return []*command{
 		auditCommand(),
+		binaryCommand(),
 		doctorCommand(),
+		hostCommand(),
 		explainCommand(),
 		versionCommand(),
 	}
