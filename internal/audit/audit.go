@@ -23,6 +23,9 @@ type Target struct {
 	HostRoot string
 	// Online allows checks that use the network.
 	Online bool
+	// Targets are the platforms binaries are matched against (--target:
+	// a preset name, "host" or "root:DIR"); none means this host.
+	Targets []string
 	// Progress receives progress lines (stderr on a terminal), or nil.
 	Progress io.Writer
 }
@@ -49,6 +52,8 @@ func Steps() []Step {
 	return []Step{
 		toolchainStep(),
 		dockerfileStepDefault(), systemdStepDefault(), workflowStepDefault(),
+		hostStep(),
+		binaryStep(),
 	}
 }
 

@@ -6,9 +6,11 @@ import (
 
 	"github.com/gocompat/gocompat/docs"
 	"github.com/gocompat/gocompat/internal/check/deploy"
+	"github.com/gocompat/gocompat/internal/check/hostcheck"
 	"github.com/gocompat/gocompat/internal/check/toolchain"
 	"github.com/gocompat/gocompat/internal/config"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/platform"
 )
 
 // Registry returns every check gocompat has, with the help text of its
@@ -19,6 +21,8 @@ func Registry() *finding.Registry {
 	reg.Add(config.Checks...)
 	reg.Add(toolchain.Checks...)
 	reg.Add(deploy.Checks...)
+	reg.Add(platform.Checks...)
+	reg.Add(hostcheck.Checks...)
 	for _, c := range reg.All() {
 		if page, ok := docs.Check(c.ID); ok {
 			reg.SetHelp(c.ID, page)

@@ -136,6 +136,17 @@ func (e *env) Getenv(key string) string {
 	return ""
 }
 
+// progress returns stderr when it is a terminal (progress lines would
+// only clutter logs and CI output), else nil.
+func (e *env) progress() io.Writer {
+	if f, ok := e.inv.Stderr.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			return f
+		}
+	}
+	return nil
+}
+
 // abs resolves p against the working directory.
 func (e *env) abs(p string) string {
 	if filepath.IsAbs(p) {
@@ -147,8 +158,10 @@ func (e *env) abs(p string) string {
 func commands() []*command {
 	return []*command{
 		auditCommand(),
+		binaryCommand(),
 		doctorCommand(),
 		deployCommand(),
+		hostCommand(),
 		explainCommand(),
 		versionCommand(),
 	}
@@ -183,8 +196,7 @@ func run(ctx context.Context, inv *Invocation) error {
 	}
 	args := top.Args()
 	if len(args) == 0 {
-		writeUsage(inv.Stderr)
-		return usageErrorf("no command given")
+		return usageErrorf("no command given (gocompat help lists the commands; gocompat audit runs them all)")
 	}
 	name, args := args[0], args[1:]
 	if name == "help" {

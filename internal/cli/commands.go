@@ -13,6 +13,7 @@ import (
 
 func auditCommand() *command {
 	var online bool
+	var targets targetList
 	return &command{
 		name:    "audit",
 		args:    "[dir]",
@@ -20,6 +21,7 @@ func auditCommand() *command {
 		reports: true,
 		flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&online, "online", false, "allow checks that use the network (module proxy reachability)")
+			fs.Var(&targets, "target", targetUsage)
 		},
 		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
 			if len(args) > 1 {
@@ -32,7 +34,11 @@ func auditCommand() *command {
 					return nil, usageErrorf("audit %s: not a directory", args[0])
 				}
 			}
-			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Online: online}
+			targets := absTargets(e, targets)
+			if _, err := audit.ResolveTargets(targets, "/", e.dir); err != nil {
+				return nil, usageErrorf("%v", err)
+			}
+			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Online: online, Targets: targets, Progress: e.progress()}
 			return audit.Run(ctx, t, audit.Steps()), nil
 		},
 	}

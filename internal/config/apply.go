@@ -47,6 +47,7 @@ const InlineDirective = "//gocompat:ignore"
 type inline struct {
 	file   string // relative to the report root, slash-separated
 	line   int
+	col    int
 	check  string
 	reason string
 	used   bool
@@ -131,7 +132,7 @@ func Apply(rep *report.Report, cfg *Config, reg *finding.Registry, now time.Time
 	}
 	for _, in := range inlines {
 		if !in.used && famRan(in.check) {
-			extra = append(extra, finding.New(IgnoreUnused, finding.Location{File: in.file, Line: in.line},
+			extra = append(extra, finding.New(IgnoreUnused, finding.Location{File: in.file, Line: in.line, Column: in.col},
 				fmt.Sprintf("%s %s matches no finding here or on the next line.", InlineDirective, in.check),
 				"Remove the comment, or move it onto the line of the finding (or the line above)."))
 		}
@@ -265,7 +266,7 @@ func scanInline(root string) ([]inline, []finding.Finding) {
 				bad = append(bad, finding.New(IgnoreInvalid, loc, fmt.Sprintf("The ignore of %s gives no reason, so it is not applied.", fields[0]),
 					"Add why it is safe: //gocompat:ignore "+fields[0]+" <reason>."))
 			default:
-				out = append(out, inline{file: rel, line: c.line, check: fields[0], reason: strings.Join(fields[1:], " ")})
+				out = append(out, inline{file: rel, line: c.line, col: c.col, check: fields[0], reason: strings.Join(fields[1:], " ")})
 			}
 		}
 		return nil

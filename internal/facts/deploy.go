@@ -17,10 +17,7 @@ import (
 var (
 	SrcGoEnvBuild      = Source{Title: "go help environment: variables the go command reads when it builds (GOFLAGS, GOTOOLCHAIN, CGO_ENABLED, GOOS/GOARCH, architecture levels)", URL: "https://pkg.go.dev/cmd/go#hdr-Environment_variables"}
 	SrcRuntimeEnv      = Source{Title: "runtime package documentation: GOGC, GOMEMLIMIT, GOMAXPROCS, GODEBUG, GOTRACEBACK are read when the program starts", URL: "https://pkg.go.dev/runtime#hdr-Environment_Variables"}
-	SrcGOAMD64         = Source{Title: "Go 1.18 release notes: GOAMD64 selects the x86-64 level at build time", URL: "https://go.dev/doc/go1.18#amd64"}
 	SrcGodebugDoc      = Source{Title: "Go, Backwards Compatibility, and GODEBUG (doc/godebug.md) and internal/godebugs/table.go", URL: "https://go.dev/doc/godebug"}
-	SrcGOMEMLIMIT      = Source{Title: "runtime/debug.SetMemoryLimit and runtime/extern.go: GOMEMLIMIT (Go 1.19) is a soft limit, unset means no limit; the runtime reads no cgroup memory limit", URL: "https://pkg.go.dev/runtime/debug#SetMemoryLimit"}
-	SrcGCGuide         = Source{Title: "A Guide to the Go Garbage Collector: memory limit", URL: "https://go.dev/doc/gc-guide#Memory_limit"}
 	SrcGo125Procs      = Source{Title: "Go 1.25 release notes: container-aware GOMAXPROCS (off when the main module's go line is before 1.25: containermaxprocs/updatemaxprocs)", URL: "https://go.dev/doc/go1.25#container-aware-gomaxprocs"}
 	SrcSystemdResource = Source{Title: "systemd.resource-control(5): MemoryMax=, MemoryHigh=, CPUQuota=", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd.resource-control.html"}
 	SrcSystemdService  = Source{Title: "systemd.service(5): Type=notify and WatchdogSec= wait for sd_notify messages on $NOTIFY_SOCKET", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html"}

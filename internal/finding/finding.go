@@ -193,6 +193,9 @@ func (r *Registry) Add(cs ...Check) {
 
 // Lookup returns the declaration of id.
 func (r *Registry) Lookup(id string) (Check, bool) {
+	if r == nil {
+		return Check{}, false
+	}
 	c, ok := r.checks[id]
 	return c, ok
 }

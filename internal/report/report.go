@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/gocompat/gocompat/internal/finding"
 )
@@ -118,4 +119,18 @@ func Decode(rd io.Reader) (*Report, error) {
 		return nil, fmt.Errorf("decode report: schema version %q, this gocompat reads %q", r.SchemaVersion, SchemaVersion)
 	}
 	return &r, nil
+}
+
+// ReadFile decodes the report saved at path.
+func ReadFile(path string) (*Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, nil
 }

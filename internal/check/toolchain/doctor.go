@@ -171,6 +171,12 @@ func (d *doctor) check(ctx context.Context) *report.Subject {
 		case strings.Contains(msg, "unknown GOEXPERIMENT") && hasExp:
 			probe["GOEXPERIMENT"] = "" // reported by checkExperiment
 			continue
+		case strings.Contains(msg, "GOCACHE=off"):
+			d.add(GocacheUnusable, finding.Location{Object: "GOCACHE=off"},
+				"GOCACHE=off: the build cache has been required since Go 1.12, so go build, go test and even go env fail with \""+msg+"\".",
+				"Unset GOCACHE (go env -u GOCACHE) or point it at a writable directory.", "GOCACHE", "off")
+			probe["GOCACHE"] = ""
+			continue
 		case strings.Contains(msg, "cannot find GOROOT directory") && hasRoot:
 			d.add(GorootNotFound, finding.Location{Object: "GOROOT=" + userRoot},
 				fmt.Sprintf("GOROOT is set to %s, which does not exist, so every go command fails with %q.", userRoot, msg),
@@ -203,8 +209,9 @@ func (d *doctor) check(ctx context.Context) *report.Subject {
 
 	d.checkShadowed(ctx, gos)
 	d.checkGoroot(ctx, goBin, ge, probe, userRoot, hasRoot)
-	d.checkDirs(ge)
-	d.checkGobin(ge, pathList)
+	if d.checkDirs(ge) {
+		d.checkGobin(ge, pathList)
+	}
 	d.checkGoMod(ge)
 	d.checkCgo(ge, pathList)
 	d.checkExperiment(ge, userExp, hasExp)
@@ -334,7 +341,9 @@ func (d *doctor) checkGoflagsVendor(gf string) {
 		"Run `go mod vendor`, or drop -mod=vendor from GOFLAGS.", "GOFLAGS", gf)
 }
 
-func (d *doctor) checkDirs(ge goEnv) {
+// checkDirs reports unusable GOPATH, GOMODCACHE and GOCACHE; it returns
+// whether GOPATH is usable.
+func (d *doctor) checkDirs(ge goEnv) bool {
 	gopath := strings.Split(ge.GOPATH, string(os.PathListSeparator))[0]
 	check := func(c finding.Check, name, dir, why string) {
 		if dir == "" {
@@ -359,6 +368,7 @@ func (d *doctor) checkDirs(ge goEnv) {
 		check(GomodcacheUnusable, "GOMODCACHE", ge.GOMODCACHE, "module downloads (and so most builds)")
 	}
 	check(GocacheUnusable, "GOCACHE", ge.GOCACHE, "go build and go test")
+	return ge.GOBIN != "" || unusableDir(gopath) == ""
 }
 
 // unusableDir says why dir cannot serve as a cache ("" if it can).
@@ -372,7 +382,7 @@ func unusableDir(dir string) string {
 			return "is not writable (" + e.Error() + ")"
 		}
 		return ""
-	case !errors.Is(err, fs.ErrNotExist):
+	case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):
 		return "cannot be read (" + err.Error() + ")"
 	}
 	// Missing: the go command creates it if the nearest existing parent
@@ -386,7 +396,7 @@ func unusableDir(dir string) string {
 		p = parent
 		st, err := os.Stat(p)
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 				continue
 			}
 			return "does not exist and cannot be created (" + err.Error() + ")"
@@ -511,9 +521,13 @@ func (d *doctor) checkGoMod(ge goEnv) {
 			tcLine, tcLineNo = wf.Toolchain.Name, wf.Toolchain.Syntax.Start.Line
 		}
 	} else {
-		mf, err := modfile.ParseLax(modPath, data, nil)
+		// Parse, not ParseLax: ParseLax drops the toolchain line, which
+		// only the main module's go.mod may carry.
+		mf, err := modfile.Parse(modPath, data, nil)
 		if err != nil {
-			return // the module checks report a malformed go.mod
+			if mf, err = modfile.ParseLax(modPath, data, nil); err != nil {
+				return // the module checks report a malformed go.mod
+			}
 		}
 		if mf.Go != nil {
 			goLine, goLineNo = mf.Go.Version, mf.Go.Syntax.Start.Line
@@ -557,7 +571,7 @@ func (d *doctor) checkGoMod(ge goEnv) {
 			fmt.Sprintf("%s says %s but the installed toolchain is %s; with GOTOOLCHAIN=%s the go command looks for a %s binary on PATH and fails if there is none.%s", kind, what, installed, gt, need, existsNote),
 			fmt.Sprintf("Install %s (for example with go install golang.org/dl/%s@latest && %s download), or use GOTOOLCHAIN=auto.", need, need, need),
 			"needs", need, "installed", installed, "GOTOOLCHAIN", gt)
-		if lookAll(need, mustEnv(d, "PATH")) == nil {
+		if pathList, _ := d.getenv("PATH"); lookAll(need, pathList) == nil {
 			f.Severity = finding.Error
 		}
 	default:
@@ -572,8 +586,6 @@ func (d *doctor) checkGoMod(ge goEnv) {
 		}
 	}
 }
-
-func mustEnv(d *doctor, k string) string { v, _ := d.getenv(k); return v }
 
 func (d *doctor) checkCgo(ge goEnv, pathList string) {
 	cc := ge.CC
@@ -620,7 +632,11 @@ func (d *doctor) checkExperiment(ge goEnv, userExp string, hasExp bool) {
 		hint := ""
 		for _, u := range unknown {
 			if strings.Contains(u, "=") {
-				hint = " GOEXPERIMENT takes names, not name=value: " + strings.Split(u, "=")[0] + " turns an experiment on and no" + strings.Split(u, "=")[0] + " turns it off. There is no way to turn Go 1.22 loop semantics off with GOEXPERIMENT; they follow each file's go version."
+				name := strings.Split(u, "=")[0]
+				hint = fmt.Sprintf(" GOEXPERIMENT takes names, not name=value: %s turns the experiment on and no%s turns it off.", name, name)
+				if name == "loopvar" {
+					hint += " No GOEXPERIMENT turns the Go 1.22 loop semantics off: they follow each file's Go version (the go line, or a //go:build go1.N constraint)."
+				}
 				break
 			}
 		}

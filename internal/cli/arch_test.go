@@ -1,0 +1,5 @@
+package cli
+
+import "runtime"
+
+func runtimeArch() string { return runtime.GOARCH }

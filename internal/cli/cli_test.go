@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/xeipuuv/gojsonschema"
+)
+
+func runCLI(t *testing.T, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), Invocation{Args: args, Env: env, Stdout: &stdout, Stderr: &stderr})
+	return code, stdout.String(), stderr.String()
+}
+
+// The JSON that doctor writes for this machine validates against the
+// published schema.
+func TestDoctorJSONMatchesSchema(t *testing.T) {
+	schema, err := os.ReadFile("../../docs/report.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, os.Environ(), "doctor", "--format", "json", "--fail-on", "never")
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	res, err := gojsonschema.Validate(gojsonschema.NewBytesLoader(schema), gojsonschema.NewStringLoader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Errors() {
+		t.Errorf("schema: %s", e)
+	}
+}
+
+func TestUsageAndHelp(t *testing.T) {
+	for _, tc := range []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{[]string{"--version"}, 0, "gocompat ", ""},
+		{[]string{"version"}, 0, "gocompat ", ""},
+		{[]string{"help"}, 0, "Commands:", ""},
+		{[]string{"-h"}, 0, "Commands:", ""},
+		{[]string{"doctor", "-h"}, 0, "Usage: gocompat doctor", ""},
+		{[]string{"help", "audit"}, 0, "-online", ""},
+		{nil, 2, "", "gocompat: no command given"},
+		{[]string{"nope"}, 2, "", `unknown command "nope"`},
+		{[]string{"doctor", "--fail-on", "sometimes"}, 2, "", "unknown --fail-on value"},
+		{[]string{"doctor", "--bogus"}, 2, "", "flag provided but not defined: -bogus"},
+		{[]string{"doctor", "extra"}, 2, "", "doctor takes no arguments"},
+		{[]string{"-C", "/no/such/dir", "doctor"}, 2, "", "-C /no/such/dir: not a directory"},
+		{[]string{"audit", "/no/such/dir"}, 2, "", "audit /no/such/dir: not a directory"},
+		{[]string{"explain", "toolchain/go-not-on-path"}, 0, "## How to fix it", ""},
+		{[]string{"explain"}, 0, "toolchain/goexperiment-unknown", ""},
+		{[]string{"explain", "no/such"}, 2, "", `unknown check "no/such"`},
+	} {
+		code, out, errOut := runCLI(t, os.Environ(), tc.args...)
+		if code != tc.code || !strings.Contains(out, tc.out) || !strings.Contains(errOut, tc.err) {
+			t.Errorf("gocompat %v: exit %d (want %d)\nstdout %q (want %q)\nstderr %q (want %q)", tc.args, code, tc.code, out, tc.out, errOut, tc.err)
+		}
+		if tc.code == 2 && strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+			t.Errorf("gocompat %v: more than one line on stderr: %q", tc.args, errOut)
+		}
+	}
+}
+
+// Flags may follow the positional arguments.
+func TestInterspersedFlags(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, os.Environ(), "audit", dir, "--format", "json", "--fail-on", "never")
+	if code != 0 || !strings.Contains(out, `"command": "audit"`) {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+func TestColor(t *testing.T) {
+	get := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if on, _ := colorEnabled("auto", &bytes.Buffer{}, get(nil)); on {
+		t.Error("colour on a buffer")
+	}
+	if on, _ := colorEnabled("always", &bytes.Buffer{}, get(map[string]string{"NO_COLOR": "1"})); !on {
+		t.Error("--color always ignored")
+	}
+	if on, _ := colorEnabled("auto", os.Stdout, get(map[string]string{"NO_COLOR": "1"})); on {
+		t.Error("colour despite NO_COLOR")
+	}
+	if _, err := colorEnabled("sometimes", os.Stdout, get(nil)); err == nil {
+		t.Error("bad --color accepted")
+	}
+}

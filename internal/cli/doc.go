@@ -1,0 +1,50 @@
+// Package cli is gocompat's command line: flags, subcommands, exit codes.
+// cmd/gocompat only hands it the process's arguments, environment and
+// streams.
+//
+// # Usage
+//
+//	gocompat [-C dir] <command> [flags] [arguments]
+//
+// Commands:
+//
+//	audit [dir]     every check that applies to dir (default .) and this host
+//	doctor          is the Go installation on PATH sound, and why not
+//	explain [ID]    what a check means and how to fix it; all checks without ID
+//	version         gocompat's version, from its own build info
+//	help [command]  this text, or a command's flags
+//
+// Flags of every reporting command (they may come before or after the
+// arguments; both -flag and --flag work):
+//
+//	--format text|json|sarif   output format (default text)
+//	--fail-on error|warning|info|never
+//	                           exit 1 when an unsuppressed finding is at or
+//	                           above this severity (default error, or
+//	                           fail-on in .gocompat.yaml; the flag wins)
+//	--color auto|always|never  colour in text output; auto means a terminal
+//	                           and NO_COLOR unset
+//	-v                         show evidence, info-level sources and
+//	                           suppressed findings
+//	-C dir                     run as if started in dir
+//
+// # Exit codes
+//
+//	0  nothing at or above --fail-on
+//	1  findings at or above --fail-on, in every format
+//	2  usage or operational error: one line on stderr, never a stack trace
+//
+// # Configuration
+//
+// .gocompat.yaml is looked for from the working directory up to the
+// repository root; see package config for its keys. A malformed file is
+// exit 2 with its path and line.
+//
+// # Limitations
+//
+// doctor runs the go command (go env, go version, go list std, go tool
+// compile -V) with GOTOOLCHAIN=local in a scratch directory: it never
+// downloads a toolchain and never writes to the user's files, but it does
+// use the build cache as any go command does. The module proxy is only
+// contacted with --online.
+package cli
