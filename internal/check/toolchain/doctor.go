@@ -577,7 +577,7 @@ func (d *doctor) checkGoMod(ge goEnv) {
 	default:
 		offline := strings.HasPrefix(proxy, "off") || proxy == "direct"
 		f := d.add(GoModNeedsNewerGo, loc,
-			fmt.Sprintf("%s says %s but the installed toolchain is %s. With GOTOOLCHAIN=%s the go command downloads %s from the module proxy (golang.org/toolchain) on first use; that fails offline, with GOPROXY=off, and wherever GOTOOLCHAIN=local is set (the golang:*-alpine images, many CI setups).%s",
+			fmt.Sprintf("%s says %s but the installed toolchain is %s. With GOTOOLCHAIN=%s the go command downloads %s from the module proxy (golang.org/toolchain) on first use; that fails offline, with GOPROXY=off, and wherever GOTOOLCHAIN=local is set (the official golang images, many CI setups).%s",
 				kind, what, installed, gt, need, existsNote),
 			fmt.Sprintf("Install %s locally, or accept the download; to build with %s instead, lower the %s line only if the code does not need the newer language version.", need, installed, strings.Fields(what)[0]),
 			"needs", need, "installed", installed, "GOTOOLCHAIN", gt, "GOPROXY", proxy)
