@@ -187,6 +187,9 @@ func f(mux *http.ServeMux, s struct{ m *http.ServeMux }) {
 	if !reflect.DeepEqual(calls, want) {
 		t.Errorf("calls =\n%s\nwant\n%s", strings.Join(calls, "\n"), strings.Join(want, "\n"))
 	}
+	if want := []Func{{"f", 18}}; !reflect.DeepEqual(f.Funcs, want) {
+		t.Errorf("funcs = %+v, want %+v", f.Funcs, want)
+	}
 	if c := f.Calls[1]; c.Line != 20 || c.Col != 6 {
 		t.Errorf("mux.Handle at %d:%d, want 20:6", c.Line, c.Col)
 	}

@@ -22,6 +22,14 @@ type File struct {
 	Directives []Directive
 	Imports    []Import
 	Calls      []Call
+	// Funcs are the top-level functions (not methods), with their lines.
+	Funcs []Func
+}
+
+// Func is a top-level function declaration.
+type Func struct {
+	Name string
+	Line int
 }
 
 // Import is one import spec.
@@ -85,6 +93,11 @@ func ScanFile(name string, src []byte) (*File, error) {
 		out.Imports = append(out.Imports, imp)
 		if local != "_" && local != "." {
 			names[local] = p
+		}
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+			out.Funcs = append(out.Funcs, Func{Name: fd.Name.Name, Line: fset.Position(fd.Pos()).Line})
 		}
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
