@@ -57,7 +57,7 @@ func upgradeCommand() *command {
 			}
 			res, err := upgrade.Run(ctx, opts)
 			if err != nil {
-				if errors.Is(err, context.DeadlineExceeded) {
+				if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
 					return nil, usageErrorf("upgrade: stopped after --timeout %s", timeout)
 				}
 				if errors.Is(err, upgrade.ErrNoModule) {

@@ -139,7 +139,7 @@ func Toolchain(ctx context.Context, environ []string) (goToolchain, error) {
 	defer os.RemoveAll(dir)
 	out, stderr, err := runGo(ctx, dir, goEnv(environ), "env", "GOVERSION", "GOROOT")
 	if err != nil {
-		return goToolchain{}, fmt.Errorf("go env: %v: %s", err, firstLines(stderr, 3))
+		return goToolchain{}, fmt.Errorf("go env: %w: %s", err, firstLines(stderr, 3))
 	}
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	if len(lines) != 2 {
