@@ -85,6 +85,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	res := &Result{Anchor: tree.Modules[0].GoModRel}
 	for _, m := range tree.Modules {
 		a := &analysis{o: &o, tc: tc, table: table, tableFromRoot: fromRoot, m: m, target: target}
+		for _, w := range tree.Workspaces {
+			if w.Rel == m.Workspace {
+				a.notes = append(a.notes, fmt.Sprintf("%s uses this module; in builds of that workspace its go line (%s) and godebug lines set the GODEBUG defaults instead of this go.mod's; this report looks at the module on its own", w.Rel, w.Work.Go))
+			}
+		}
 		if err := a.run(ctx); err != nil {
 			return nil, fmt.Errorf("%s: %w", m.GoModRel, err)
 		}

@@ -506,3 +506,54 @@ func FuzzParseLoopLog(f *testing.F) {
 		}
 	})
 }
+
+func TestNestedModulesAndWorkspace(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":         "module example.com/root\n\ngo 1.22\n",
+		"root.go":        "package root\n",
+		"go.work":        "go 1.22\n\nuse (\n\t.\n\t./svc\n)\n",
+		"svc/go.mod":     "module example.com/svc\n\ngo 1.21\n",
+		"svc/main.go":    "package main\n\nimport \"net/http\"\n\nfunc main() { http.HandleFunc(\"GET /x\", nil) }\n",
+		"tools/go.mod":   "module example.com/tools\n\ngo 1.22\n\ngodebug default=go1.21\n",
+		"tools/tools.go": "package tools\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := treeHash(t, dir)
+	res, err := Run(context.Background(), Options{Dir: dir, Target: "1.23", Environ: os.Environ(), Toolchain: toolchain(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertUnchanged(t, dir, before)
+	subj := map[string]map[string]string{}
+	for _, s := range res.Subjects {
+		subj[s.Path] = s.Attributes
+	}
+	if len(subj) != 3 || subj["svc"]["workspace"] != "go.work" || !strings.Contains(subj["tools"]["notes"], "godebug default=go1.21") ||
+		!strings.Contains(subj["svc"]["notes"], "go.work uses this module") {
+		t.Errorf("subjects = %v", subj)
+	}
+	var call, svcLoop bool
+	for _, f := range res.Findings {
+		if f.Check == GodebugDefaultChanges.ID && f.Details["module"] == "example.com/tools" {
+			t.Errorf("GODEBUG change reported although godebug default= fixes the defaults: %s", f.Details["setting"])
+		}
+		if f.Check == GodebugAffectedCall.ID && f.Location.String() == "svc/main.go:5:20" && strings.Contains(f.Message, "a method (GET)") && strings.Contains(f.Fix, "svc/go.mod") {
+			call = true
+		}
+		if f.Check == LoopvarSemanticsChange.ID && f.Location.String() == "svc/go.mod:3" {
+			svcLoop = true
+		}
+	}
+	if !call || !svcLoop {
+		t.Errorf("nested module findings (call %v, loop %v):\n%s", call, svcLoop, dump(res.Findings))
+	}
+}
