@@ -194,8 +194,17 @@ func (a *analysis) test(ctx context.Context) error {
 	sort.Slice(brokenList, func(i, j int) bool {
 		return brokenList[i].Pkg+" "+brokenList[i].Test < brokenList[j].Pkg+" "+brokenList[j].Test
 	})
+	if len(brokenList) == 0 {
+		return nil
+	}
+	binDir, err := os.MkdirTemp("", "gocompat-upgrade-bin-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(binDir)
+	bins := &testBinaries{a: a, alt: alt, dir: binDir, bins: map[string]string{}}
 	for _, k := range brokenList {
-		if err := a.attribute(ctx, alt, k); err != nil {
+		if err := a.attribute(ctx, bins, k); err != nil {
 			return err
 		}
 	}
@@ -288,40 +297,91 @@ func godebugEnv(ss []facts.GodebugSetting) string {
 	return "GODEBUG=" + strings.Join(kv, ",")
 }
 
+// testBinaries builds test binaries at the target once per package and
+// variant, so that re-runs with other GODEBUG values cost a process start,
+// not a link.
+type testBinaries struct {
+	a    *analysis
+	alt  *modCopy
+	dir  string
+	bins map[string]string
+}
+
+// build returns the test binary of pkg at the target, compiled with the
+// given extra flags.
+func (b *testBinaries) build(ctx context.Context, pkg string, flags ...string) (string, error) {
+	key := pkg + "\x00" + strings.Join(flags, " ")
+	if p, ok := b.bins[key]; ok {
+		return p, nil
+	}
+	out := filepath.Join(b.dir, fmt.Sprintf("t%d.test", len(b.bins)))
+	args := append([]string{"test", "-c", "-vet=off", "-modfile=" + b.alt.Mod, "-o", out}, flags...)
+	args = append(args, pkg)
+	_, stderr, err := runGo(ctx, b.a.m.Dir, goEnv(b.a.o.Environ), args...)
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
+	if err != nil {
+		return "", fmt.Errorf("go test -c %s: %v: %s", pkg, err, firstLines(stderr, 3))
+	}
+	b.bins[key] = out
+	return out, nil
+}
+
+// pkgDir is the source directory of a package of the module, where go
+// test runs its binary.
+func (a *analysis) pkgDir(pkg string) string {
+	rel := strings.TrimPrefix(strings.TrimPrefix(pkg, a.m.Mod.Module), "/")
+	return filepath.Join(a.m.Dir, filepath.FromSlash(rel))
+}
+
+// runTestBinary runs one test of a test binary and reports whether it
+// passed.
+func (a *analysis) runTestBinary(ctx context.Context, bin, pkg, run string, env []string) (bool, error) {
+	cmd := exec.CommandContext(ctx, bin, "-test.run", run, "-test.count=1")
+	cmd.Dir = a.pkgDir(pkg)
+	cmd.Env = goEnv(a.o.Environ, env...)
+	ownGroup(cmd)
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	return err == nil, nil
+}
+
 // attribute re-runs a test that broke at the target with the old loop
 // semantics and with the old GODEBUG values, then bisects the cause.
-func (a *analysis) attribute(ctx context.Context, alt *modCopy, k testKey) error {
+func (a *analysis) attribute(ctx context.Context, bins *testBinaries, k testKey) error {
 	run := "^" + regexpQuote(k.Test) + "$"
 	oldLoops := "-gcflags=" + a.m.Mod.Module + "/...=-d=loopvarhash=qn"
 	settings := a.graphSettings()
-	passes := func(env []string, flags ...string) (bool, error) {
-		args := append([]string{"-count=1"}, flags...)
-		args = append(args, "-run", run, k.Pkg)
-		res, err := a.goTest(ctx, alt.Mod, env, args...)
-		if err != nil {
-			return false, err
-		}
-		r := res[k]
-		return r != nil && r.Outcome == "pass", nil
-	}
 	loops := crossesLoopvar(a.current, a.target)
+	target, err := bins.build(ctx, k.Pkg)
+	if err != nil {
+		return err
+	}
+	// With loops crossing 1.22, GODEBUG questions are asked of the binary
+	// with the old loop semantics, so that the two causes stay apart.
+	godebugBin := target
 	var loopCause, godebugCause bool
-	var err error
 	if loops {
 		a.progress("%s: re-running at go %s with the old loop semantics", k.Test, a.target)
-		if loopCause, err = passes(nil, oldLoops); err != nil {
+		if godebugBin, err = bins.build(ctx, k.Pkg, oldLoops); err != nil {
+			return err
+		}
+		if loopCause, err = a.runTestBinary(ctx, godebugBin, k.Pkg, run, nil); err != nil {
 			return err
 		}
 	}
 	if len(settings) > 0 {
 		a.progress("%s: re-running at go %s with the old GODEBUG defaults", k.Test, a.target)
-		if godebugCause, err = passes([]string{godebugEnv(settings)}); err != nil {
+		if godebugCause, err = a.runTestBinary(ctx, target, k.Pkg, run, []string{godebugEnv(settings)}); err != nil {
 			return err
 		}
 	}
 	if !loopCause && !godebugCause && loops && len(settings) > 0 {
 		// Both changes may be needed for the failure.
-		both, err := passes([]string{godebugEnv(settings)}, oldLoops)
+		both, err := a.runTestBinary(ctx, godebugBin, k.Pkg, run, []string{godebugEnv(settings)})
 		if err != nil {
 			return err
 		}
@@ -346,7 +406,9 @@ func (a *analysis) attribute(ctx context.Context, alt *modCopy, k testKey) error
 		var found []loopChange
 		if bisect != nil {
 			a.progress("%s: bisecting the loops (bisect -compile=loopvar, scoped to %s/...)", k.Test, a.m.Mod.Module)
-			out, err := a.runBisect(ctx, bisect, env, nil, alt, "-gcflags="+a.m.Mod.Module+"/...=-d=loopvarhash=PATTERN", run, k.Pkg)
+			argv := []string{"go", "test", "-count=1", "-vet=off", "-modfile=" + bins.alt.Mod,
+				"-gcflags=" + a.m.Mod.Module + "/...=-d=loopvarhash=PATTERN", "-run", run, k.Pkg}
+			out, err := a.runBisect(ctx, bisect, a.m.Dir, env, nil, argv)
 			if err != nil {
 				return err
 			}
@@ -366,12 +428,8 @@ func (a *analysis) attribute(ctx context.Context, alt *modCopy, k testKey) error
 		}
 	}
 	if godebugCause {
-		var gcflags []string
-		if loops {
-			gcflags = append(gcflags, oldLoops)
-		}
 		for _, s := range settings {
-			ok, err := passes([]string{"GODEBUG=" + s.Name + "=" + s.Old}, gcflags...)
+			ok, err := a.runTestBinary(ctx, godebugBin, k.Pkg, run, []string{"GODEBUG=" + s.Name + "=" + s.Old})
 			if err != nil {
 				return err
 			}
@@ -382,7 +440,8 @@ func (a *analysis) attribute(ctx context.Context, alt *modCopy, k testKey) error
 			var stacks [][]frame
 			if bisect != nil {
 				a.progress("%s: bisecting the call stacks of %s (bisect -godebug=%s=%s)", k.Test, s.Name, s.Name, s.Old)
-				out, err := a.runBisect(ctx, bisect, nil, []string{"-godebug=" + s.Name + "=" + s.Old}, alt, strings.Join(gcflags, " "), run, k.Pkg)
+				out, err := a.runBisect(ctx, bisect, a.pkgDir(k.Pkg), nil, []string{"-godebug=" + s.Name + "=" + s.Old},
+					[]string{godebugBin, "-test.run", run, "-test.count=1"})
 				if err != nil {
 					return err
 				}
@@ -487,16 +546,12 @@ func (a *analysis) firstOwnFrame(st []frame) (finding.Location, bool) {
 	return finding.Location{}, false
 }
 
-// runBisect runs bisect on one test at the target.
-func (a *analysis) runBisect(ctx context.Context, bisect []string, env, bisectFlags []string, alt *modCopy, gcflags, run, pkg string) ([]byte, error) {
-	argv := append(append([]string(nil), bisect[1:]...), bisectFlags...)
-	argv = append(argv, "go", "test", "-count=1", "-vet=off", "-modfile="+alt.Mod)
-	if gcflags != "" {
-		argv = append(argv, gcflags)
-	}
-	argv = append(argv, "-run", run, pkg)
-	cmd := exec.CommandContext(ctx, bisect[0], argv...)
-	cmd.Dir = a.m.Dir
+// runBisect runs bisect with target command argv in dir and returns
+// what it printed on stdout (the change sets).
+func (a *analysis) runBisect(ctx context.Context, bisect []string, dir string, env, bisectFlags, argv []string) ([]byte, error) {
+	args := append(append(append([]string(nil), bisect[1:]...), bisectFlags...), argv...)
+	cmd := exec.CommandContext(ctx, bisect[0], args...)
+	cmd.Dir = dir
 	cmd.Env = goEnv(a.o.Environ, env...)
 	ownGroup(cmd)
 	var out, errb bytes.Buffer
@@ -506,7 +561,7 @@ func (a *analysis) runBisect(ctx context.Context, bisect []string, env, bisectFl
 		return nil, ctx.Err()
 	}
 	if err != nil {
-		a.notes = append(a.notes, fmt.Sprintf("bisect on %s: %v: %s", run, err, firstLines(errb.Bytes(), 2)))
+		a.notes = append(a.notes, fmt.Sprintf("bisect %s: %v: %s", strings.Join(argv, " "), err, firstLines(errb.Bytes(), 2)))
 	}
 	return out.Bytes(), nil
 }
