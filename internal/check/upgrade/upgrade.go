@@ -300,7 +300,7 @@ func (a *analysis) godebug(ctx context.Context) error {
 		if len(importers) > 0 {
 			details["importedByDependencies"] = strings.Join(importers, ", ")
 		}
-		fix := fmt.Sprintf("Check the code that relies on the old behaviour. To keep it for now, add this line to %s (the go command honours it from Go 1.23):\n%s", a.m.GoModRel, godebugLine)
+		fix := keepOldFix("Check the code that relies on the old behaviour.", a.m.GoModRel, a.target, s)
 		f := finding.New(GodebugDefaultChanges, a.goLineLoc(), msg.String(), fix)
 		if !inGraph {
 			f.Severity = finding.Info
@@ -328,6 +328,16 @@ func (a *analysis) godebug(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// keepOldFix says how to keep a setting's old value: a godebug line in
+// go.mod, which toolchains before Go 1.23 cannot parse, so for targets
+// before 1.23 a //go:debug directive in each main package instead.
+func keepOldFix(first, gomod, target string, s facts.GodebugSetting) string {
+	if versionLess(target, "1.23") {
+		return fmt.Sprintf("%s To keep the old behaviour for now, put this directive above the package clause of each main package (go.mod godebug lines need Go 1.23):\n//go:debug %s=%s\nOnce the go line is 1.23 or later, this line in %s does it for the whole module:\ngodebug %s=%s", first, s.Name, s.Old, gomod, s.Name, s.Old)
+	}
+	return fmt.Sprintf("%s To keep the old behaviour for now, add this line to %s:\ngodebug %s=%s", first, gomod, s.Name, s.Old)
 }
 
 func listSome(xs []string, n int) string {
@@ -379,7 +389,7 @@ func (a *analysis) calls(s facts.GodebugSetting, godebugLine string) {
 					details["pattern"] = c.StringArg
 					msg += "\n" + muxPatternNote(c.StringArg)
 				}
-				fix := fmt.Sprintf("Check this call under the new behaviour (go test with the raised go line, or gocompat upgrade --test). To keep the old behaviour for now, add to %s:\n%s", a.m.GoModRel, godebugLine)
+				fix := keepOldFix("Check this call under the new behaviour (gocompat upgrade --test runs the tests with the raised go line).", a.m.GoModRel, a.target, s)
 				f2 := finding.New(GodebugAffectedCall, finding.Location{File: a.rel(f.Name), Line: c.Line, Column: c.Col}, msg, fix)
 				f2.Sources = append(f2.Sources, api.Source)
 				a.add(f2, details)
