@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/facts"
@@ -144,6 +145,11 @@ func (a *analysis) test(ctx context.Context) error {
 		if b == f {
 			continue
 		}
+		if strings.Contains(k.Test, "/") && (b == "absent" || f == "absent") {
+			// Subtest names that hold pointers or times differ from run
+			// to run; the parent test carries the outcome.
+			continue
+		}
 		diff = append(diff, k)
 	}
 	sort.Slice(diff, func(i, j int) bool {
@@ -153,6 +159,13 @@ func (a *analysis) test(ctx context.Context) error {
 		return diff[i].Test < diff[j].Test
 	})
 	broken := map[testKey]bool{} // top-level tests that pass before and fail after
+	binDir, err := os.MkdirTemp("", "gocompat-upgrade-bin-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(binDir)
+	baseBins := &testBinaries{a: a, mod: base, dir: filepath.Join(binDir, "base"), bins: map[string]string{}}
+	altBins := &testBinaries{a: a, mod: alt, dir: filepath.Join(binDir, "alt"), bins: map[string]string{}}
 	buildFailed := func(pkg string) bool {
 		return outcome(before[testKey{pkg, ""}]) == "build failed" || outcome(after[testKey{pkg, ""}]) == "build failed"
 	}
@@ -168,6 +181,21 @@ func (a *analysis) test(ctx context.Context) error {
 		if what == "" {
 			what = "package " + k.Pkg
 		}
+		flaky := false
+		if k.Test != "" && !strings.Contains(k.Test, "/") && isPassFail(b) && isPassFail(f) {
+			// Run both once more: a difference that does not come back
+			// is a flaky test, not the upgrade.
+			a.progress("%s: confirming (%s at go %s, %s at go %s)", k.Test, b, a.current, f, a.target)
+			b2, err := a.rerun(ctx, baseBins, k)
+			if err != nil {
+				return err
+			}
+			f2, err := a.rerun(ctx, altBins, k)
+			if err != nil {
+				return err
+			}
+			flaky = b2 != b || f2 != f
+		}
 		msg := fmt.Sprintf("%s (%s): %s at go %s, %s at go %s.", what, k.Pkg, b, a.current, f, a.target)
 		if r := after[k]; r != nil && f != "pass" {
 			if out := failureOutput(r.Output); out != "" {
@@ -180,8 +208,13 @@ func (a *analysis) test(ctx context.Context) error {
 			fnd.Severity = finding.Warning
 			fnd.Fix = "The test behaves differently at the target; check that the new outcome is the intended one."
 		}
-		a.add(fnd, map[string]string{"package": k.Pkg, "test": k.Test, "before": b, "after": f})
-		if b == "pass" && f == "fail" && k.Test != "" {
+		if flaky {
+			fnd.Severity = finding.Info
+			fnd.Message += "\nA second run of each did not give the same outcomes: the test is flaky, and the difference is not attributed to the upgrade."
+			fnd.Fix = "Make the test deterministic; then run gocompat upgrade --test again."
+		}
+		a.add(fnd, map[string]string{"package": k.Pkg, "test": k.Test, "before": b, "after": f, "flaky": strconv.FormatBool(flaky)})
+		if b == "pass" && f == "fail" && k.Test != "" && !flaky {
 			top, _, _ := strings.Cut(k.Test, "/")
 			broken[testKey{k.Pkg, top}] = true
 		}
@@ -197,18 +230,31 @@ func (a *analysis) test(ctx context.Context) error {
 	if len(brokenList) == 0 {
 		return nil
 	}
-	binDir, err := os.MkdirTemp("", "gocompat-upgrade-bin-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(binDir)
-	bins := &testBinaries{a: a, alt: alt, dir: binDir, bins: map[string]string{}}
 	for _, k := range brokenList {
-		if err := a.attribute(ctx, bins, k); err != nil {
+		if err := a.attribute(ctx, altBins, k); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func isPassFail(o string) bool { return o == "pass" || o == "fail" }
+
+// rerun runs one top-level test again from a test binary and returns
+// its outcome.
+func (a *analysis) rerun(ctx context.Context, bins *testBinaries, k testKey) (string, error) {
+	bin, err := bins.build(ctx, k.Pkg)
+	if err != nil {
+		return "", err
+	}
+	ok, err := a.runTestBinary(ctx, bin, k.Pkg, "^"+regexpQuote(k.Test)+"$", nil)
+	if err != nil {
+		return "", err
+	}
+	if ok {
+		return "pass", nil
+	}
+	return "fail", nil
 }
 
 func outcome(r *testResult) string {
@@ -302,7 +348,7 @@ func godebugEnv(ss []facts.GodebugSetting) string {
 // not a link.
 type testBinaries struct {
 	a    *analysis
-	alt  *modCopy
+	mod  *modCopy
 	dir  string
 	bins map[string]string
 }
@@ -314,8 +360,11 @@ func (b *testBinaries) build(ctx context.Context, pkg string, flags ...string) (
 	if p, ok := b.bins[key]; ok {
 		return p, nil
 	}
+	if err := os.MkdirAll(b.dir, 0o755); err != nil {
+		return "", err
+	}
 	out := filepath.Join(b.dir, fmt.Sprintf("t%d.test", len(b.bins)))
-	args := append([]string{"test", "-c", "-vet=off", "-modfile=" + b.alt.Mod, "-o", out}, flags...)
+	args := append([]string{"test", "-c", "-vet=off", "-modfile=" + b.mod.Mod, "-o", out}, flags...)
 	args = append(args, pkg)
 	_, stderr, err := runGo(ctx, b.a.m.Dir, goEnv(b.a.o.Environ), args...)
 	if ctx.Err() != nil {
@@ -406,7 +455,7 @@ func (a *analysis) attribute(ctx context.Context, bins *testBinaries, k testKey)
 		var found []loopChange
 		if bisect != nil {
 			a.progress("%s: bisecting the loops (bisect -compile=loopvar, scoped to %s/...)", k.Test, a.m.Mod.Module)
-			argv := []string{"go", "test", "-count=1", "-vet=off", "-modfile=" + bins.alt.Mod,
+			argv := []string{"go", "test", "-count=1", "-vet=off", "-modfile=" + bins.mod.Mod,
 				"-gcflags=" + a.m.Mod.Module + "/...=-d=loopvarhash=PATTERN", "-run", run, k.Pkg}
 			out, err := a.runBisect(ctx, bisect, a.m.Dir, env, nil, argv)
 			if err != nil {
