@@ -33,13 +33,22 @@ func downloadModule(t *testing.T, mod string) string {
 	return info.Dir
 }
 
-// TestRealModuleBelow122 runs the static report on a public module whose
-// go line is below 1.22 and checks it against the toolchain's own table.
-func TestRealModuleBelow122(t *testing.T) {
+// TestRealModulesBelow122 runs the static report on public modules whose
+// go lines are below 1.22 and checks it against the toolchain's own table.
+func TestRealModulesBelow122(t *testing.T) {
 	if testing.Short() {
-		t.Skip("fetches a module and compiles it")
+		t.Skip("fetches modules and compiles them")
 	}
-	src := downloadModule(t, "github.com/spf13/cobra@v1.8.0")
+	for _, tc := range []struct{ mod, goLine string }{
+		{"github.com/spf13/cobra@v1.8.0", "1.15"},
+		{"github.com/stretchr/testify@v1.8.4", "1.20"},
+	} {
+		t.Run(tc.mod, func(t *testing.T) { testRealModule(t, tc.mod, tc.goLine) })
+	}
+}
+
+func testRealModule(t *testing.T, mod, goLine string) {
+	src := downloadModule(t, mod)
 	dir := copyTree(t, src)
 	before := treeHash(t, dir)
 	tc := toolchain(t)
@@ -55,34 +64,34 @@ func TestRealModuleBelow122(t *testing.T) {
 		t.Logf("GOROOT sources absent; compared with the embedded table")
 	}
 	var want, got []string
-	for _, s := range table.ChangedBetween("1.15", target) {
+	for _, s := range table.ChangedBetween(goLine, target) {
 		want = append(want, s.Name)
 	}
 	for _, f := range byCheck(res.Findings, GodebugDefaultChanges.ID) {
 		got = append(got, f.Details["setting"])
-		if f.Details["from"] != "1.15" || f.Details["to"] != target {
-			t.Errorf("%s: range %s..%s, want 1.15..%s", f.Details["setting"], f.Details["from"], f.Details["to"], target)
+		if f.Details["from"] != goLine || f.Details["to"] != target {
+			t.Errorf("%s: range %s..%s, want %s..%s", f.Details["setting"], f.Details["from"], f.Details["to"], goLine, target)
 		}
 	}
 	sort.Strings(want)
 	sort.Strings(got)
 	if !reflect.DeepEqual(got, want) || len(want) == 0 {
-		t.Errorf("GODEBUG changes for cobra (go 1.15 -> %s):\n got %v\nwant %v", target, got, want)
+		t.Errorf("GODEBUG changes for %s (go %s -> %s):\n got %v\nwant %v", mod, goLine, target, got, want)
 	}
-	// cobra's go 1.15 gets the Go 1.20 defaults, so panicnil (1.21) flips
-	// and netedns0 (1.19) does not.
+	// Go lines before 1.20 get the Go 1.20 defaults, so panicnil (1.21)
+	// flips and netedns0 (1.19) does not.
 	if !strings.Contains(strings.Join(got, ","), "panicnil") || strings.Contains(strings.Join(got, ","), "netedns0") {
 		t.Errorf("the Go 1.20 floor is not applied: %v", got)
 	}
 	lv := byCheck(res.Findings, LoopvarSemanticsChange.ID)
 	if len(lv) != 1 || lv[0].Details["count"] == "0" || lv[0].Details["count"] == "" {
-		t.Errorf("loopvar-semantics-change on cobra = %+v", lv)
+		t.Errorf("loopvar-semantics-change = %+v", lv)
 	} else {
-		t.Logf("cobra v1.8.0: %s loop variables become per-iteration", lv[0].Details["count"])
+		t.Logf("%s: %s loop variables become per-iteration", mod, lv[0].Details["count"])
 	}
 	if versionLess("1.23", target) {
 		if k := byCheck(res.Findings, KernelFloorRises.ID); len(k) != 1 {
-			t.Errorf("kernel-floor-rises on cobra = %d findings, want 1", len(k))
+			t.Errorf("kernel-floor-rises = %d findings, want 1", len(k))
 		}
 	}
 }
