@@ -510,6 +510,8 @@ func (a *analysis) attribute(ctx context.Context, bins *testBinaries, k testKey)
 				if l, ok := a.firstOwnFrame(stacks[0]); ok {
 					where = l
 				}
+			} else if bisect != nil {
+				msg += "\nbisect could not narrow it to a call stack: the setting is not read through a call that bisect can select (the runtime reads some settings, such as panicnil, itself)."
 			}
 			fnd := finding.New(TestBrokenByGodebug, where, msg,
 				fmt.Sprintf("Make the code work with the new behaviour, or keep the old one for now with this line in %s:\n%s", a.m.GoModRel, godebugLine))
