@@ -625,11 +625,15 @@ func (a *analysis) bisectCommand(ctx context.Context) ([]string, error) {
 	if a.o.Bisect != nil {
 		return a.o.Bisect, nil
 	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return nil, err
+	cache := a.o.CacheDir
+	if cache == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return nil, err
+		}
+		cache = filepath.Join(dir, "gocompat")
 	}
-	bin := filepath.Join(cache, "gocompat", "bisect-"+BisectVersion)
+	bin := filepath.Join(cache, "bisect-"+BisectVersion)
 	exe := filepath.Join(bin, "bisect")
 	if _, err := os.Stat(exe); err == nil {
 		return []string{exe}, nil
@@ -641,8 +645,24 @@ func (a *analysis) bisectCommand(ctx context.Context) ([]string, error) {
 	}
 	defer os.RemoveAll(tmp)
 	env := goEnv(a.o.Environ, "GOBIN="+bin, "GOFLAGS=")
-	if _, stderr, err := runGo(ctx, tmp, env, "install", "golang.org/x/tools/cmd/bisect@"+BisectVersion); err != nil {
-		return nil, fmt.Errorf("go install golang.org/x/tools/cmd/bisect@%s: %v: %s", BisectVersion, err, firstLines(stderr, 2))
+	_, stderr, err := runGo(ctx, tmp, env, "install", "golang.org/x/tools/cmd/bisect@"+BisectVersion)
+	if err == nil {
+		return []string{exe}, nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	installErr := fmt.Errorf("go install golang.org/x/tools/cmd/bisect@%s: %v: %s", BisectVersion, err, firstLines(stderr, 2))
+	// Offline: go install needs the proxy even for a cached module, but a
+	// build in a scratch module can use the module cache alone (the
+	// cache verified the files when it stored them).
+	gomod := "module gocompat-bisect\n\ngo 1.22\n\nrequire golang.org/x/tools " + BisectVersion + "\n"
+	if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(gomod), 0o644); err != nil {
+		return nil, err
+	}
+	env = goEnv(a.o.Environ, "GOPROXY=off", "GOSUMDB=off")
+	if _, stderr, err := runGo(ctx, tmp, env, "build", "-o", exe, "golang.org/x/tools/cmd/bisect"); err != nil {
+		return nil, fmt.Errorf("%v; building it from the module cache: %v: %s", installErr, err, firstLines(stderr, 2))
 	}
 	return []string{exe}, nil
 }

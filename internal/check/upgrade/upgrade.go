@@ -40,6 +40,9 @@ type Options struct {
 	// Bisect is the command that runs golang.org/x/tools/cmd/bisect;
 	// nil means: build it into the user cache (see bisectCommand).
 	Bisect []string
+	// CacheDir is where tools gocompat installs are kept; empty means
+	// gocompat's directory in the user cache directory.
+	CacheDir string
 	// Toolchain, if set, is used instead of asking the go command.
 	Toolchain *goToolchain
 	// Now is the clock for durations in progress lines; nil is time.Now.
