@@ -40,6 +40,10 @@ type Options struct {
 	// Bisect is the command that runs golang.org/x/tools/cmd/bisect;
 	// nil means: build it into the user cache (see bisectCommand).
 	Bisect []string
+	// Offline keeps the go command from the network (GOPROXY=off): only
+	// modules already in the module cache are used, and what needs others
+	// is reported as not known.
+	Offline bool
 	// CacheDir is where tools gocompat installs are kept; empty means
 	// gocompat's directory in the user cache directory.
 	CacheDir string
@@ -64,6 +68,9 @@ var ErrNoModule = errors.New("no go.mod found")
 func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Offline {
+		o.Environ = append(append([]string(nil), o.Environ...), "GOPROXY=off")
 	}
 	tc := o.Toolchain
 	if tc == nil {
