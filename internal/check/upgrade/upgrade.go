@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
@@ -49,8 +48,6 @@ type Options struct {
 	CacheDir string
 	// Toolchain, if set, is used instead of asking the go command.
 	Toolchain *goToolchain
-	// Now is the clock for durations in progress lines; nil is time.Now.
-	Now func() time.Time
 }
 
 // Result is what a run found.
@@ -66,9 +63,6 @@ var ErrNoModule = errors.New("no go.mod found")
 
 // Run looks at every module under o.Dir.
 func Run(ctx context.Context, o Options) (*Result, error) {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	if o.Offline {
 		o.Environ = append(append([]string(nil), o.Environ...), "GOPROXY=off")
 	}
