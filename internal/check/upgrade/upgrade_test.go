@@ -557,3 +557,25 @@ func TestNestedModulesAndWorkspace(t *testing.T) {
 		t.Errorf("nested module findings (call %v, loop %v):\n%s", call, svcLoop, dump(res.Findings))
 	}
 }
+
+func TestFlakyTestIsNotAttributed(t *testing.T) {
+	dir := copyTree(t, "testdata/flaky121")
+	counter := filepath.Join(t.TempDir(), "count")
+	res, err := Run(context.Background(), Options{
+		Dir: dir, Target: "1.22", Test: true, Environ: append(os.Environ(), "FLAKY_COUNTER="+counter),
+		Bisect: testBisect(t), Toolchain: toolchain(t),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := byCheck(res.Findings, TestOutcomeChanges.ID)
+	if len(out) != 1 || out[0].Details["flaky"] != "true" || out[0].Severity != finding.Info || !strings.Contains(out[0].Message, "flaky") {
+		t.Errorf("test-outcome-changes =\n%s", dump(out))
+	}
+	if n := len(byCheck(res.Findings, TestBrokenByLoop.ID)) + len(byCheck(res.Findings, TestBrokenByGodebug.ID)); n != 0 {
+		t.Errorf("a flaky failure was attributed: %d findings", n)
+	}
+	if b, _ := os.ReadFile(counter); string(b) != "4" {
+		t.Errorf("the test ran %s times, want 4 (base, target, and one confirmation each)", b)
+	}
+}
