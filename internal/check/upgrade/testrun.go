@@ -477,6 +477,7 @@ func (a *analysis) attribute(ctx context.Context, bins *testBinaries, k testKey)
 		}
 	}
 	if godebugCause {
+		single := 0
 		for _, s := range settings {
 			ok, err := a.runTestBinary(ctx, godebugBin, k.Pkg, run, []string{"GODEBUG=" + s.Name + "=" + s.Old})
 			if err != nil {
@@ -485,6 +486,7 @@ func (a *analysis) attribute(ctx context.Context, bins *testBinaries, k testKey)
 			if !ok {
 				continue
 			}
+			single++
 			godebugLine := fmt.Sprintf("godebug %s=%s", s.Name, s.Old)
 			var stacks [][]frame
 			if bisect != nil {
@@ -516,6 +518,13 @@ func (a *analysis) attribute(ctx context.Context, bins *testBinaries, k testKey)
 			fnd := finding.New(TestBrokenByGodebug, where, msg,
 				fmt.Sprintf("Make the code work with the new behaviour, or keep the old one for now with this line in %s:\n%s", a.m.GoModRel, godebugLine))
 			a.add(fnd, details)
+		}
+		if single == 0 {
+			env := godebugEnv(settings)
+			msg := fmt.Sprintf("%s (%s) passes at go %s and fails at go %s; it passes again only with several GODEBUG settings at their old values together (%s), not with any one of them.",
+				k.Test, k.Pkg, a.current, a.target, strings.TrimPrefix(env, "GODEBUG="))
+			a.add(finding.New(TestBrokenByGodebug, loc, msg, "Narrow it down by running the test with subsets of these settings in GODEBUG; then fix the code or keep the old values with godebug lines."),
+				map[string]string{"package": k.Pkg, "test": k.Test, "settings": strings.TrimPrefix(env, "GODEBUG=")})
 		}
 	}
 	return nil
