@@ -2,6 +2,8 @@ module github.com/gocompat/gocompat
 
 go 1.26.0
 
+require golang.org/x/mod v0.43.0
+
 require (
 	github.com/coreos/go-systemd/v22 v22.7.0
 	github.com/google/go-cmp v0.7.0
@@ -10,7 +12,6 @@ require (
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/xeipuuv/gojsonschema v1.2.0
 	go.yaml.in/yaml/v3 v3.0.6
-	golang.org/x/mod v0.43.0
 	golang.org/x/tools v0.52.0
 )
 
@@ -29,3 +30,5 @@ require (
 	golang.org/x/sys v0.49.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+tool golang.org/x/tools/cmd/bisect

@@ -54,6 +54,7 @@ func Steps() []Step {
 		dockerfileStepDefault(), systemdStepDefault(), workflowStepDefault(),
 		hostStep(),
 		binaryStep(),
+		upgradeStep(),
 	}
 }
 

@@ -125,7 +125,7 @@ type deployEnv struct {
 func (e *deployEnv) loadGodebugs(ctx context.Context) ([]string, map[string]string) {
 	if !e.godebugsLoaded {
 		goroot := goEnvGOROOT(ctx, e.t)
-		e.godebugs, _ = facts.Godebugs(goroot)
+		e.godebugs, _ = facts.GodebugNames(goroot)
 		e.removed, _ = facts.GodebugsRemoved(goroot)
 		e.godebugsLoaded = true
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gocompat/gocompat/internal/check/deploy"
 	"github.com/gocompat/gocompat/internal/check/hostcheck"
 	"github.com/gocompat/gocompat/internal/check/toolchain"
+	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/config"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/platform"
@@ -23,6 +24,7 @@ func Registry() *finding.Registry {
 	reg.Add(deploy.Checks...)
 	reg.Add(platform.Checks...)
 	reg.Add(hostcheck.Checks...)
+	reg.Add(upgrade.Checks...)
 	for _, c := range reg.All() {
 		if page, ok := docs.Check(c.ID); ok {
 			reg.SetHelp(c.ID, page)

@@ -163,6 +163,7 @@ func commands() []*command {
 		deployCommand(),
 		hostCommand(),
 		explainCommand(),
+		upgradeCommand(),
 		versionCommand(),
 	}
 }

@@ -2,20 +2,12 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/xeipuuv/gojsonschema"
 )
-
-func runCLI(t *testing.T, env []string, args ...string) (int, string, string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := Main(context.Background(), Invocation{Args: args, Env: env, Stdout: &stdout, Stderr: &stderr})
-	return code, stdout.String(), stderr.String()
-}
 
 // The JSON that doctor writes for this machine validates against the
 // published schema.
@@ -24,7 +16,7 @@ func TestDoctorJSONMatchesSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut := runCLI(t, os.Environ(), "doctor", "--format", "json", "--fail-on", "never")
+	code, out, errOut := runCLI(t, "doctor", "--format", "json", "--fail-on", "never")
 	if code != 0 || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -60,7 +52,7 @@ func TestUsageAndHelp(t *testing.T) {
 		{[]string{"explain"}, 0, "toolchain/goexperiment-unknown", ""},
 		{[]string{"explain", "no/such"}, 2, "", `unknown check "no/such"`},
 	} {
-		code, out, errOut := runCLI(t, os.Environ(), tc.args...)
+		code, out, errOut := runCLI(t, tc.args...)
 		if code != tc.code || !strings.Contains(out, tc.out) || !strings.Contains(errOut, tc.err) {
 			t.Errorf("gocompat %v: exit %d (want %d)\nstdout %q (want %q)\nstderr %q (want %q)", tc.args, code, tc.code, out, tc.out, errOut, tc.err)
 		}
@@ -73,7 +65,7 @@ func TestUsageAndHelp(t *testing.T) {
 // Flags may follow the positional arguments.
 func TestInterspersedFlags(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errOut := runCLI(t, os.Environ(), "audit", dir, "--format", "json", "--fail-on", "never")
+	code, out, errOut := runCLI(t, "audit", dir, "--format", "json", "--fail-on", "never")
 	if code != 0 || !strings.Contains(out, `"command": "audit"`) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}

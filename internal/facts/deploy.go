@@ -252,143 +252,68 @@ func tagMinor(tag string) string {
 
 // GODEBUG settings.
 
-// embeddedGodebugs is the list of GODEBUG names Go 1.26 knows: the
-// internal/godebugs table and the runtime's own dbgvars. It is the
-// fallback when $GOROOT/src is absent; TestGodebugsMatchGOROOT keeps it
-// equal to the installed toolchain.
-var embeddedGodebugs = []string{
-	"adaptivestackstart", "allowmultiplevcs", "asyncpreemptoff", "asynctimerchan", "cgocheck",
-	"checkfinalizers", "clobberfree", "containermaxprocs", "cryptocustomrand", "dataindependenttiming",
-	"decoratemappings", "disablethp", "dontfreezetheworld", "efence", "embedfollowsymlinks",
-	"execerrdot", "fips140", "fips140ems", "gccheckmark", "gcpacertrace", "gcshrinkstackoff",
-	"gcstoptheworld", "gctrace", "gocachehash", "gocachetest", "gocacheverify",
-	"gotestjsonbuildtext", "gotypesalias", "harddecommit", "htmlmetacontenturlescape",
-	"http2client", "http2debug", "http2server", "httpcookiemaxnum", "httplaxcontentlength",
-	"httpmuxgo121", "httpservecontentkeepheaders", "inittrace", "installgoroot", "invalidptr",
-	"jstmpllitinterp", "madvdontneed", "multipartmaxheaders", "multipartmaxparts",
-	"multipathtcp", "netdns", "netedns0", "panicnil", "profstackdepth", "randautoseed",
-	"randseednop", "rsa1024min", "sbrk", "scavtrace", "scheddetail", "schedtrace",
-	"tarinsecurepath", "tls10server", "tls3des", "tlsmaxrsasize", "tlsmlkem", "tlsrsakex",
-	"tlssecpmlkem", "tlssha1", "tlsunsafeekm", "traceadvanceperiod", "traceallocfree",
+// embeddedRuntimeDbgvars is the runtime's own GODEBUG list (the dbgvars
+// of runtime/runtime1.go) of Go 1.26: settings such as gctrace that are
+// not in internal/godebugs. It is the fallback when $GOROOT/src is
+// absent; TestRuntimeDbgvarsMatchGOROOT keeps it equal to the installed
+// toolchain.
+var embeddedRuntimeDbgvars = []string{
+	"adaptivestackstart", "asyncpreemptoff", "asynctimerchan", "cgocheck",
+	"checkfinalizers", "clobberfree", "containermaxprocs", "dataindependenttiming",
+	"decoratemappings", "disablethp", "dontfreezetheworld", "efence", "gccheckmark",
+	"gcpacertrace", "gcshrinkstackoff", "gcstoptheworld", "gctrace", "harddecommit",
+	"inittrace", "invalidptr", "madvdontneed", "panicnil", "profstackdepth", "sbrk",
+	"scavtrace", "scheddetail", "schedtrace", "traceadvanceperiod", "traceallocfree",
 	"tracebackancestors", "tracebacklabels", "tracecheckstackownership", "tracefpunwindoff",
-	"updatemaxprocs", "urlmaxqueryparams", "urlstrictcolons", "winreadlinkvolume", "winsymlink",
-	"x509keypairleaf", "x509negativeserial", "x509rsacrt", "x509sha256skid",
-	"x509usefallbackroots", "x509usepolicies", "zipinsecurepath",
+	"updatemaxprocs",
 }
 
-// EmbeddedGodebugsVersion is the toolchain the embedded list was taken from.
-const EmbeddedGodebugsVersion = "go1.26"
+// EmbeddedRuntimeDbgvarsVersion is the toolchain the embedded list was taken from.
+const EmbeddedRuntimeDbgvarsVersion = "go1.26"
 
-// Godebugs returns the GODEBUG names the toolchain at goroot knows, read
-// from $GOROOT/src/internal/godebugs/table.go and the dbgvars of
-// $GOROOT/src/runtime/runtime1.go, and whether they came from there
-// (false: the embedded fallback).
-func Godebugs(goroot string) ([]string, bool) {
+// RuntimeDbgvars returns the runtime's own GODEBUG names, read from
+// $GOROOT/src/runtime/runtime1.go, and whether they came from there.
+func RuntimeDbgvars(goroot string) ([]string, bool) {
 	if goroot != "" {
-		t, err1 := os.ReadFile(filepath.Join(goroot, "src", "internal", "godebugs", "table.go"))
-		r, err2 := os.ReadFile(filepath.Join(goroot, "src", "runtime", "runtime1.go"))
-		if err1 == nil && err2 == nil {
-			a, errA := ParseGodebugTable(t)
-			b, errB := ParseRuntimeDbgvars(r)
-			if errA == nil && errB == nil {
-				return mergeSorted(a, b), true
+		if src, err := os.ReadFile(filepath.Join(goroot, "src", "runtime", "runtime1.go")); err == nil {
+			if names, err := ParseRuntimeDbgvars(src); err == nil {
+				return names, true
 			}
 		}
 	}
-	return append([]string(nil), embeddedGodebugs...), false
+	return append([]string(nil), embeddedRuntimeDbgvars...), false
 }
 
-func mergeSorted(a, b []string) []string {
+// GodebugNames returns every GODEBUG name the toolchain at goroot knows:
+// the internal/godebugs table (see Godebugs) and the runtime's dbgvars,
+// sorted, and whether both came from GOROOT.
+func GodebugNames(goroot string) ([]string, bool) {
+	tbl, fromTable := Godebugs(goroot)
+	rt, fromRuntime := RuntimeDbgvars(goroot)
 	set := map[string]bool{}
-	for _, s := range append(a, b...) {
-		set[s] = true
+	for _, s := range tbl.Settings {
+		set[s.Name] = true
+	}
+	for _, n := range rt {
+		set[n] = true
 	}
 	out := make([]string, 0, len(set))
-	for s := range set {
-		out = append(out, s)
+	for n := range set {
+		out = append(out, n)
 	}
 	sort.Strings(out)
-	return out
+	return out, fromTable && fromRuntime
 }
 
-// embeddedGodebugsRemoved is internal/godebugs.Removed of Go 1.26: the
-// settings Go has dropped, with the release that dropped them.
-var embeddedGodebugsRemoved = map[string]string{"x509sha1": "go1.24"}
-
-// GodebugsRemoved returns the GODEBUG settings the toolchain at goroot
-// lists as removed (name -> release), read from
-// $GOROOT/src/internal/godebugs/table.go, and whether they came from there.
+// GodebugsRemoved returns the settings the toolchain at goroot lists as
+// removed, as name -> the release that removed it ("go1.24").
 func GodebugsRemoved(goroot string) (map[string]string, bool) {
-	if goroot != "" {
-		if src, err := os.ReadFile(filepath.Join(goroot, "src", "internal", "godebugs", "table.go")); err == nil {
-			if m, err := ParseGodebugRemoved(src); err == nil {
-				return m, true
-			}
-		}
-	}
-	m := map[string]string{}
-	for k, v := range embeddedGodebugsRemoved {
-		m[k] = v
-	}
-	return m, false
-}
-
-// ParseGodebugRemoved reads internal/godebugs.Removed.
-func ParseGodebugRemoved(src []byte) (map[string]string, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), "table.go", src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil, fmt.Errorf("parse table.go: %w", err)
-	}
+	tbl, from := Godebugs(goroot)
 	out := map[string]string{}
-	found := false
-	ast.Inspect(f, func(n ast.Node) bool {
-		vs, ok := n.(*ast.ValueSpec)
-		if !ok || len(vs.Names) != 1 || vs.Names[0].Name != "Removed" || len(vs.Values) != 1 {
-			return true
-		}
-		found = true
-		cl, ok := vs.Values[0].(*ast.CompositeLit)
-		if !ok {
-			return false
-		}
-		for _, e := range cl.Elts {
-			el, ok := e.(*ast.CompositeLit)
-			if !ok {
-				continue
-			}
-			var name, minor string
-			for _, kv := range el.Elts {
-				kv, ok := kv.(*ast.KeyValueExpr)
-				if !ok {
-					continue
-				}
-				k, _ := kv.Key.(*ast.Ident)
-				bl, _ := kv.Value.(*ast.BasicLit)
-				if k == nil || bl == nil {
-					continue
-				}
-				switch k.Name {
-				case "Name":
-					name, _ = strconv.Unquote(bl.Value)
-				case "Removed":
-					minor = bl.Value
-				}
-			}
-			if name != "" && minor != "" {
-				out[name] = "go1." + minor
-			}
-		}
-		return false
-	})
-	if !found {
-		return nil, fmt.Errorf("parse table.go: no Removed table")
+	for _, r := range tbl.Removed {
+		out[r.Name] = fmt.Sprintf("go1.%d", r.Removed)
 	}
-	return out, nil
-}
-
-// ParseGodebugTable returns the Name fields of internal/godebugs.All.
-func ParseGodebugTable(src []byte) ([]string, error) {
-	return compositeNames(src, "table.go", "All", "Name")
+	return out, from
 }
 
 // ParseRuntimeDbgvars returns the name fields of runtime.dbgvars.

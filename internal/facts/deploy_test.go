@@ -13,29 +13,42 @@ import (
 	"testing"
 )
 
-func TestGodebugsMatchGOROOT(t *testing.T) {
-	got, fromGOROOT := Godebugs(runtime.GOROOT())
+func TestRuntimeDbgvarsMatchGOROOT(t *testing.T) {
+	got, fromGOROOT := RuntimeDbgvars(runtime.GOROOT())
 	if !fromGOROOT {
 		t.Skip("no GOROOT source to compare with")
 	}
-	if !strings.HasPrefix(runtime.Version(), EmbeddedGodebugsVersion) {
-		t.Skipf("toolchain %s differs from the embedded list's %s", runtime.Version(), EmbeddedGodebugsVersion)
+	if !strings.HasPrefix(runtime.Version(), EmbeddedRuntimeDbgvarsVersion) {
+		t.Skipf("toolchain %s differs from the embedded list's %s", runtime.Version(), EmbeddedRuntimeDbgvarsVersion)
 	}
-	if !reflect.DeepEqual(got, embeddedGodebugs) {
-		t.Errorf("embedded GODEBUG list differs from GOROOT:\nGOROOT:   %q\nembedded: %q", got, embeddedGodebugs)
+	if !reflect.DeepEqual(got, embeddedRuntimeDbgvars) {
+		t.Errorf("embedded runtime GODEBUG list differs from GOROOT:\nGOROOT:   %q\nembedded: %q", got, embeddedRuntimeDbgvars)
 	}
-	removed, _ := GodebugsRemoved(runtime.GOROOT())
-	if !reflect.DeepEqual(removed, embeddedGodebugsRemoved) {
-		t.Errorf("removed GODEBUGs: GOROOT %v, embedded %v", removed, embeddedGodebugsRemoved)
-	}
-	fallback, from := Godebugs("/nonexistent")
-	if from || !reflect.DeepEqual(fallback, embeddedGodebugs) {
+	fallback, from := RuntimeDbgvars("/nonexistent")
+	if from || !reflect.DeepEqual(fallback, embeddedRuntimeDbgvars) {
 		t.Errorf("fallback = %v, %v", fallback, from)
 	}
 }
 
-func TestParseGodebugTableRejectsOther(t *testing.T) {
-	if _, err := ParseGodebugTable([]byte("package x\nvar All = 1\n")); err == nil {
+func TestGodebugNames(t *testing.T) {
+	names, _ := GodebugNames(runtime.GOROOT())
+	for _, want := range []string{"gctrace", "httpmuxgo121", "asynctimerchan", "x509usefallbackroots"} {
+		if i := sort.SearchStrings(names, want); i >= len(names) || names[i] != want {
+			t.Errorf("GodebugNames lacks %s", want)
+		}
+	}
+	fallback, from := GodebugNames("/nonexistent")
+	if from || len(fallback) != len(names) {
+		t.Errorf("fallback has %d names (from GOROOT: %v), GOROOT %d", len(fallback), from, len(names))
+	}
+	removed, _ := GodebugsRemoved(runtime.GOROOT())
+	if removed["x509sha1"] != "go1.24" {
+		t.Errorf("removed = %v, want x509sha1 removed in go1.24", removed)
+	}
+}
+
+func TestParseRuntimeDbgvarsRejectsOther(t *testing.T) {
+	if _, err := ParseRuntimeDbgvars([]byte("package x\nvar dbgvars = 1\n")); err == nil {
 		t.Error("want an error for a file without the table")
 	}
 }
@@ -198,16 +211,17 @@ func TestBuildOnlyEnv(t *testing.T) {
 	}
 }
 
-func FuzzParseGodebugTable(f *testing.F) {
-	for _, p := range []string{"src/internal/godebugs/table.go", "src/runtime/runtime1.go"} {
+func FuzzParseRuntimeDbgvars(f *testing.F) {
+	for _, p := range []string{"src/runtime/runtime1.go"} {
 		if data, err := os.ReadFile(filepath.Join(runtime.GOROOT(), p)); err == nil {
 			f.Add(data)
 		}
 	}
-	f.Add([]byte("package godebugs\nvar All = []Info{{Name: \"x\"}}\nvar Removed = []RemovedInfo{{Name: \"y\", Removed: 24}}\n"))
+	f.Add([]byte("package runtime\nvar dbgvars = []*dbgVar{{name: \"x\"}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _ = ParseGodebugTable(data)
-		_, _ = ParseRuntimeDbgvars(data)
-		_, _ = ParseGodebugRemoved(data)
+		names, err := ParseRuntimeDbgvars(data)
+		if err == nil && len(names) == 0 {
+			t.Fatal("no error and no names")
+		}
 	})
 }

@@ -1,0 +1,157 @@
+package upgrade
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/gocompat/gocompat/internal/module"
+)
+
+// goEnv is the environment every go command of this package runs with:
+// the user's, with the toolchain pinned to the installed one (never a
+// download), workspaces off (each module is looked at on its own, and
+// -modfile needs it) and -mod=mod so that a missing go.sum entry is added
+// to the temporary copy instead of failing. None of it can write the
+// user's go.mod or go.sum: every command gets -modfile=<copy>.
+func goEnv(environ []string, extra ...string) []string {
+	drop := map[string]bool{"GOTOOLCHAIN": true, "GOFLAGS": true, "GOWORK": true}
+	for _, kv := range extra {
+		k, _, _ := strings.Cut(kv, "=")
+		drop[k] = true
+	}
+	var env []string
+	for _, kv := range environ {
+		k, _, _ := strings.Cut(kv, "=")
+		if !drop[k] {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod", "GOWORK=off")
+	return append(env, extra...)
+}
+
+// runGo runs the go command in dir and returns stdout and stderr.
+func runGo(ctx context.Context, dir string, env []string, args ...string) (stdout, stderr []byte, err error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	ownGroup(cmd)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return o.Bytes(), e.Bytes(), err
+}
+
+// modCopy is a temporary go.mod (and go.sum beside it) for -modfile.
+type modCopy struct {
+	dir string
+	// Mod is the path to pass as -modfile.
+	Mod string
+}
+
+// newModCopy writes m's go.mod, with its go line set to goLine when that
+// is not empty, and its go.sum (if any) into a new temporary directory.
+// A toolchain line older than the new go line is dropped, as the go
+// command would do when raising the go line.
+func newModCopy(m *module.Module, name, goLine string) (*modCopy, error) {
+	dir, err := os.MkdirTemp("", "gocompat-upgrade-")
+	if err != nil {
+		return nil, err
+	}
+	data := m.GoModData
+	if goLine != "" {
+		data = withGoLine(m.Mod, data, goLine)
+	}
+	c := &modCopy{dir: dir, Mod: filepath.Join(dir, name+".mod")}
+	if err := os.WriteFile(c.Mod, data, 0o644); err != nil {
+		c.Close()
+		return nil, err
+	}
+	sum, err := os.ReadFile(filepath.Join(m.Dir, "go.sum"))
+	if err != nil && !os.IsNotExist(err) {
+		c.Close()
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".sum"), sum, 0o644); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Close removes the copy.
+func (c *modCopy) Close() { os.RemoveAll(c.dir) }
+
+// withGoLine returns data with the go line replaced by "go goLine" (or
+// added after the module line), byte for byte otherwise, and a toolchain
+// line older than goLine removed.
+func withGoLine(mod *module.GoMod, data []byte, goLine string) []byte {
+	type edit struct {
+		span module.Span
+		text string
+	}
+	var edits []edit
+	if mod.GoLine > 0 {
+		edits = append(edits, edit{mod.GoSpan, "go " + goLine})
+	} else {
+		// Insert after the first line break following the module line (or at the start).
+		at := 0
+		if i := bytes.IndexByte(data, '\n'); i >= 0 && mod.ModuleLine == 1 {
+			at = i + 1
+		}
+		edits = append(edits, edit{module.Span{Start: at, End: at}, "\ngo " + goLine + "\n"})
+	}
+	if mod.ToolchainLine > 0 && versionLess(mod.Toolchain, "go"+goLine) {
+		edits = append(edits, edit{mod.ToolchainSpan, ""})
+	}
+	// Apply from the end so earlier spans stay valid.
+	if len(edits) == 2 && edits[1].span.Start > edits[0].span.Start {
+		edits[0], edits[1] = edits[1], edits[0]
+	}
+	out := append([]byte(nil), data...)
+	for _, e := range edits {
+		out = append(out[:e.span.Start:e.span.Start], append([]byte(e.text), out[e.span.End:]...)...)
+	}
+	return out
+}
+
+// goToolchain is the installed toolchain as the go command reports it.
+type goToolchain struct {
+	Version string // "go1.26.8"
+	GOROOT  string
+}
+
+// Toolchain asks the go command on PATH (with GOTOOLCHAIN=local) for its
+// version and GOROOT.
+func Toolchain(ctx context.Context, environ []string) (goToolchain, error) {
+	dir, err := os.MkdirTemp("", "gocompat-env-")
+	if err != nil {
+		return goToolchain{}, err
+	}
+	defer os.RemoveAll(dir)
+	out, stderr, err := runGo(ctx, dir, goEnv(environ), "env", "GOVERSION", "GOROOT")
+	if err != nil {
+		return goToolchain{}, fmt.Errorf("go env: %w: %s", err, firstLines(stderr, 3))
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 {
+		return goToolchain{}, fmt.Errorf("go env GOVERSION GOROOT: unexpected output %q", out)
+	}
+	return goToolchain{Version: strings.TrimSpace(lines[0]), GOROOT: strings.TrimSpace(lines[1])}, nil
+}
+
+func firstLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > n {
+		lines = append(lines[:n], fmt.Sprintf("… (%d more lines)", len(lines)-n))
+	}
+	return strings.Join(lines, "; ")
+}

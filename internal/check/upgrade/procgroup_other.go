@@ -1,0 +1,7 @@
+//go:build !unix
+
+package upgrade
+
+import "os/exec"
+
+func ownGroup(cmd *exec.Cmd) {}

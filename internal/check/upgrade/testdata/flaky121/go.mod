@@ -1,0 +1,3 @@
+module example.com/flaky121
+
+go 1.21

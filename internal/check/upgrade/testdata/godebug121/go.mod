@@ -1,0 +1,3 @@
+module example.com/godebug121
+
+go 1.21

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"time"
+
+	"github.com/gocompat/gocompat/internal/check/upgrade"
+	"github.com/gocompat/gocompat/internal/report"
+)
+
+func upgradeCommand() *command {
+	var to string
+	var test bool
+	var timeout time.Duration
+	return &command{
+		name:    "upgrade",
+		args:    "[dir]",
+		summary: "show what changes when the modules in dir (default .) raise their go line, and with --test prove it with their tests",
+		reports: true,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&to, "to", "", "target go line, 1.N (default: the installed toolchain's version)")
+			fs.BoolVar(&test, "test", false, "run the modules' tests at the current and the target go line and attribute every difference (runs the modules' code; go.mod and go.sum are never written)")
+			fs.DurationVar(&timeout, "timeout", 10*time.Minute, "stop after this long (0: no limit)")
+		},
+		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
+			if len(args) > 1 {
+				return nil, usageErrorf("upgrade takes at most one directory, got %d arguments", len(args))
+			}
+			dir := e.dir
+			if len(args) == 1 {
+				dir = e.abs(args[0])
+				if ok, _ := isDir(dir); !ok {
+					return nil, usageErrorf("upgrade %s: not a directory", args[0])
+				}
+			}
+			if timeout < 0 {
+				return nil, usageErrorf("--timeout must not be negative")
+			}
+			if timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, timeout)
+				defer cancel()
+			}
+			opts := upgrade.Options{Dir: dir, Target: to, Environ: e.environ, Test: test}
+			if test || isTerminal(e.inv.Stderr) {
+				// Test runs take long enough that silence would look like a hang.
+				opts.Progress = e.inv.Stderr
+			}
+			if to != "" {
+				if _, err := upgrade.TargetVersion(to, "go1.999"); err != nil {
+					return nil, usageErrorf("%v", err)
+				}
+			}
+			res, err := upgrade.Run(ctx, opts)
+			if err != nil {
+				if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
+					return nil, usageErrorf("upgrade: stopped after --timeout %s", timeout)
+				}
+				if errors.Is(err, upgrade.ErrNoModule) {
+					return nil, usageErrorf("upgrade: %v (run it in a module, or name a directory that holds one)", err)
+				}
+				return nil, err
+			}
+			return &report.Report{Root: dir, Anchor: res.Anchor, Checks: []string{"upgrade"}, Findings: res.Findings, Subjects: res.Subjects}, nil
+		},
+	}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gocompat/gocompat/internal/report"
+)
+
+// copyModule copies a testdata module of the upgrade checks into a
+// temporary directory.
+func copyModule(t *testing.T, name string) string {
+	t.Helper()
+	src := filepath.Join("..", "check", "upgrade", "testdata", name)
+	dst := t.TempDir()
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), Invocation{Args: args, Env: os.Environ(), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestUpgradeCommandTestNamesTheLoop(t *testing.T) {
+	dir := copyModule(t, "loop121")
+	gomod, _ := os.ReadFile(filepath.Join(dir, "go.mod"))
+	code, out, stderr := runCLI(t, "upgrade", "--to", "1.22", "--test", "--format", "json", dir)
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, ExitFindings, stderr)
+	}
+	rep, err := report.Decode(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var loop, outcome bool
+	for _, f := range rep.Findings {
+		switch f.Check {
+		case "upgrade/test-broken-by-loop":
+			loop = f.Location.String() == "counter.go:10:6" && strings.Contains(f.Message, "TestSteps")
+		case "upgrade/test-outcome-changes":
+			outcome = outcome || f.Details["test"] == "TestSteps"
+		}
+	}
+	if !loop || !outcome {
+		t.Errorf("report does not name TestSteps and counter.go:10:6 (loop %v, outcome %v):\n%s", loop, outcome, out)
+	}
+	if rep.Command != "upgrade" || len(rep.Checks) != 1 || rep.Checks[0] != "upgrade" || rep.Anchor != "go.mod" {
+		t.Errorf("report header: command %q checks %v anchor %q", rep.Command, rep.Checks, rep.Anchor)
+	}
+	if !strings.Contains(stderr, "running tests at go 1.22") {
+		t.Errorf("no progress on stderr with --test:\n%s", stderr)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if !bytes.Equal(gomod, after) {
+		t.Errorf("go.mod changed:\n%s", after)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "go.sum")); err == nil {
+		t.Errorf("go.sum was created")
+	}
+
+	// The same run rendered as SARIF and text.
+	code, sarifOut, _ := runCLI(t, "upgrade", "--to", "1.22", "--format", "sarif", dir)
+	var doc struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Results []struct {
+				RuleID string `json:"ruleId"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(sarifOut), &doc); err != nil || doc.Version != "2.1.0" || len(doc.Runs) != 1 || len(doc.Runs[0].Results) == 0 {
+		t.Errorf("sarif (exit %d): %v\n%.500s", code, err, sarifOut)
+	}
+	code, text, _ := runCLI(t, "upgrade", "--to", "1.22", "--fail-on", "never", dir)
+	if code != ExitOK || !strings.Contains(text, "upgrade/loopvar-semantics-change") || !strings.Contains(text, "counter.go:10:6 i") {
+		t.Errorf("text (exit %d):\n%s", code, text)
+	}
+}
+
+func TestUpgradeCommandUsage(t *testing.T) {
+	dir := copyModule(t, "loop121")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"upgrade", "--to", "banana", dir}, "not a Go version"},
+		{[]string{"upgrade", "--to", "1.99", dir}, "newer than the installed toolchain"},
+		{[]string{"upgrade", dir, dir}, "at most one directory"},
+		{[]string{"upgrade", filepath.Join(dir, "nope")}, "not a directory"},
+		{[]string{"upgrade", t.TempDir()}, "no go.mod found"},
+		{[]string{"upgrade", "--test", "--timeout", "1ms", "--to", "1.22", dir}, "stopped after --timeout 1ms"},
+	} {
+		code, _, stderr := runCLI(t, tc.args...)
+		if code != ExitError || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
