@@ -11,7 +11,8 @@ import (
 )
 
 // Every registered check has a doc page, every page a registered check,
-// and each page starts with its ID and states the registered severity.
+// and each page starts with its ID, the registered title and severity,
+// and has the two sections explain and SARIF help rely on.
 func TestEveryCheckHasItsPage(t *testing.T) {
 	reg := Registry()
 	ids := map[string]bool{}
@@ -22,11 +23,9 @@ func TestEveryCheckHasItsPage(t *testing.T) {
 			t.Errorf("%s: no page docs/checks/%s.md", c.ID, c.ID)
 			continue
 		}
-		if !strings.HasPrefix(page, "# "+c.ID+"\n") {
-			t.Errorf("%s: page does not start with \"# %s\"", c.ID, c.ID)
-		}
-		if !strings.Contains(page, "Default severity: "+c.Severity.String()+".") {
-			t.Errorf("%s: page does not say \"Default severity: %s.\"", c.ID, c.Severity)
+		head := "# " + c.ID + "\n\n" + c.Title + ". Default severity: " + c.Severity.String() + ".\n"
+		if !strings.HasPrefix(page, head) {
+			t.Errorf("%s: page does not start with %q", c.ID, head)
 		}
 		for _, sec := range []string{"## What it means", "## How to fix it"} {
 			if !strings.Contains(page, sec) {
