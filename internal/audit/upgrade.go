@@ -4,7 +4,19 @@ import (
 	"context"
 
 	"github.com/gocompat/gocompat/internal/check/upgrade"
+	"github.com/gocompat/gocompat/internal/finding"
 )
+
+// previewOnly are the upgrade checks that describe what would change if
+// the go line were raised. An audit asks "is this sound now?", and nothing
+// changes until someone raises the line, so there they are information;
+// `gocompat upgrade`, asked before a bump, keeps their own severity.
+var previewOnly = map[string]bool{
+	upgrade.GodebugDefaultChanges.ID:  true,
+	upgrade.GodebugAffectedCall.ID:    true,
+	upgrade.LoopvarSemanticsChange.ID: true,
+	upgrade.KernelFloorRises.ID:       true,
+}
 
 // upgradeStep reports what changes when the modules raise their go line
 // to the installed toolchain's version. It never runs tests (that needs
@@ -17,6 +29,11 @@ func upgradeStep() Step {
 			res, err := upgrade.Run(ctx, upgrade.Options{Dir: t.Dir, Environ: t.Environ, Progress: t.Progress, Offline: !t.Online})
 			if err != nil {
 				return Result{}, err
+			}
+			for i := range res.Findings {
+				if previewOnly[res.Findings[i].Check] {
+					res.Findings[i].Severity = finding.Info
+				}
 			}
 			return Result{Findings: res.Findings, Subjects: res.Subjects, Anchor: res.Anchor}, nil
 		},

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/gocompat/gocompat/internal/finding"
 )
 
 func TestUpgradeStep(t *testing.T) {
@@ -26,6 +28,9 @@ func TestUpgradeStep(t *testing.T) {
 	seen := map[string]int{}
 	for _, f := range rep.Findings {
 		seen[f.Check]++
+		if previewOnly[f.Check] && f.Severity != finding.Info {
+			t.Errorf("%s at %s in an audit; previews of an upgrade are info", f.Check, f.Severity)
+		}
 		if f.Check == "upgrade/test-outcome-changes" {
 			t.Errorf("audit ran the module's tests")
 		}
