@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/gocompat/gocompat/docs"
+	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/check/toolchain"
 	"github.com/gocompat/gocompat/internal/config"
 	"github.com/gocompat/gocompat/internal/finding"
@@ -17,6 +18,7 @@ func Registry() *finding.Registry {
 	reg.Add(StepFailed)
 	reg.Add(config.Checks...)
 	reg.Add(toolchain.Checks...)
+	reg.Add(loopvar.Checks...)
 	for _, c := range reg.All() {
 		if page, ok := docs.Check(c.ID); ok {
 			reg.SetHelp(c.ID, page)

@@ -149,6 +149,7 @@ func commands() []*command {
 		auditCommand(),
 		doctorCommand(),
 		explainCommand(),
+		loopvarCommand(),
 		versionCommand(),
 	}
 }
