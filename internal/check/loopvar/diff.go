@@ -155,4 +155,3 @@ found:
 	}
 	return out
 }
-

@@ -128,7 +128,7 @@ func (p *pass) hoistFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, boo
 	loopText = strings.ReplaceAll(loopText, "\n\t\n", "\n\n")
 	text := "{\n" + indent + "\t" + init + "\n" + indent + "\t" + loopText + "\n" + indent + "}"
 	return analysis.SuggestedFix{
-		Message: fmt.Sprintf("Declare %s before the loop to keep one %s shared by all iterations", lv.decl.Name, lv.decl.Name),
+		Message:   fmt.Sprintf("Declare %s before the loop to keep one %s shared by all iterations", lv.decl.Name, lv.decl.Name),
 		TextEdits: []analysis.TextEdit{{Pos: start.Pos(), End: fs.End(), NewText: []byte(text)}},
 	}, true
 }
