@@ -10,5 +10,9 @@ import (
 )
 
 func TestOldModule(t *testing.T) {
-	analysistest.Run(t, filepath.Join(analysistest.TestData(), "old"), loopvar.Analyzer, "./...")
+	analysistest.RunWithSuggestedFixes(t, filepath.Join(analysistest.TestData(), "old"), loopvar.Analyzer, "./...")
+}
+
+func TestNewModule(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, filepath.Join(analysistest.TestData(), "new"), loopvar.Analyzer, "./...")
 }

@@ -3,6 +3,7 @@ package loopvar
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -61,6 +62,13 @@ func (p *pass) copyFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, bool
 	src := p.src(file)
 	if body == nil || src == nil {
 		return analysis.SuggestedFix{}, false
+	}
+	// A copy in the body helps only uses in the body (not a 3-clause
+	// loop's condition or post statement), and there must be one.
+	for _, l := range p.leaks(lv) {
+		if !slices.Contains(l.path, ast.Node(body)) {
+			return analysis.SuggestedFix{}, false
+		}
 	}
 	name := lv.decl.Name
 	indent := p.indentOf(src, lv.loop.Pos()) + "\t"
