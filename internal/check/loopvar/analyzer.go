@@ -374,6 +374,10 @@ func (p *pass) leakRecord(file *ast.File, fi fileInfo, lv *loopVar) (Record, boo
 			reasons = append(reasons, why)
 		}
 	}
+	if p.inGeneric(file, lv) {
+		// The compiler compiles generic code per instantiation only.
+		reasons = []string{"generic"}
+	}
 	compiler := strings.Join(reasons, ",")
 	loopKind := "range loop"
 	if lv.threeClause {
@@ -486,4 +490,24 @@ func writeExpr(b *strings.Builder, e ast.Expr) {
 	default:
 		b.WriteString("…")
 	}
+}
+
+// inGeneric reports whether lv's loop is in a function with type
+// parameters (or a method of a generic type).
+func (p *pass) inGeneric(file *ast.File, lv *loopVar) bool {
+	for _, d := range file.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || !within(lv.loop.Pos(), fd) {
+			continue
+		}
+		if fd.Type.TypeParams != nil && len(fd.Type.TypeParams.List) > 0 {
+			return true
+		}
+		if fd.Recv != nil && len(fd.Recv.List) > 0 {
+			if sig, ok := p.TypesInfo.Defs[fd.Name].Type().(*types.Signature); ok && sig.RecvTypeParams().Len() > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }

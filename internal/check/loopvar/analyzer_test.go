@@ -1,6 +1,7 @@
 package loopvar_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -15,4 +16,70 @@ func TestOldModule(t *testing.T) {
 
 func TestNewModule(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, filepath.Join(analysistest.TestData(), "new"), loopvar.Analyzer, "./...")
+}
+
+// TestOldModuleChecks pins the check ID and direction of every finding in
+// the go 1.21 module: the messages are matched by the want comments, the
+// classification here.
+func TestOldModuleChecks(t *testing.T) {
+	results := analysistest.Run(t, filepath.Join(analysistest.TestData(), "old"), loopvar.Analyzer, "./...")
+	got := map[string]string{}
+	for _, r := range results {
+		recs, _ := r.Result.([]loopvar.Record)
+		for _, rec := range recs {
+			pos := r.Pass.Fset.Position(rec.Pos)
+			key := fmt.Sprintf("%s:%d:%d", filepath.Base(pos.Filename), pos.Line, pos.Column)
+			val := rec.Check + " " + rec.Severity.String()
+			if d := rec.Details["direction"]; d != "" {
+				val += " " + d
+			}
+			if len(rec.Suggested) > 0 {
+				val += " +fix"
+			}
+			got[key] = val
+		}
+	}
+	want := map[string]string{
+		"pat.go:24:9":         "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 01 go
+		"pat.go:39:9":         "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 02 defer
+		"pat.go:48:9":         "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 03 appended closure
+		"pat.go:61:9":         "loopvar/no-change info",                                  // 04 called in place
+		"pat.go:70:9":         "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 05 &v appended
+		"pat.go:79:9":         "loopvar/no-change info",                                  // 06 use(&v)
+		"pat.go:88:9":         "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 07a t.Ptr() kept
+		"pat.go:97:9":         "loopvar/no-change info",                                  // 07b t.Inc()
+		"pat.go:107:6":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 08 3-clause
+		"pat.go:140:6":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 13 nested
+		"pat.go:141:10":       "loopvar/changes-behaviour warning fixes-latent-bug +fix",
+		"pat.go:152:6":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 14 continue outer
+		"pat.go:165:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 15 generic
+		"pat.go:185:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 16b method value
+		"pat.go:200:9":        "loopvar/no-change info",                                  // 18 return
+		"pat.go:212:6":        "loopvar/changes-behaviour error breaks-shared-use +fix",  // 19 kept &i
+		"pat.go:226:6":        "loopvar/changes-behaviour error breaks-shared-use +fix",  // 20 closure i++
+		"pat.go:238:9":        "loopvar/may-change-behaviour warning",                    // function value
+		"pat.go:245:9":        "loopvar/no-change info",                                  // sort.Slice
+		"pat.go:252:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // channel
+		"pat.go:260:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // map
+		"pat.go:268:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // local then go
+		"pat.go:277:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // array slice
+		"pinned.go:9:9":       "loopvar/pinned-old-semantics info",
+		"threeclause.go:7:6":  "loopvar/changes-behaviour warning fixes-latent-bug",      // spec example: body writes i, no copy fix
+		"threeclause.go:18:6": "loopvar/changes-behaviour warning fixes-latent-bug",      // closure in post
+		"threeclause.go:27:6": "loopvar/changes-behaviour warning fixes-latent-bug",      // closure in cond
+		"threeclause.go:35:6": "loopvar/no-change info",                                  // cond called in place
+		"threeclause.go:46:6": "loopvar/changes-behaviour error breaks-shared-use +fix",  // closure writes i later
+		"pat_test.go:6:9":     "loopvar/no-change info",                                  // t.Run, serial
+		"pat_test.go:12:9":    "loopvar/changes-behaviour warning fixes-latent-bug +fix", // t.Run + t.Parallel
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: got %q, want %q", k, got[k], w)
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("%s: unexpected %q", k, g)
+		}
+	}
 }

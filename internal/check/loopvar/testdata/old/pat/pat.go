@@ -167,6 +167,9 @@ func (g *G[E]) Collect(xs []E) {
 	}
 }
 
+// Instantiated, so the compiler compiles the generic body.
+func CollectInts(xs []int) { var g G[int]; g.Collect(xs) }
+
 // 16a: method value of a value receiver copies t.
 func MethodValue(ts []T) []func() int {
 	var fs []func() int
