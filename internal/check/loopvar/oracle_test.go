@@ -159,7 +159,7 @@ func TestOracleTestdata(t *testing.T) {
 // realModules are public modules below go 1.22. They come through the
 // module proxy into the module cache once; later runs use the cache.
 var realModules = []string{
-	"github.com/spf13/cobra@v1.8.0",     // go 1.15
+	"github.com/spf13/cobra@v1.8.0",      // go 1.15
 	"github.com/stretchr/testify@v1.8.4", // go 1.20
 }
 
