@@ -48,6 +48,7 @@ type Step struct {
 func Steps() []Step {
 	return []Step{
 		toolchainStep(),
+		loopvarStep(),
 	}
 }
 
