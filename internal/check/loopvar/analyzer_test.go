@@ -10,19 +10,18 @@ import (
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 )
 
-func TestOldModule(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, filepath.Join(analysistest.TestData(), "old"), loopvar.Analyzer, "./...")
-}
 
 func TestNewModule(t *testing.T) {
+	t.Parallel()
 	analysistest.RunWithSuggestedFixes(t, filepath.Join(analysistest.TestData(), "new"), loopvar.Analyzer, "./...")
 }
 
-// TestOldModuleChecks pins the check ID and direction of every finding in
-// the go 1.21 module: the messages are matched by the want comments, the
-// classification here.
-func TestOldModuleChecks(t *testing.T) {
-	results := analysistest.Run(t, filepath.Join(analysistest.TestData(), "old"), loopvar.Analyzer, "./...")
+// TestOldModule checks the go 1.21 module: messages against the want
+// comments, fixes against the golden files, and here the check ID,
+// severity and direction of every finding.
+func TestOldModule(t *testing.T) {
+	t.Parallel()
+	results := analysistest.RunWithSuggestedFixes(t, filepath.Join(analysistest.TestData(), "old"), loopvar.Analyzer, "./...")
 	got := map[string]string{}
 	for _, r := range results {
 		recs, _ := r.Result.([]loopvar.Record)

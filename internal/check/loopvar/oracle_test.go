@@ -149,6 +149,7 @@ func compareWithOracle(t *testing.T, dir string) {
 }
 
 func TestOracleTestdata(t *testing.T) {
+	t.Parallel()
 	for _, m := range []string{"old", "new"} {
 		t.Run(m, func(t *testing.T) {
 			compareWithOracle(t, filepath.Join("testdata", m))
@@ -164,6 +165,7 @@ var realModules = []string{
 }
 
 func TestOracleRealModules(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("compiles real modules; skipped with -short")
 	}

@@ -18,6 +18,7 @@ import (
 // go vet -vettool on the testdata modules: it must report exactly the
 // findings of loopvar.Run (position and check ID).
 func TestVetTool(t *testing.T) {
+	t.Parallel()
 	bin := filepath.Join(t.TempDir(), "gocompat")
 	build := exec.Command("go", "build", "-o", bin, "github.com/gocompat/gocompat/cmd/gocompat")
 	if out, err := build.CombinedOutput(); err != nil {
