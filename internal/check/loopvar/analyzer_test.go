@@ -10,7 +10,6 @@ import (
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 )
 
-
 func TestNewModule(t *testing.T) {
 	t.Parallel()
 	analysistest.RunWithSuggestedFixes(t, filepath.Join(analysistest.TestData(), "new"), loopvar.Analyzer, "./...")
