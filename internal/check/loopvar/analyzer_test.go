@@ -61,6 +61,20 @@ func TestOldModule(t *testing.T) {
 		"pat.go:260:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // map
 		"pat.go:268:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // local then go
 		"pat.go:277:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // array slice
+		"edge.go:42:9":        "loopvar/no-change info",                                  // promoted pointer method
+		"edge.go:51:9":        "loopvar/no-change info",                                  // embedded field's pointer method
+		"edge.go:60:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &o.n kept
+		"edge.go:68:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // o.arr[:2] kept
+		"edge.go:83:9":        "loopvar/no-change info",                                  // (*bytes.Buffer).WriteString
+		"edge.go:89:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // defer o.Lock()
+		"edge.go:96:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &v in a composite literal
+		"edge.go:104:9":       "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &v as a map key
+		"edge.go:112:9":       "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &a[1] of an array
+		"edge.go:119:9":       "loopvar/changes-behaviour warning fixes-latent-bug +fix", // closure in a select send
+		"edge.go:128:9":       "loopvar/no-change info",                                  // returned from a nested loop
+		"edge.go:129:7":       "loopvar/no-change info",
+		"edge.go:140:9":       "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &o as any
+		"edge.go:148:9":       "loopvar/changes-behaviour warning fixes-latent-bug",      // two 3-clause variables, &j kept
 		"pinned.go:9:9":       "loopvar/pinned-old-semantics info",
 		"threeclause.go:7:6":  "loopvar/changes-behaviour warning fixes-latent-bug",      // spec example: body writes i, no copy fix
 		"threeclause.go:18:6": "loopvar/changes-behaviour warning fixes-latent-bug",      // closure in post

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
@@ -148,6 +149,14 @@ func (p *pass) context(lv *loopVar, path []ast.Node, k, depth int) verdict {
 		case *ast.IndexExpr:
 			if par.X == e {
 				return verdict{kind: none, where: "indexed in place"}
+			}
+			if _, isMap := p.TypesInfo.TypeOf(par.X).Underlying().(*types.Map); isMap {
+				if k >= 2 {
+					if as, ok := path[k-2].(*ast.AssignStmt); ok && slices.Contains(as.Lhs, ast.Expr(par)) {
+						return verdict{kind: changes, where: "stored as a key of the map " + exprString(par.X) + ", so it outlives the iteration"}
+					}
+				}
+				return verdict{kind: none, where: "used as a map key for a lookup"}
 			}
 			return verdict{kind: may, where: "used as an index"}
 		case *ast.RangeStmt:
@@ -361,14 +370,17 @@ var laterRunners = map[string]string{
 }
 
 // nonRetainingStd are standard packages whose functions and methods use
-// pointer and func arguments only during the call (func arguments of
-// sort.Slice, strings.Map, json.Unmarshal targets, errors.As targets …).
+// pointer and func arguments (and pointer receivers) only during the call:
+// func arguments of sort.Slice and strings.Map, json.Unmarshal and
+// errors.As targets, sync.Mutex.Lock receivers … The exceptions that do
+// keep a func argument are listed in laterRunners, which is consulted
+// first.
 var nonRetainingStd = map[string]bool{
 	"bufio": true, "bytes": true, "encoding/base64": true, "encoding/binary": true,
 	"encoding/csv": true, "encoding/gob": true, "encoding/hex": true, "encoding/json": true,
 	"encoding/xml": true, "errors": true, "fmt": true, "io": true, "maps": true,
 	"math": true, "math/big": true, "math/bits": true, "regexp": true, "slices": true,
-	"sort": true, "strconv": true, "strings": true, "sync/atomic": true,
+	"sort": true, "strconv": true, "strings": true, "sync": true, "sync/atomic": true,
 	"unicode": true, "unicode/utf16": true, "unicode/utf8": true,
 }
 
