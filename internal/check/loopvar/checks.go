@@ -50,3 +50,15 @@ func checkByID(id string) finding.Check {
 	}
 	panic("loopvar: unknown check " + id)
 }
+
+// IsUpgradeChange reports whether findings of check id name a loop
+// variable that becomes per-iteration when the module's go line is raised
+// to go1.22 or later (whether or not that changes behaviour): the set the
+// compiler previews with -lang=go1.22 -d=loopvar=3.
+func IsUpgradeChange(id string) bool {
+	switch id {
+	case ChangesBehaviour.ID, MayChangeBehaviour.ID, NoChange.ID:
+		return true
+	}
+	return false
+}

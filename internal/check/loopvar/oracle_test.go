@@ -25,14 +25,6 @@ import (
 // position it reports beyond them must carry an explanation of why the
 // compiler leaves it out of its log.
 
-// upgradeChecks are the checks that say "this variable becomes
-// per-iteration when the go line is raised".
-var upgradeChecks = map[string]bool{
-	loopvar.ChangesBehaviour.ID:   true,
-	loopvar.MayChangeBehaviour.ID: true,
-	loopvar.NoChange.ID:           true,
-}
-
 // explanations says why the compiler does not list a variable the
 // analyzer reports, by the analyzer's "compiler" detail.
 var explanations = map[string]string{
@@ -105,7 +97,7 @@ func compareWithOracle(t *testing.T, dir string) {
 	}
 	got := map[string]finding.Finding{}
 	for _, f := range fs {
-		if upgradeChecks[f.Check] {
+		if loopvar.IsUpgradeChange(f.Check) {
 			got[positionOf(f)] = f
 		}
 	}
