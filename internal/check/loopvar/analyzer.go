@@ -72,7 +72,14 @@ type pass struct {
 	funcs map[*types.Func]*ast.FuncDecl
 }
 
-func run(p *analysis.Pass) (any, error) {
+func run(p *analysis.Pass) (_ any, err error) {
+	// checker runs passes on their own goroutines, where a panic would
+	// end the process with a stack trace: report it as an error instead.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error analysing %s: %v (please report this)", p.Pkg.Path(), r)
+		}
+	}()
 	ps := &pass{Pass: p}
 	var out []Record
 	for _, file := range p.Files {
@@ -503,8 +510,8 @@ func (p *pass) inGeneric(file *ast.File, lv *loopVar) bool {
 		if fd.Type.TypeParams != nil && len(fd.Type.TypeParams.List) > 0 {
 			return true
 		}
-		if fd.Recv != nil && len(fd.Recv.List) > 0 {
-			if sig, ok := p.TypesInfo.Defs[fd.Name].Type().(*types.Signature); ok && sig.RecvTypeParams().Len() > 0 {
+		if fn, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok && fd.Recv != nil {
+			if sig := fn.Signature(); sig.RecvTypeParams().Len() > 0 {
 				return true
 			}
 		}
