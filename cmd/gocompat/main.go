@@ -2,6 +2,9 @@
 // toolchain, upgrade safety, what binaries need against what hosts and
 // images provide, and deployment configs. See the package cli for the
 // manual (gocompat help).
+//
+// Run by go vet (go vet -vettool=$(command -v gocompat) ./...), it acts as
+// a vet tool running the loopvar analyzer.
 package main
 
 import (
@@ -9,10 +12,14 @@ import (
 	"os"
 	"os/signal"
 
+	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/cli"
 )
 
 func main() {
+	if loopvar.IsVetInvocation(os.Args[1:]) {
+		loopvar.VetMain() // exits
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := cli.Main(ctx, cli.Invocation{
 		Args:   os.Args[1:],

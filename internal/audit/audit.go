@@ -55,6 +55,7 @@ func Steps() []Step {
 		hostStep(),
 		binaryStep(),
 		upgradeStep(),
+		loopvarStep(),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/gocompat/gocompat/docs"
 	"github.com/gocompat/gocompat/internal/check/deploy"
 	"github.com/gocompat/gocompat/internal/check/hostcheck"
+	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/check/toolchain"
 	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/config"
@@ -25,6 +26,7 @@ func Registry() *finding.Registry {
 	reg.Add(platform.Checks...)
 	reg.Add(hostcheck.Checks...)
 	reg.Add(upgrade.Checks...)
+	reg.Add(loopvar.Checks...)
 	for _, c := range reg.All() {
 		if page, ok := docs.Check(c.ID); ok {
 			reg.SetHelp(c.ID, page)

@@ -124,6 +124,7 @@ type env struct {
 	environ  []string
 	registry *finding.Registry
 	verbose  bool
+	format   string // --format of a reporting command
 }
 
 // Getenv looks a variable up in the invocation's environment.
@@ -164,6 +165,7 @@ func commands() []*command {
 		hostCommand(),
 		explainCommand(),
 		upgradeCommand(),
+		loopvarCommand(),
 		versionCommand(),
 	}
 }
@@ -266,6 +268,7 @@ func run(ctx context.Context, inv *Invocation) error {
 	default:
 		return usageErrorf("unknown --format %q (want text, json or sarif)", format)
 	}
+	e.format = format
 	useColor, err := colorEnabled(color, inv.Stdout, e.Getenv)
 	if err != nil {
 		return err

@@ -2,12 +2,21 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/xeipuuv/gojsonschema"
 )
+
+// runCLI runs gocompat in-process with this process's environment.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), Invocation{Args: args, Env: os.Environ(), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
 
 // The JSON that doctor writes for this machine validates against the
 // published schema.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"github.com/gocompat/gocompat/internal/check/loopvar"
+	"github.com/gocompat/gocompat/internal/finding"
 	"io"
 	"os"
 	"time"
@@ -45,7 +47,7 @@ func upgradeCommand() *command {
 				ctx, cancel = context.WithTimeout(ctx, timeout)
 				defer cancel()
 			}
-			opts := upgrade.Options{Dir: dir, Target: to, Environ: e.environ, Test: test}
+			opts := upgrade.Options{Dir: dir, Target: to, Environ: e.environ, Test: test, Loopvar: upgradeLoops}
 			if test || isTerminal(e.inv.Stderr) {
 				// Test runs take long enough that silence would look like a hang.
 				opts.Progress = e.inv.Stderr
@@ -78,4 +80,21 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// upgradeLoops lists, loop by loop, what the loopvar analyzer says changes
+// when a module's go line crosses 1.22: the findings that mean "becomes
+// per-iteration on the upgrade", not the clean-ups for files already there.
+func upgradeLoops(ctx context.Context, dir string) ([]finding.Finding, error) {
+	fs, err := loopvar.Run(ctx, dir, []string{"./..."})
+	if err != nil {
+		return nil, err
+	}
+	kept := fs[:0]
+	for _, f := range fs {
+		if loopvar.IsUpgradeChange(f.Check) {
+			kept = append(kept, f)
+		}
+	}
+	return kept, nil
 }

@@ -1,6 +1,10 @@
 package cli
 
-import "os"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
 
 func isDir(p string) (bool, error) {
 	st, err := os.Stat(p)
@@ -8,4 +12,12 @@ func isDir(p string) (bool, error) {
 		return false, err
 	}
 	return st.IsDir(), nil
+}
+
+// relPath makes p relative to dir when it lies inside it.
+func relPath(dir, p string) string {
+	if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(p)
 }

@@ -1,0 +1,28 @@
+package audit
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+
+	"github.com/gocompat/gocompat/internal/check/loopvar"
+)
+
+// loopvarStep runs the loopvar analyzer on every package of the module at
+// the audited directory (./..., tests included).
+func loopvarStep() Step {
+	return Step{
+		Family: "loopvar",
+		Applies: func(t *Target) bool {
+			st, err := os.Stat(filepath.Join(t.Dir, "go.mod"))
+			return err == nil && st.Mode().IsRegular()
+		},
+		Run: func(ctx context.Context, t *Target) (Result, error) {
+			fs, err := loopvar.Run(ctx, t.Dir, nil)
+			if err != nil {
+				return Result{}, err
+			}
+			return Result{Findings: fs}, nil
+		},
+	}
+}

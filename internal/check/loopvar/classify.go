@@ -1,0 +1,627 @@
+package loopvar
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// kind says whether a leak changes behaviour with per-iteration
+// variables. Higher is worse.
+type kind int
+
+const (
+	none kind = iota
+	may
+	changes
+)
+
+// verdict is what becomes of a leaked closure or pointer.
+type verdict struct {
+	kind  kind
+	where string
+	// writes: the loop variable is written through the leak, so the
+	// old code may rely on one shared variable.
+	writes bool
+	// syncCall: a func literal called in place.
+	syncCall bool
+}
+
+// maxAliasDepth bounds how far values are followed through local
+// variables.
+const maxAliasDepth = 3
+
+// classify follows the leaked expression path[k] (a func literal, &v,
+// a pointer-receiver call or method value) to where it ends up.
+func (p *pass) classify(lv *loopVar, path []ast.Node, k, depth int) verdict {
+	w := false
+	if fl, ok := path[k].(*ast.FuncLit); ok && depth == 0 {
+		w = writesVar(fl.Body, lv.obj, p.TypesInfo)
+	}
+	var v verdict
+	if call, ok := path[k].(*ast.CallExpr); ok && depth == 0 {
+		v = p.methodCall(lv, path, k, call, depth)
+	} else {
+		v = p.context(lv, path, k, depth)
+	}
+	v.writes = v.writes || w
+	return v
+}
+
+// methodCall classifies a pointer-receiver method call on the loop
+// variable: its receiver is &v for the duration of the call.
+func (p *pass) methodCall(lv *loopVar, path []ast.Node, k int, call *ast.CallExpr, depth int) verdict {
+	if k >= 1 {
+		switch st := path[k-1].(type) {
+		case *ast.GoStmt:
+			if st.Call == call {
+				return verdict{kind: changes, where: "in a go statement, so the goroutine may run after the loop moved on"}
+			}
+		case *ast.DeferStmt:
+			if st.Call == call {
+				return verdict{kind: changes, where: "in a defer statement, which runs when the function returns, after the loop"}
+			}
+		}
+	}
+	fn, _ := typeutil.Callee(p.TypesInfo, call).(*types.Func)
+	if fn == nil {
+		return verdict{kind: may, where: "and the analyzer cannot tell which method runs"}
+	}
+	if fn.Pkg() != nil && nonRetainingStd[fn.Pkg().Path()] {
+		return verdict{kind: none, where: "and " + fn.FullName() + " does not keep its receiver"}
+	}
+	fd := p.funcDecl(fn)
+	if fd == nil || fd.Recv == nil || len(fd.Recv.List) == 0 || len(fd.Recv.List[0].Names) == 0 {
+		if fd != nil {
+			return verdict{kind: none, where: "and " + fn.Name() + " does not use its receiver"}
+		}
+		return verdict{kind: may, where: "and " + fn.FullName() + " may keep its receiver"}
+	}
+	recv, _ := p.TypesInfo.Defs[fd.Recv.List[0].Names[0]].(*types.Var)
+	esc, returned := p.paramUse(fd, recv, map[*types.Func]bool{})
+	switch {
+	case esc:
+		return verdict{kind: may, where: "and " + fn.Name() + " may keep its receiver"}
+	case returned:
+		v := p.context(lv, path, k, depth)
+		v.where = "and " + fn.Name() + " returns its receiver, which is " + v.where
+		return v
+	}
+	return verdict{kind: none, where: "and " + fn.Name() + " does not keep its receiver"}
+}
+
+// context classifies by where the value path[k] goes.
+func (p *pass) context(lv *loopVar, path []ast.Node, k, depth int) verdict {
+	for k > 0 {
+		e := path[k]
+		switch par := path[k-1].(type) {
+		case *ast.ParenExpr, *ast.KeyValueExpr, *ast.CompositeLit:
+			if kv, ok := par.(*ast.KeyValueExpr); ok && kv.Value != e {
+				return verdict{kind: may, where: "used as a map key"}
+			}
+			k--
+			continue
+		case *ast.UnaryExpr:
+			if par.Op == token.AND {
+				k--
+				continue
+			}
+			return verdict{kind: none, where: "used in an expression"}
+		case *ast.SliceExpr:
+			if par.X == e {
+				k--
+				continue
+			}
+			return verdict{kind: none, where: "used as a slice index"}
+		case *ast.CallExpr:
+			return p.callContext(lv, path, k, par, depth)
+		case *ast.AssignStmt:
+			return p.assignContext(lv, path, k, par, depth)
+		case *ast.ValueSpec:
+			for i, val := range par.Values {
+				if val == e && i < len(par.Names) {
+					return p.aliasContext(lv, path, par.Names[i], depth)
+				}
+			}
+			return verdict{kind: may, where: "used in a declaration the analyzer does not follow"}
+		case *ast.SendStmt:
+			if par.Value == e {
+				return verdict{kind: changes, where: "sent on a channel, so it outlives the iteration"}
+			}
+			return verdict{kind: none, where: "used as a channel"}
+		case *ast.ReturnStmt:
+			return verdict{kind: none, where: "returned from the function, which ends the loop"}
+		case *ast.ExprStmt:
+			return verdict{kind: none, where: "evaluated and discarded"}
+		case *ast.StarExpr:
+			return verdict{kind: none, where: "dereferenced in place"}
+		case *ast.BinaryExpr:
+			return verdict{kind: none, where: "compared in place"}
+		case *ast.SelectorExpr:
+			if sel := p.TypesInfo.Selections[par]; sel != nil && sel.Kind() == types.FieldVal {
+				return verdict{kind: none, where: "used to reach a field in place"}
+			}
+			return verdict{kind: may, where: "used in a way the analyzer does not follow"}
+		case *ast.IndexExpr:
+			if par.X == e {
+				return verdict{kind: none, where: "indexed in place"}
+			}
+			if _, isMap := p.TypesInfo.TypeOf(par.X).Underlying().(*types.Map); isMap {
+				if k >= 2 {
+					if as, ok := path[k-2].(*ast.AssignStmt); ok && slices.Contains(as.Lhs, ast.Expr(par)) {
+						return verdict{kind: changes, where: "stored as a key of the map " + exprString(par.X) + ", so it outlives the iteration"}
+					}
+				}
+				return verdict{kind: none, where: "used as a map key for a lookup"}
+			}
+			return verdict{kind: may, where: "used as an index"}
+		case *ast.RangeStmt:
+			return verdict{kind: none, where: "ranged over in place"}
+		case *ast.IncDecStmt:
+			return verdict{kind: none, where: "incremented in place"}
+		default:
+			return verdict{kind: may, where: "used in a way the analyzer does not follow"}
+		}
+	}
+	return verdict{kind: may, where: "used in a way the analyzer does not follow"}
+}
+
+// callContext: path[k] is the function or an argument of call.
+func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallExpr, depth int) verdict {
+	e := path[k]
+	var stmt ast.Node
+	if k >= 2 {
+		stmt = path[k-2]
+	}
+	if g, ok := stmt.(*ast.GoStmt); ok && g.Call == call {
+		if call.Fun == e {
+			return verdict{kind: changes, where: "started with go, so the goroutine may run after the loop moved on"}
+		}
+		return verdict{kind: changes, where: "passed to a call started with go, so the goroutine may use it after the loop moved on"}
+	}
+	if d, ok := stmt.(*ast.DeferStmt); ok && d.Call == call {
+		if call.Fun == e {
+			return verdict{kind: changes, where: "deferred, so it runs when the function returns, after the loop"}
+		}
+		return verdict{kind: changes, where: "passed to a deferred call, which runs when the function returns, after the loop"}
+	}
+	if call.Fun == e {
+		return verdict{kind: none, where: "called in place", syncCall: true}
+	}
+	argIdx := -1
+	for i, a := range call.Args {
+		if a == e {
+			argIdx = i
+		}
+	}
+	if argIdx < 0 {
+		return verdict{kind: may, where: "used in a call the analyzer does not follow"}
+	}
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+		if b, ok := p.TypesInfo.Uses[id].(*types.Builtin); ok {
+			if b.Name() == "append" && argIdx > 0 {
+				return verdict{kind: changes, where: "appended to a slice, so it outlives the iteration"}
+			}
+			return verdict{kind: none, where: "passed to the builtin " + b.Name()}
+		}
+	}
+	if tv, ok := p.TypesInfo.Types[call.Fun]; ok && tv.IsType() {
+		return p.context(lv, path, k-1, depth) // a conversion: follow the result
+	}
+	fn, _ := typeutil.Callee(p.TypesInfo, call).(*types.Func)
+	if fn == nil {
+		return verdict{kind: may, where: "passed to a function value, which may keep it"}
+	}
+	full := fn.Origin().FullName()
+	if w, ok := laterRunners[full]; ok {
+		return verdict{kind: changes, where: "passed to " + full + ", which " + w}
+	}
+	if full == "(*testing.T).Run" || full == "(*testing.B).Run" {
+		if fl, ok := e.(*ast.FuncLit); ok && callsParallel(fl, p.TypesInfo) {
+			return verdict{kind: changes, where: "passed to " + full + " as a parallel subtest (t.Parallel), which runs after the loop moved on"}
+		}
+		return verdict{kind: none, where: "passed to " + full + ", which waits for the subtest (no t.Parallel)"}
+	}
+	if fn.Pkg() != nil && nonRetainingStd[fn.Pkg().Path()] {
+		return verdict{kind: none, where: "passed to " + full + ", which does not keep it"}
+	}
+	fd := p.funcDecl(fn)
+	if fd == nil {
+		return verdict{kind: may, where: "passed to " + full + ", which may keep it"}
+	}
+	param := paramAt(p.TypesInfo, fd, argIdx)
+	if param == nil {
+		return verdict{kind: may, where: "passed to " + fn.Name() + ", which may keep it"}
+	}
+	esc, returned := p.paramUse(fd, param, map[*types.Func]bool{})
+	switch {
+	case esc:
+		return verdict{kind: may, where: "passed to " + fn.Name() + ", which may keep it"}
+	case returned:
+		v := p.context(lv, path, k-1, depth)
+		v.where = "passed to " + fn.Name() + ", which returns it, " + v.where
+		return v
+	}
+	return verdict{kind: none, where: "passed to " + fn.Name() + ", which does not keep it"}
+}
+
+// assignContext: path[k] is on the right of an assignment.
+func (p *pass) assignContext(lv *loopVar, path []ast.Node, k int, as *ast.AssignStmt, depth int) verdict {
+	e := path[k]
+	idx := -1
+	for i, r := range as.Rhs {
+		if r == e {
+			idx = i
+		}
+	}
+	if idx < 0 || len(as.Lhs) != len(as.Rhs) {
+		return verdict{kind: may, where: "assigned in a way the analyzer does not follow"}
+	}
+	switch lhs := ast.Unparen(as.Lhs[idx]).(type) {
+	case *ast.Ident:
+		if lhs.Name == "_" {
+			return verdict{kind: none, where: "discarded"}
+		}
+		obj := p.TypesInfo.ObjectOf(lhs)
+		if obj == nil {
+			return verdict{kind: may, where: "assigned to " + lhs.Name}
+		}
+		if !within(obj.Pos(), lv.loop) {
+			v := verdict{kind: changes, where: "assigned to " + lhs.Name + ", declared outside the loop, so it outlives the iteration"}
+			v.writes = derefWritten(lv.loop, obj, p.TypesInfo)
+			return v
+		}
+		return p.aliasContext(lv, path, lhs, depth)
+	case *ast.IndexExpr:
+		return verdict{kind: changes, where: "stored in an element of " + exprString(lhs.X) + ", so it outlives the iteration"}
+	case *ast.SelectorExpr:
+		return verdict{kind: changes, where: "stored in the field " + exprString(lhs) + ", so it outlives the iteration"}
+	case *ast.StarExpr:
+		return verdict{kind: changes, where: "stored through the pointer " + exprString(lhs.X) + ", so it outlives the iteration"}
+	}
+	return verdict{kind: may, where: "assigned in a way the analyzer does not follow"}
+}
+
+// aliasContext follows a local variable declared inside the loop that
+// holds the leaked value: the worst of its uses decides.
+func (p *pass) aliasContext(lv *loopVar, path []ast.Node, name *ast.Ident, depth int) verdict {
+	obj := p.TypesInfo.ObjectOf(name)
+	if obj == nil || depth >= maxAliasDepth {
+		return verdict{kind: may, where: "assigned to " + name.Name + ", which the analyzer does not follow further"}
+	}
+	li := -1
+	for i, n := range path {
+		if n == ast.Node(lv.loop) {
+			li = i
+		}
+	}
+	if li < 0 {
+		return verdict{kind: may, where: "assigned to " + name.Name}
+	}
+	best := verdict{kind: none, where: "assigned to " + name.Name + ", which is not used further"}
+	found := false
+	stack := append([]ast.Node(nil), path[:li]...)
+	ast.Inspect(lv.loop, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		id, ok := n.(*ast.Ident)
+		if !ok || p.TypesInfo.Uses[id] != obj {
+			return true
+		}
+		// A reassignment of the alias is not a use of the value.
+		if as, ok := stack[len(stack)-2].(*ast.AssignStmt); ok {
+			for _, l := range as.Lhs {
+				if l == ast.Expr(id) {
+					return true
+				}
+			}
+		}
+		var v verdict
+		if inFuncLit(stack, li) {
+			v = verdict{kind: may, where: "captured by another func literal"}
+		} else {
+			v = p.context(lv, stack, len(stack)-1, depth+1)
+		}
+		if !found || v.kind > best.kind {
+			best, found = v, true
+		}
+		best.writes = best.writes || v.writes
+		return true
+	})
+	best.where = "assigned to " + name.Name + ", which is " + strings.TrimPrefix(best.where, "which is ")
+	if derefWritten(lv.loop, obj, p.TypesInfo) {
+		best.writes = true
+	}
+	return best
+}
+
+func inFuncLit(stack []ast.Node, from int) bool {
+	for _, n := range stack[from:] {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func within(pos token.Pos, n ast.Node) bool {
+	return pos >= n.Pos() && pos < n.End()
+}
+
+// laterRunners are functions that run a func argument (or keep a
+// pointer argument) after they return.
+var laterRunners = map[string]string{
+	"time.AfterFunc":                             "runs it on another goroutine later",
+	"context.AfterFunc":                          "runs it on another goroutine later",
+	"(*sync.WaitGroup).Go":                       "runs it on another goroutine",
+	"(*golang.org/x/sync/errgroup.Group).Go":     "runs it on another goroutine",
+	"(*golang.org/x/sync/errgroup.Group).TryGo":  "runs it on another goroutine",
+	"(*testing.common).Cleanup":                  "runs it when the test ends, after the loop",
+	"runtime.SetFinalizer":                       "keeps it until the object is collected",
+	"runtime.AddCleanup":                         "keeps it until the object is collected",
+	"(*golang.org/x/sync/singleflight.Group).Do": "may run it on another goroutine",
+}
+
+// nonRetainingStd are standard packages whose functions and methods use
+// pointer and func arguments (and pointer receivers) only during the call:
+// func arguments of sort.Slice and strings.Map, json.Unmarshal and
+// errors.As targets, sync.Mutex.Lock receivers … The exceptions that do
+// keep a func argument are listed in laterRunners, which is consulted
+// first.
+var nonRetainingStd = map[string]bool{
+	"bufio": true, "bytes": true, "encoding/base64": true, "encoding/binary": true,
+	"encoding/csv": true, "encoding/gob": true, "encoding/hex": true, "encoding/json": true,
+	"encoding/xml": true, "errors": true, "fmt": true, "io": true, "maps": true,
+	"math": true, "math/big": true, "math/bits": true, "regexp": true, "slices": true,
+	"sort": true, "strconv": true, "strings": true, "sync": true, "sync/atomic": true,
+	"unicode": true, "unicode/utf16": true, "unicode/utf8": true,
+}
+
+func callsParallel(fl *ast.FuncLit, info *types.Info) bool {
+	found := false
+	ast.Inspect(fl.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if fn, ok := typeutil.Callee(info, call).(*types.Func); ok && fn.FullName() == "(*testing.T).Parallel" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// funcDecl finds the declaration of fn in the package being analysed.
+func (p *pass) funcDecl(fn *types.Func) *ast.FuncDecl {
+	fn = fn.Origin()
+	if fn.Pkg() != p.Pkg {
+		return nil
+	}
+	if p.funcs == nil {
+		p.funcs = map[*types.Func]*ast.FuncDecl{}
+		for _, f := range p.Files {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+					if o, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+						p.funcs[o] = fd
+					}
+				}
+			}
+		}
+	}
+	return p.funcs[fn]
+}
+
+func paramAt(info *types.Info, fd *ast.FuncDecl, idx int) *types.Var {
+	i := 0
+	for _, f := range fd.Type.Params.List {
+		if _, variadic := f.Type.(*ast.Ellipsis); variadic {
+			return nil
+		}
+		names := f.Names
+		if len(names) == 0 {
+			if i == idx {
+				return nil
+			}
+			i++
+			continue
+		}
+		for _, n := range names {
+			if i == idx {
+				v, _ := info.Defs[n].(*types.Var)
+				return v
+			}
+			i++
+		}
+	}
+	return nil
+}
+
+// paramUse reports whether fd lets the parameter (or receiver) v escape,
+// and whether it returns it. Only uses that plainly end in fd count as
+// not escaping: dereference, field access, indexing, calling it, len,
+// comparison, and pointer-receiver methods that themselves do not let it
+// escape.
+func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]bool) (escapes, returned bool) {
+	if v == nil {
+		return false, false
+	}
+	if o, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+		if seen[o] {
+			return false, false
+		}
+		seen[o] = true
+	}
+	var stack []ast.Node
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		if escapes {
+			return false
+		}
+		id, ok := n.(*ast.Ident)
+		if !ok || p.TypesInfo.Uses[id] != v {
+			return true
+		}
+		if inFuncLit(stack, 0) {
+			escapes = true
+			return false
+		}
+		parent := stack[len(stack)-2]
+		switch par := parent.(type) {
+		case *ast.StarExpr, *ast.IndexExpr, *ast.BinaryExpr, *ast.IncDecStmt:
+		case *ast.ReturnStmt:
+			returned = true
+		case *ast.AssignStmt:
+			isLHS := false
+			for _, l := range par.Lhs {
+				if l == ast.Expr(id) {
+					isLHS = true
+				}
+			}
+			if !isLHS {
+				escapes = true
+			}
+		case *ast.CallExpr:
+			if par.Fun == ast.Expr(id) {
+				break
+			}
+			if fid, ok := ast.Unparen(par.Fun).(*ast.Ident); ok {
+				if b, ok := p.TypesInfo.Uses[fid].(*types.Builtin); ok && (b.Name() == "len" || b.Name() == "cap") {
+					break
+				}
+			}
+			escapes = true
+		case *ast.SelectorExpr:
+			sel := p.TypesInfo.Selections[par]
+			if sel == nil {
+				escapes = true
+				break
+			}
+			if sel.Kind() == types.FieldVal {
+				if len(stack) >= 3 {
+					if u, ok := stack[len(stack)-3].(*ast.UnaryExpr); ok && u.Op == token.AND {
+						escapes = true
+					}
+				}
+				break
+			}
+			// A method: value receivers get a copy; pointer receivers
+			// are followed once more.
+			if !pointerRecv(sel) {
+				break
+			}
+			m, _ := sel.Obj().(*types.Func)
+			called := len(stack) >= 3
+			if called {
+				c, ok := stack[len(stack)-3].(*ast.CallExpr)
+				called = ok && c.Fun == ast.Expr(par)
+			}
+			md := (*ast.FuncDecl)(nil)
+			if m != nil {
+				md = p.funcDecl(m)
+			}
+			if !called || md == nil || md.Recv == nil || len(md.Recv.List) == 0 || len(md.Recv.List[0].Names) == 0 {
+				if m != nil && m.Pkg() != nil && nonRetainingStd[m.Pkg().Path()] && called {
+					break
+				}
+				if md != nil && called {
+					break // receiver unnamed: unused
+				}
+				escapes = true
+				break
+			}
+			r, _ := p.TypesInfo.Defs[md.Recv.List[0].Names[0]].(*types.Var)
+			if e, ret := p.paramUse(md, r, seen); e || ret {
+				escapes = true
+			}
+		default:
+			escapes = true
+		}
+		return true
+	})
+	return escapes, returned
+}
+
+// writesVar reports whether n assigns to obj (or a field or element of
+// it).
+func writesVar(n ast.Node, obj *types.Var, info *types.Info) bool {
+	found := false
+	isObj := func(e ast.Expr) bool {
+		for {
+			switch x := ast.Unparen(e).(type) {
+			case *ast.Ident:
+				return info.Uses[x] == obj
+			case *ast.SelectorExpr:
+				if sel := info.Selections[x]; sel == nil || sel.Kind() != types.FieldVal || sel.Indirect() {
+					return false
+				}
+				e = x.X
+			case *ast.IndexExpr:
+				if !isArray(info.TypeOf(x.X)) {
+					return false
+				}
+				e = x.X
+			default:
+				return false
+			}
+		}
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch s := n.(type) {
+		case *ast.AssignStmt:
+			if s.Tok != token.DEFINE {
+				for _, l := range s.Lhs {
+					if isObj(l) {
+						found = true
+					}
+				}
+			}
+		case *ast.IncDecStmt:
+			if isObj(s.X) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// derefWritten reports whether n writes through the pointer variable
+// obj (*p = …, *p += …, (*p)++).
+func derefWritten(n ast.Node, obj types.Object, info *types.Info) bool {
+	found := false
+	isDeref := func(e ast.Expr) bool {
+		st, ok := ast.Unparen(e).(*ast.StarExpr)
+		if !ok {
+			return false
+		}
+		id, ok := ast.Unparen(st.X).(*ast.Ident)
+		return ok && info.Uses[id] == obj
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch s := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range s.Lhs {
+				if isDeref(l) {
+					found = true
+				}
+			}
+		case *ast.IncDecStmt:
+			if isDeref(s.X) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}

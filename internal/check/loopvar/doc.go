@@ -1,0 +1,49 @@
+// Package loopvar finds the loops whose behaviour depends on the Go 1.22
+// change to loop variables, and the leftovers of the old semantics.
+//
+// Since Go 1.22 a variable declared with := in a for or range header is a
+// new variable in each iteration, but only in files whose language
+// version (go/types Info.FileVersions: the module's go line, or the
+// file's //go:build go1.N line, never below go1.21) is go1.22 or later.
+//
+// In a file below go1.22 the analyzer reports every loop variable the
+// compiler would make per-iteration on an upgrade, at its declaration
+// (where the compiler's -d=loopvar=3 log puts it). Like the compiler
+// (cmd/compile/internal/loopvar) it looks for syntactic leaks: capture by
+// a func literal, &v (also &v.f, &v[i] and v[:] of arrays), and the
+// implicit &v of pointer-receiver method calls and method values. Then it
+// follows where the closure or pointer goes to classify the change:
+//
+//   - loopvar/changes-behaviour: it outlives the iteration (go, defer,
+//     stored in a slice, map, field, channel or outer variable, a parallel
+//     subtest, time.AfterFunc …). If the loop writes the variable through
+//     it (3-clause loops) the old code relies on sharing and the upgrade
+//     breaks it (error); otherwise the upgrade fixes a latent bug
+//     (warning).
+//   - loopvar/may-change-behaviour: it goes to code the analyzer cannot
+//     see into (a function value, another package's function).
+//   - loopvar/no-change: it is used only within the iteration.
+//   - loopvar/pinned-old-semantics: the file's own //go:build line keeps
+//     it below go1.22, so the go line does not affect it.
+//
+// The analyzer reports a superset of the compiler's list: the compiler
+// looks after inlining (a func literal called in place disappears), skips
+// captures under a return statement, and compiles generic code only per
+// instantiation. Findings the compiler leaves out carry the reason in
+// Details["compiler"]; the tests compare both lists position by position
+// (scripts/loopvar-oracle.sh).
+//
+// In a file at go1.22 or later it reports v := v copies of loop
+// variables (loopvar/redundant-copy), except in 3-clause loops where the
+// copy is written or its address taken.
+//
+// The same Analyzer runs three ways: Run and Analyze load packages with
+// go/packages (gocompat loopvar, gocompat audit); VetMain runs it under
+// go vet -vettool through unitchecker; analysistest runs it on testdata.
+//
+// Limitations: only the current GOOS, GOARCH and build tags are seen;
+// values are followed through at most three local variables and one
+// level of same-package calls; standard-library functions are assumed
+// not to keep pointer or func arguments except those listed in
+// laterRunners.
+package loopvar

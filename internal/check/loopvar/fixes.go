@@ -1,0 +1,257 @@
+package loopvar
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/gocompat/gocompat/internal/facts"
+)
+
+// src returns the bytes of the file holding pos, or nil.
+func (p *pass) src(file *ast.File) []byte {
+	tf := p.Fset.File(file.Pos())
+	if tf == nil {
+		return nil
+	}
+	b, err := p.ReadFile(tf.Name())
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// indentOf returns the leading white space of the line holding pos.
+func (p *pass) indentOf(src []byte, pos token.Pos) string {
+	tf := p.Fset.File(pos)
+	off := tf.Offset(pos)
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	i := start
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	return string(src[start:i])
+}
+
+// copyFix inserts v := v at the top of the loop body, which gives a file
+// below go1.22 the per-iteration behaviour now. For 3-clause loops it is
+// offered only when nothing in the body writes the variable, since the
+// copy would otherwise split the counter.
+func (p *pass) copyFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, bool) {
+	var body *ast.BlockStmt
+	switch l := lv.loop.(type) {
+	case *ast.RangeStmt:
+		body = l.Body
+	case *ast.ForStmt:
+		body = l.Body
+		if writesVar(l.Body, lv.obj, p.TypesInfo) {
+			return analysis.SuggestedFix{}, false
+		}
+		for _, path := range lv.uses {
+			if k, _ := p.addressTaken(path); k >= 0 {
+				return analysis.SuggestedFix{}, false
+			}
+		}
+	}
+	src := p.src(file)
+	if body == nil || src == nil {
+		return analysis.SuggestedFix{}, false
+	}
+	// A copy in the body helps only uses in the body (not a 3-clause
+	// loop's condition or post statement), and there must be one.
+	for _, l := range p.leaks(lv) {
+		if !slices.Contains(l.path, ast.Node(body)) {
+			return analysis.SuggestedFix{}, false
+		}
+	}
+	name := lv.decl.Name
+	indent := p.indentOf(src, lv.loop.Pos()) + "\t"
+	// Insert after the line of the opening brace, so that a comment
+	// after the brace stays where it is.
+	at := body.Lbrace + 1
+	tf := p.Fset.File(at)
+	off := tf.Offset(at)
+	if nl := bytes.IndexByte(src[off:], '\n'); nl >= 0 {
+		rest := strings.TrimSpace(string(src[off : off+nl]))
+		if rest == "" || strings.HasPrefix(rest, "//") {
+			at = tf.Pos(off + nl)
+		}
+	}
+	return analysis.SuggestedFix{
+		Message: fmt.Sprintf("Add %s := %s to give each iteration its own %s now", name, name, name),
+		TextEdits: []analysis.TextEdit{{
+			Pos: at, End: at,
+			NewText: []byte("\n" + indent + name + " := " + name),
+		}},
+	}, true
+}
+
+// hoistFix moves the init statement of a 3-clause loop into a block
+// around the loop, so the variable stays shared by all iterations at
+// go1.22 and later: { i := 0; for ; i < n; i++ { … } }.
+func (p *pass) hoistFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, bool) {
+	fs, ok := lv.loop.(*ast.ForStmt)
+	if !ok || fs.Init == nil {
+		return analysis.SuggestedFix{}, false
+	}
+	src := p.src(file)
+	if src == nil {
+		return analysis.SuggestedFix{}, false
+	}
+	tf := p.Fset.File(fs.Pos())
+	init := string(src[tf.Offset(fs.Init.Pos()):tf.Offset(fs.Init.End())])
+	start := ast.Node(fs)
+	// Keep a label on the loop: wrap the labeled statement.
+	var stack []ast.Node
+	ast.Inspect(file, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		if n == ast.Node(fs) && len(stack) >= 2 {
+			if ls, ok := stack[len(stack)-2].(*ast.LabeledStmt); ok {
+				start = ls
+			}
+			return false
+		}
+		return true
+	})
+	indent := p.indentOf(src, start.Pos())
+	// The loop moves one level in: indent every following line by a tab,
+	// unless a raw string spans lines (its text must not change).
+	so, eo := tf.Offset(start.Pos()), tf.Offset(fs.End())
+	io, ie := tf.Offset(fs.Init.Pos()), tf.Offset(fs.Init.End())
+	loopText := string(src[so:io]) + string(src[ie:eo])
+	if rawMultiline(fs) {
+		return analysis.SuggestedFix{}, false
+	}
+	loopText = strings.ReplaceAll(loopText, "\n", "\n\t")
+	loopText = strings.ReplaceAll(loopText, "\n\t\n", "\n\n")
+	text := "{\n" + indent + "\t" + init + "\n" + indent + "\t" + loopText + "\n" + indent + "}"
+	return analysis.SuggestedFix{
+		Message:   fmt.Sprintf("Declare %s before the loop to keep one %s shared by all iterations", lv.decl.Name, lv.decl.Name),
+		TextEdits: []analysis.TextEdit{{Pos: start.Pos(), End: fs.End(), NewText: []byte(text)}},
+	}, true
+}
+
+func rawMultiline(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if bl, ok := n.(*ast.BasicLit); ok && bl.Kind == token.STRING && strings.HasPrefix(bl.Value, "`") && strings.Contains(bl.Value, "\n") {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// redundantCopies reports v := v copies of per-iteration loop variables
+// in a file at go1.22 or later.
+func (p *pass) redundantCopies(file *ast.File, fi fileInfo, vars map[*types.Var]*loopVar) []Record {
+	var out []Record
+	src := p.src(file)
+	ast.Inspect(file, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		var names []string
+		for i := range as.Lhs {
+			l, ok1 := as.Lhs[i].(*ast.Ident)
+			r, ok2 := as.Rhs[i].(*ast.Ident)
+			if !ok1 || !ok2 || l.Name != r.Name {
+				return true
+			}
+			v, _ := p.TypesInfo.Uses[r].(*types.Var)
+			lv := vars[v]
+			if lv == nil || !within(as.Pos(), lv.loop) {
+				return true
+			}
+			// In a 3-clause loop the copy is a separate variable from
+			// the counter: removing it is safe only if the copy is
+			// never written or its address taken.
+			if lv.threeClause {
+				if c, _ := p.TypesInfo.Defs[l].(*types.Var); c == nil || p.copyWritten(file, c) {
+					return true
+				}
+			}
+			names = append(names, l.Name)
+		}
+		copyText := strings.Join(names, ", ") + " := " + strings.Join(names, ", ")
+		c := RedundantCopy
+		r := Record{
+			Check: c.ID, Severity: c.Severity, Pos: as.Pos(), End: as.End(),
+			Message: fmt.Sprintf("%s is redundant: this file is at %s (from %s), so each iteration already has its own %s (since %s)",
+				copyText, fi.version, fi.source, strings.Join(names, " and "), facts.LoopvarVersion),
+			Fix:     "Delete the copy.",
+			Details: map[string]string{"variable": strings.Join(names, ","), "version": fi.version, "version-source": fi.source},
+		}
+		if src != nil {
+			r.Suggested = []analysis.SuggestedFix{{
+				Message:   "Remove the redundant " + copyText,
+				TextEdits: []analysis.TextEdit{p.deleteLine(src, as)},
+			}}
+		}
+		out = append(out, r)
+		return true
+	})
+	return out
+}
+
+// copyWritten reports whether the copy c is assigned, incremented or has
+// its address taken anywhere in the file.
+func (p *pass) copyWritten(file *ast.File, c *types.Var) bool {
+	if writesVar(file, c, p.TypesInfo) {
+		return true
+	}
+	found := false
+	var stack []ast.Node
+	ast.Inspect(file, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		if id, ok := n.(*ast.Ident); ok && p.TypesInfo.Uses[id] == c {
+			if k, _ := p.addressTaken(stack); k >= 0 {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// deleteLine removes the statement n and, when it stands alone on its
+// line (a trailing comment included), the whole line.
+func (p *pass) deleteLine(src []byte, n ast.Node) analysis.TextEdit {
+	tf := p.Fset.File(n.Pos())
+	start, end := tf.Offset(n.Pos()), tf.Offset(n.End())
+	ls := bytes.LastIndexByte(src[:start], '\n') + 1
+	le := bytes.IndexByte(src[end:], '\n')
+	if le < 0 {
+		le = len(src)
+	} else {
+		le += end
+	}
+	before := strings.TrimSpace(string(src[ls:start]))
+	after := strings.TrimSpace(string(src[end:le]))
+	if before == "" && (after == "" || strings.HasPrefix(after, "//")) {
+		stop := le
+		if stop < len(src) {
+			stop++ // the newline
+		}
+		return analysis.TextEdit{Pos: tf.Pos(ls), End: tf.Pos(stop)}
+	}
+	if strings.HasPrefix(after, ";") {
+		end++
+	}
+	return analysis.TextEdit{Pos: n.Pos(), End: tf.Pos(end)}
+}

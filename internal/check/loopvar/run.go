@@ -1,0 +1,224 @@
+package loopvar
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/gocompat/gocompat/internal/finding"
+)
+
+// Edit is one suggested change to a file, in byte offsets.
+type Edit struct {
+	File       string // absolute path
+	Start, End int
+	New        string
+	// Check is the check whose finding offered the edit.
+	Check string
+}
+
+// Result is what Analyze found: findings with locations relative to the
+// directory, and the edits of each finding's first suggested fix.
+type Result struct {
+	Findings []finding.Finding
+	Edits    []Edit
+}
+
+// Run analyses the packages matching patterns (default ./...) in the
+// module at dir, tests included, and returns the findings with file
+// paths relative to dir. It compiles nothing itself: dependencies come
+// from export data that the go command builds or finds in its cache.
+func Run(ctx context.Context, dir string, patterns []string) ([]finding.Finding, error) {
+	res, err := Analyze(ctx, dir, patterns)
+	if err != nil {
+		return nil, err
+	}
+	return res.Findings, nil
+}
+
+// Analyze is Run with the suggested edits.
+func Analyze(ctx context.Context, dir string, patterns []string) (*Result, error) {
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &packages.Config{
+		Context: ctx,
+		Mode:    packages.LoadSyntax | packages.NeedModule,
+		Dir:     dir,
+		Tests:   true,
+	}
+	pkgs, err := packages.Load(cfg, patterns...)
+	if err != nil {
+		return nil, fmt.Errorf("load %s in %s: %w", strings.Join(patterns, " "), dir, err)
+	}
+	var errs []string
+	var roots []*packages.Package
+	for _, p := range pkgs {
+		if strings.HasSuffix(p.ID, ".test") && p.Name == "main" {
+			continue // the generated test main
+		}
+		for _, e := range p.Errors {
+			errs = append(errs, e.Error())
+		}
+		roots = append(roots, p)
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		more := ""
+		if len(errs) > 3 {
+			more = fmt.Sprintf(" (and %d more)", len(errs)-3)
+			errs = errs[:3]
+		}
+		return nil, fmt.Errorf("packages in %s do not build: %s%s", dir, strings.Join(errs, "; "), more)
+	}
+	if len(roots) == 0 {
+		return &Result{}, nil
+	}
+	g, err := checker.Analyze([]*analysis.Analyzer{Analyzer}, roots, nil)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	seen := map[string]bool{}
+	seenEdit := map[Edit]bool{}
+	for _, act := range g.Roots {
+		if act.Err != nil {
+			return nil, fmt.Errorf("analyse %s: %w", act.Package.PkgPath, act.Err)
+		}
+		recs, _ := act.Result.([]Record)
+		fset := act.Package.Fset
+		for _, r := range recs {
+			pos, end := fset.Position(r.Pos), fset.Position(r.End)
+			key := fmt.Sprintf("%s:%d:%d:%s", pos.Filename, pos.Line, pos.Column, r.Check)
+			if seen[key] {
+				continue // the package and its test variant share files
+			}
+			seen[key] = true
+			c := checkByID(r.Check)
+			f := finding.New(c, finding.Location{
+				File: relTo(dir, pos.Filename), Line: pos.Line, Column: pos.Column,
+				EndLine: end.Line, EndColumn: end.Column,
+			}, r.Message, r.Fix)
+			f.Severity = r.Severity
+			f.Details = r.Details
+			if len(r.Suggested) > 0 {
+				f.Details["fix"] = r.Suggested[0].Message
+				for _, te := range r.Suggested[0].TextEdits {
+					s, e := fset.Position(te.Pos), fset.Position(te.End)
+					if !te.End.IsValid() {
+						e = s
+					}
+					ed := Edit{File: s.Filename, Start: s.Offset, End: e.Offset, New: string(te.NewText), Check: r.Check}
+					if !seenEdit[ed] {
+						seenEdit[ed] = true
+						res.Edits = append(res.Edits, ed)
+					}
+				}
+			}
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	finding.Sort(res.Findings)
+	return res, nil
+}
+
+func relTo(dir, file string) string {
+	if rel, err := filepath.Rel(dir, file); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(file)
+}
+
+// FileChange is the new content of one file after applying edits.
+type FileChange struct {
+	File     string // absolute
+	Old, New []byte
+	// Skipped counts edits that overlapped an earlier one.
+	Skipped int
+}
+
+// Changes applies edits in memory, file by file. Overlapping edits keep
+// the first.
+func Changes(edits []Edit) ([]FileChange, error) {
+	byFile := map[string][]Edit{}
+	for _, e := range edits {
+		byFile[e.File] = append(byFile[e.File], e)
+	}
+	files := make([]string, 0, len(byFile))
+	for f := range byFile {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	var out []FileChange
+	for _, f := range files {
+		old, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		es := byFile[f]
+		sort.SliceStable(es, func(i, j int) bool {
+			if es[i].Start != es[j].Start {
+				return es[i].Start < es[j].Start
+			}
+			return es[i].End < es[j].End
+		})
+		var b strings.Builder
+		fc := FileChange{File: f, Old: old}
+		last := 0
+		for _, e := range es {
+			if e.Start < last || e.End > len(old) || e.Start > e.End {
+				fc.Skipped++
+				continue
+			}
+			b.Write(old[last:e.Start])
+			b.WriteString(e.New)
+			last = e.End
+		}
+		b.Write(old[last:])
+		fc.New = []byte(b.String())
+		out = append(out, fc)
+	}
+	return out, nil
+}
+
+// WriteAtomic replaces path's content with data through a temporary file
+// in the same directory and a rename, keeping the file's permissions.
+func WriteAtomic(path string, data []byte) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".gocompat-*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	defer os.Remove(name) // a no-op after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(name, path)
+}

@@ -1,0 +1,113 @@
+package loopvar_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gocompat/gocompat/internal/check/loopvar"
+)
+
+// TestVetTool builds the gocompat binary and runs it under
+// go vet -vettool on the testdata modules: it must report exactly the
+// findings of loopvar.Run (position and check ID).
+func TestVetTool(t *testing.T) {
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "gocompat")
+	build := exec.Command("go", "build", "-o", bin, "github.com/gocompat/gocompat/cmd/gocompat")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build gocompat: %v\n%s", err, out)
+	}
+	for _, m := range []string{"old", "new"} {
+		t.Run(m, func(t *testing.T) {
+			dir, err := filepath.Abs(filepath.Join("testdata", m))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command("go", "vet", "-vettool="+bin, "-json", "./...")
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("go vet -vettool: %v\n%s", err, out)
+			}
+			// go vet -json prints one JSON object per package, keyed by
+			// package ID, then analyzer name.
+			vet := map[string]bool{}
+			dec := json.NewDecoder(strings.NewReader(string(out)))
+			for dec.More() {
+				var pkgs map[string]map[string]json.RawMessage
+				if err := dec.Decode(&pkgs); err != nil {
+					t.Fatalf("decode go vet -json: %v\n%s", err, out)
+				}
+				for pkg, byAnalyzer := range pkgs {
+					var diags []struct{ Posn, Category string }
+					if err := json.Unmarshal(byAnalyzer["loopvar"], &diags); err != nil {
+						t.Fatalf("%s: %v: %s", pkg, err, byAnalyzer["loopvar"])
+					}
+					for _, d := range diags {
+						rel, err := filepath.Rel(dir, d.Posn)
+						if err != nil {
+							t.Fatal(err)
+						}
+						vet[filepath.ToSlash(rel)+" "+d.Category] = true
+					}
+				}
+			}
+			fs, err := loopvar.Run(context.Background(), dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			run := map[string]bool{}
+			for _, f := range fs {
+				run[fmt.Sprintf("%s:%d:%d %s", f.Location.File, f.Location.Line, f.Location.Column, f.Check)] = true
+			}
+			if len(run) == 0 {
+				t.Fatal("loopvar.Run found nothing; the comparison would be empty")
+			}
+			if d := setDiff(run, vet); len(d) > 0 {
+				t.Errorf("gocompat loopvar reports, go vet -vettool does not:\n%s", strings.Join(d, "\n"))
+			}
+			if d := setDiff(vet, run); len(d) > 0 {
+				t.Errorf("go vet -vettool reports, gocompat loopvar does not:\n%s", strings.Join(d, "\n"))
+			}
+			t.Logf("%s: %d findings in both", m, len(run))
+		})
+	}
+}
+
+func setDiff(a, b map[string]bool) []string {
+	var out []string
+	for k := range a {
+		if !b[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestIsVetInvocation(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"-V=full"}, true},
+		{[]string{"-flags"}, true},
+		{[]string{"-json", "/tmp/go-build1/b001/vet.cfg"}, true},
+		{[]string{"/tmp/x/vet.cfg"}, true},
+		{[]string{"loopvar", "./..."}, false},
+		{[]string{"audit"}, false},
+		{nil, false},
+	} {
+		if got := loopvar.IsVetInvocation(c.args); got != c.want {
+			t.Errorf("IsVetInvocation(%q) = %v, want %v", c.args, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/gocompat/gocompat/internal/audit"
+	"github.com/gocompat/gocompat/internal/check/loopvar"
+	"github.com/gocompat/gocompat/internal/report"
+)
+
+func loopvarCommand() *command {
+	var fix, diff bool
+	return &command{
+		name:    "loopvar",
+		args:    "[packages]",
+		summary: "find loops whose behaviour changes with Go 1.22 per-iteration loop variables (default ./...)",
+		reports: true,
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&fix, "fix", false, "apply the suggested fixes (atomically, keeping permissions)")
+			fs.BoolVar(&diff, "diff", false, "print the suggested fixes as a unified diff on stdout, without writing")
+		},
+		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
+			if fix && diff {
+				return nil, usageErrorf("--fix and --diff exclude each other")
+			}
+			if diff && e.format != "text" {
+				return nil, usageErrorf("--diff prints a diff on stdout, which would corrupt --format %s output; use it with --format text", e.format)
+			}
+			res, err := loopvar.Analyze(ctx, e.dir, args)
+			if err != nil {
+				return nil, err
+			}
+			if fix || diff {
+				changes, err := loopvar.Changes(res.Edits)
+				if err != nil {
+					return nil, err
+				}
+				for _, c := range changes {
+					if diff {
+						fmt.Fprint(e.inv.Stdout, loopvar.UnifiedDiff(relPath(e.dir, c.File), c.Old, c.New))
+						continue
+					}
+					if err := loopvar.WriteAtomic(c.File, c.New); err != nil {
+						return nil, fmt.Errorf("fix %s: %w", c.File, err)
+					}
+				}
+				if fix && len(changes) > 0 {
+					fmt.Fprintf(e.inv.Stderr, "gocompat: applied %d fixes in %d files\n", len(res.Edits), len(changes))
+				}
+			}
+			return &report.Report{
+				Root:     e.dir,
+				Anchor:   audit.DefaultAnchor(e.dir),
+				Checks:   []string{"loopvar"},
+				Findings: res.Findings,
+			}, nil
+		},
+	}
+}
