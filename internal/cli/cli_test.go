@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/xeipuuv/gojsonschema"
+
+	"github.com/gocompat/gocompat/internal/sariftest"
 )
 
 // runCLI runs gocompat in-process with this process's environment.
@@ -93,5 +96,38 @@ func TestColor(t *testing.T) {
 	}
 	if _, err := colorEnabled("sometimes", os.Stdout, get(nil)); err == nil {
 		t.Error("bad --color accepted")
+	}
+}
+
+// Every reporting command's SARIF validates against the SARIF 2.1.0 schema
+// and meets GitHub code scanning's needs (results array, rules with help,
+// a repo-relative location with a start line on every result, file-less
+// findings anchored), on inputs that produce findings of each family.
+func TestSARIFOfEveryCommand(t *testing.T) {
+	goroot := strings.TrimSpace(runOut(t, "go", "env", "GOROOT"))
+	newer := t.TempDir()
+	if err := os.WriteFile(filepath.Join(newer, "go.mod"), []byte("module example.com/m\n\ngo 1.99\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	deployDir := writeTree(t, deployTree)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"doctor", []string{"-C", newer, "doctor"}},
+		{"audit", []string{"audit", deployDir}},
+		{"upgrade", []string{"upgrade", "--to", "1.22", copyModule(t, "loop121")}},
+		{"loopvar", []string{"-C", copyTree(t, filepath.Join(loopvarTestdata, "old")), "loopvar"}},
+		{"binary", []string{"-C", newer, "binary", filepath.Join(goroot, "bin", "go"), "--target", "debian-11", "--target", "scratch"}},
+		{"host", []string{"-C", newer, "host"}},
+		{"deploy", []string{"deploy", deployDir}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := runCLI(t, append(tc.args, "--format", "sarif", "--fail-on", "never")...)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			sariftest.Validate(t, []byte(out))
+		})
 	}
 }
