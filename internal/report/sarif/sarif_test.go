@@ -10,7 +10,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/xeipuuv/gojsonschema"
 
-
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/report/sarif"
 	"github.com/gocompat/gocompat/internal/sariftest"
@@ -28,7 +27,7 @@ func load(t *testing.T, path string) *report.Report {
 }
 
 func TestGoldenAndSchema(t *testing.T) {
-		r := load(t, "../testdata/report.json")
+	r := load(t, "../testdata/report.json")
 	var buf bytes.Buffer
 	if err := sarif.Write(&buf, r); err != nil {
 		t.Fatal(err)
