@@ -99,11 +99,6 @@ type GolangImage struct {
 	Sources     []Source
 }
 
-// debianCodenames maps Debian codenames used in image tags to presets.
-var debianCodenames = map[string]string{
-	"buster": "debian-10", "bullseye": "debian-11", "bookworm": "debian-12", "trixie": "debian-13",
-}
-
 // ParseGolangImage recognises docker.io's golang image (golang,
 // golang:1.22-alpine, docker.io/library/golang:1.22.3-bookworm@sha256:…).
 func ParseGolangImage(ref string) (GolangImage, bool) {
@@ -134,22 +129,29 @@ func ParseGolangImage(ref string) (GolangImage, bool) {
 		return GolangImage{}, false
 	}
 	img.GoVersion, img.Variant = ver, variant
+	if strings.HasPrefix(variant, "windows") || strings.HasPrefix(variant, "nanoserver") {
+		return GolangImage{}, false
+	}
+	// The tools come from the golang image preset of the variant's
+	// family, the C library from the release the variant names.
+	tools := "golang"
+	if strings.HasPrefix(variant, "alpine") {
+		tools = "golang:alpine"
+	}
+	gp, _ := presetNamed(tools)
+	img.CCompiler, img.Git = *gp.CCompiler, *gp.Git
+	img.Libc = Libc{Flavor: gp.Libc.Flavor}
 	switch {
 	case strings.HasPrefix(variant, "alpine"):
-		img.Libc = Libc{Flavor: LibcMusl}
-		if p, ok := LookupPreset("alpine:" + strings.TrimPrefix(variant, "alpine")); ok && variant != "alpine" {
+		if p, ok := presetNamed("alpine:" + strings.TrimPrefix(variant, "alpine")); ok {
 			img.Libc = p.Libc
 		}
-	case debianCodenames[variant] != "":
-		p, _ := LookupPreset(debianCodenames[variant])
-		img.Libc = p.Libc
-		img.CCompiler, img.Git = true, true
-	case strings.HasPrefix(variant, "windows") || strings.HasPrefix(variant, "nanoserver"):
-		return GolangImage{}, false
+	case variant != "":
+		if p, ok := presetNamed("debian:" + variant); ok {
+			img.Libc = p.Libc
+		}
 	default:
-		img.Libc = Libc{Flavor: LibcGlibc}
-		img.CCompiler, img.Git = true, true
-		if p, ok := LookupPreset(r); ok && p.Libc.Version != "" && (ver == "" || ver == p.GoToolchain) {
+		if p, ok := presetNamed(r); ok && p.Libc.Version != "" && (ver == "" || ver == p.GoToolchain) {
 			img.Libc = p.Libc
 		}
 	}
@@ -170,84 +172,6 @@ func majorOf(v string) string {
 		return "1.999"
 	}
 	return v
-}
-
-// ImageContents says which files a minimal runtime image provides.
-type ImageContents struct {
-	CACerts  bool
-	Zoneinfo bool
-	Passwd   bool
-	Sources  []Source
-}
-
-// MinimalImageContents returns the contents of scratch and distroless
-// images, the ones that lack what a full distribution has; ok is false
-// for other images (whose contents gocompat does not claim to know).
-func MinimalImageContents(ref string) (ImageContents, bool) {
-	r := strings.ToLower(strings.TrimSpace(ref))
-	if i := strings.Index(r, "@"); i >= 0 {
-		r = r[:i]
-	}
-	if r == "scratch" {
-		return ImageContents{Sources: []Source{srcScratch}}, true
-	}
-	if strings.HasPrefix(r, "gcr.io/distroless/") {
-		if strings.Contains(r, ":debug") {
-			// The debug images add a busybox shell and tools.
-			return ImageContents{}, false
-		}
-		return ImageContents{CACerts: true, Zoneinfo: true, Passwd: true, Sources: []Source{srcDistroless}}, true
-	}
-	return ImageContents{}, false
-}
-
-// LookupImage finds the preset of an image reference, ignoring digests,
-// registry prefixes and the -slim suffix of Debian tags
-// ("debian:bookworm-slim" is debian-12).
-func LookupImage(ref string) (Preset, bool) {
-	r := strings.ToLower(strings.TrimSpace(ref))
-	if i := strings.Index(r, "@"); i >= 0 {
-		r = r[:i]
-	}
-	if p, ok := LookupPreset(r); ok {
-		return p, true
-	}
-	name, tag, _ := strings.Cut(r, ":")
-	name = strings.TrimPrefix(strings.TrimPrefix(name, "docker.io/"), "library/")
-	tag = strings.TrimSuffix(tag, "-slim")
-	if name == "debian" {
-		if id, ok := debianCodenames[strings.SplitN(tag, "-", 2)[0]]; ok {
-			return LookupPreset(id)
-		}
-		if maj, _, _ := strings.Cut(tag, "."); maj != "" {
-			return LookupPreset("debian:" + maj)
-		}
-	}
-	if name == "alpine" {
-		parts := strings.Split(tag, ".")
-		if len(parts) >= 2 {
-			return LookupPreset("alpine:" + parts[0] + "." + parts[1])
-		}
-	}
-	if strings.HasPrefix(name, "gcr.io/distroless/") {
-		// Drop the :nonroot / :debug tags.
-		return LookupPreset(name)
-	}
-	if name == "redhat/ubi9" || name == "registry.access.redhat.com/ubi9" || strings.HasPrefix(name, "registry.access.redhat.com/ubi9/") || strings.HasPrefix(name, "redhat/ubi9-") {
-		return LookupPreset("ubi9")
-	}
-	if name == "ubuntu" || name == "rockylinux" || name == "almalinux" || name == "amazonlinux" {
-		return LookupPreset(name + ":" + strings.SplitN(tag, ".", 2)[0] + tagMinor(tag))
-	}
-	return Preset{}, false
-}
-
-func tagMinor(tag string) string {
-	// ubuntu:22.04 keeps its minor; rockylinux:9.3 does not.
-	if parts := strings.SplitN(tag, ".", 3); len(parts) >= 2 && len(parts[1]) == 2 && parts[1][0] == '0' {
-		return "." + parts[1]
-	}
-	return ""
 }
 
 // GODEBUG settings.

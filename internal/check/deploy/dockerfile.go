@@ -10,6 +10,7 @@ import (
 	"github.com/gocompat/gocompat/internal/dockerfile"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/platform"
 )
 
 // DockerContext is what the checks know about a Dockerfile's build
@@ -31,6 +32,9 @@ type built struct {
 	tags    string
 	image   facts.GolangImage
 	isGo    bool // image is golang:*
+	// builder is the image the build runs in, libc its C library.
+	builder string
+	libc    facts.Libc
 }
 
 // rootImage follows FROM <stage> links to the image a stage starts from,
@@ -142,8 +146,15 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 	if in.Module != nil {
 		modPath = in.Module.Path
 	}
+	builderLibc := img.Libc
+	if !isGo {
+		if pl, ok := platform.FromImage(root.Base); ok {
+			builderLibc = pl.Libc
+		}
+	}
 	for _, b := range cmds {
 		b.image, b.isGo = img, isGo
+		b.builder, b.libc = root.Base, builderLibc
 		if isGo && b.cmd.Workdir == "" {
 			// The golang images' WORKDIR is $GOPATH, /go.
 			c := *b.cmd
@@ -390,61 +401,21 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 			}
 		}
 	}
-	minimal, isMinimal := facts.MinimalImageContents(root.Base)
-	preset, hasPreset := facts.LookupImage(root.Base)
-	runtimeImg, runtimeIsGo := facts.ParseGolangImage(root.Base)
+	preset, hasPreset := facts.LookupPreset(root.Base)
+	isMinimal := hasPreset && preset.Contents != nil
+	_, runtimeIsGo := facts.ParseGolangImage(root.Base)
 
-	// cgo binaries vs the runtime's C library.
-	for _, p := range files {
-		if p.bin == nil || !p.bin.dynamic || p.copy == nil {
-			continue
-		}
-		var libc facts.Libc
-		switch {
-		case hasPreset:
-			libc = preset.Libc
-		case runtimeIsGo:
-			libc = runtimeImg.Libc
-		default:
-			continue
-		}
-		bl := p.bin.image.Libc
-		msg := ""
-		maybe := false
-		switch {
-		case libc.Flavor == facts.LibcNone:
-			msg = fmt.Sprintf("%s is built with cgo in %s (%s) and linked against the C library, but %s has no C library or dynamic loader: the container fails to start with \"exec %s: no such file or directory\".",
-				path.Base(p.path), p.bin.image.Ref, libcName(bl), root.Base, p.path)
-		case bl.Flavor != "" && libc.Flavor != "" && bl.Flavor != libc.Flavor:
-			msg = fmt.Sprintf("%s is built with cgo against %s in %s, but %s provides %s; the binary's loader and symbols are not there, so it fails to start.",
-				path.Base(p.path), libcName(bl), p.bin.image.Ref, root.Base, libcName(libc))
-		case bl.Flavor == facts.LibcGlibc && libc.Flavor == facts.LibcGlibc && bl.Version != "" && libc.Version != "" && version.Compare("go"+libc.Version, "go"+bl.Version) < 0:
-			if version.Compare("go"+bl.Version, "go2.34") >= 0 && version.Compare("go"+libc.Version, "go2.34") < 0 {
-				msg = fmt.Sprintf("%s is built with cgo against glibc %s in %s, which makes it need GLIBC_2.34, but %s has glibc %s: it fails with \"version `GLIBC_2.34' not found\".",
-					path.Base(p.path), bl.Version, p.bin.image.Ref, root.Base, libc.Version)
-			} else {
-				msg = fmt.Sprintf("%s is built with cgo against glibc %s in %s but runs on glibc %s in %s; any symbol version newer than %s makes it fail with \"GLIBC_x not found\".",
-					path.Base(p.path), bl.Version, p.bin.image.Ref, libc.Version, root.Base, libc.Version)
-				maybe = true
+	// cgo binaries vs the runtime's C library: the runtime stage is a
+	// platform, the build's output has requirements, Match judges.
+	if runtime, ok := platform.FromImage(root.Base); ok {
+		for _, p := range files {
+			if p.bin == nil || !p.bin.dynamic || p.copy == nil {
+				continue
+			}
+			if fd, ok := cgoLibcFinding(in, p, runtime, file); ok {
+				out = append(out, fd)
 			}
 		}
-		if msg == "" {
-			continue
-		}
-		fd := finding.New(DockerfileCgoLibcMismatch, loc(file, p.copy.Line), msg,
-			"Build with CGO_ENABLED=0 (pure Go: add -tags netgo,osusergo if you need cgo off but use net or os/user), or run on an image with the builder's C library (the same Debian release, distroless/base or cc).")
-		fd = addSources(fd, preset.Sources...)
-		if maybe {
-			// Whether a newer symbol is used depends on the C code.
-			fd.Severity = finding.Warning
-		}
-		if in.Module == nil {
-			// Without the module, its imports are unknown: a program
-			// that links neither net, os/user nor C code is static.
-			fd.Severity = finding.Warning
-			fd.Message = "If the program links net, os/user or C code (the module was not found to tell): " + fd.Message
-		}
-		out = append(out, withDetails(fd, "builder", p.bin.image.Ref, "runtime", root.Base, "builderLibc", libcName(bl), "runtimeLibc", libcName(libc)))
 	}
 
 	// Binaries that reach the image without -trimpath.
@@ -463,7 +434,7 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 
 	// What a minimal image lacks.
 	if isMinimal && in.Module != nil && len(files) > 0 {
-		out = append(out, minimalFindings(in, f, final, chain, root, minimal, files, file)...)
+		out = append(out, minimalFindings(in, f, final, chain, root, *preset.Contents, files, file)...)
 	}
 
 	// Variables only the go command reads, set where nothing is built.
@@ -559,6 +530,66 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 	check(ep, DockerfileEntrypointNotBuilt, entryWord(final, ep))
 	check(final.Healthcheck, DockerfileHealthcheckNotBuilt, "HEALTHCHECK")
 	return out
+}
+
+// cgoLibcFinding judges a cgo binary p copied into the runtime platform rt
+// with platform.Match: what a cgo build in the builder image needs
+// against what the runtime image has. A need that holds for every cgo
+// build (the loader, GLIBC_2.34) is an error; one that holds only if the
+// program's C code uses a newer symbol (the builder's glibc is newer than
+// the runtime's) is a warning.
+func cgoLibcFinding(in *Input, p placed, rt platform.Platform, file string) (finding.Finding, bool) {
+	b := p.bin
+	name := path.Base(p.path)
+	mismatch := func(res platform.Result) (finding.Finding, bool) {
+		for _, f := range res.Findings {
+			if f.Check == platform.LibcMismatch.ID || f.Check == platform.GlibcTooOld.ID {
+				return f, true
+			}
+		}
+		return finding.Finding{}, false
+	}
+	m, ok := mismatch(platform.Match(platform.FromCgoBuild(p.path, b.libc, false), rt))
+	maybe := false
+	if !ok {
+		if m, ok = mismatch(platform.Match(platform.FromCgoBuild(p.path, b.libc, true), rt)); !ok {
+			return finding.Finding{}, false
+		}
+		maybe = true
+	}
+	var msg string
+	switch {
+	case m.Check == platform.LibcMismatch.ID && rt.Libc.Flavor == facts.LibcNone:
+		msg = fmt.Sprintf("%s is built with cgo in %s (%s) and linked against the C library, but %s has no C library or dynamic loader: the container fails to start with \"exec %s: no such file or directory\".",
+			name, b.builder, libcName(b.libc), rt.Name, p.path)
+	case m.Check == platform.LibcMismatch.ID:
+		msg = fmt.Sprintf("%s is built with cgo against %s in %s, but %s provides %s; the binary's loader and symbols are not there, so it fails to start.",
+			name, libcName(b.libc), b.builder, rt.Name, libcName(rt.Libc))
+	case !maybe:
+		need := m.Details["need"]
+		msg = fmt.Sprintf("%s is built with cgo against glibc %s in %s, which makes it need GLIBC_%s, but %s has glibc %s: it fails with \"version `GLIBC_%s' not found\".",
+			name, b.libc.Version, b.builder, need, rt.Name, m.Details["have"], need)
+	default:
+		have := m.Details["have"]
+		msg = fmt.Sprintf("%s is built with cgo against glibc %s in %s but runs on glibc %s in %s; any symbol version newer than %s makes it fail with \"GLIBC_x not found\".",
+			name, b.libc.Version, b.builder, have, rt.Name, have)
+	}
+	fd := finding.New(DockerfileCgoLibcMismatch, loc(file, p.copy.Line), msg,
+		"Build with CGO_ENABLED=0 (pure Go: add -tags netgo,osusergo if you need cgo off but use net or os/user), or run on an image with the builder's C library (the same Debian release, distroless/base or cc).")
+	fd = addSources(fd, m.Sources...)
+	fd = addSources(fd, rt.Sources...)
+	if maybe {
+		// Whether a newer symbol is used depends on the C code.
+		fd.Severity = finding.Warning
+	}
+	if in.Module == nil {
+		// Without the module, its imports are unknown: a program
+		// that links neither net, os/user nor C code is static.
+		fd.Severity = finding.Warning
+		fd.Message = "If the program links net, os/user or C code (the module was not found to tell): " + fd.Message
+	}
+	return withDetails(fd, "builder", b.builder, "runtime", rt.Name, "builderLibc", libcName(b.libc), "runtimeLibc", libcName(rt.Libc),
+		"need", m.Details["need"], "have", m.Details["have"], "platformCheck", m.Check), true
 }
 
 // searchPath is the PATH a container of the stage starts with: the
