@@ -187,14 +187,15 @@ func gomemlimitBytes(v string) (float64, bool) {
 	return n * mult, true
 }
 
+func setting(b *gosrc.Binary, key string) string {
+	v, _ := b.Setting(key)
+	return v
+}
+
 func hasAutomemlimit(in *Input, uc UnitContext) bool {
 	const p = "github.com/KimMachineGun/automemlimit"
-	if uc.Binary != nil {
-		for _, d := range uc.Binary.Deps {
-			if d == p {
-				return true
-			}
-		}
+	if uc.Binary != nil && uc.Binary.HasDep(p) {
+		return true
 	}
 	if in.Module != nil {
 		for k := range in.Module.Imports {
@@ -280,12 +281,8 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 		}
 	}
 	automaxprocs := false
-	if uc.Binary != nil {
-		for _, d := range uc.Binary.Deps {
-			if d == "go.uber.org/automaxprocs" {
-				automaxprocs = true
-			}
-		}
+	if uc.Binary != nil && uc.Binary.HasDep("go.uber.org/automaxprocs") {
+		automaxprocs = true
 	}
 	if in.imports("go.uber.org/automaxprocs") || in.imports("go.uber.org/automaxprocs/maxprocs") {
 		automaxprocs = true
@@ -297,7 +294,7 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 		if version.Compare(goV, facts.ContainerMaxProcsSince) < 0 {
 			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("the program is built with %s, whose runtime sets GOMAXPROCS to the number of CPUs on the machine, not the quota", display(goV)))}
 		}
-		if strings.Contains(uc.Binary.Settings["DefaultGODEBUG"], "containermaxprocs=0") {
+		if strings.Contains(setting(uc.Binary, "DefaultGODEBUG"), "containermaxprocs=0") {
 			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("the program is built with %s, but its main module's go line is before 1.25, so its DefaultGODEBUG has containermaxprocs=0 and the container-aware GOMAXPROCS is off", display(goV)))}
 		}
 		return nil
@@ -324,7 +321,7 @@ func cpuIgnored(q unit.Option, cpus int, why string) finding.Finding {
 // no, or unknown; sure is false when the evidence is partial.
 func notifies(in *Input, uc UnitContext) (yes, known, sure bool, evidence string) {
 	if uc.Binary != nil {
-		return uc.Binary.HasMarker, true, true, fmt.Sprintf("the binary %s never mentions %s", uc.Binary.Path, facts.SdNotifyMarker)
+		return uc.Binary.HasMarker, true, true, fmt.Sprintf("the binary %s never mentions %s", uc.Binary.File, facts.SdNotifyMarker)
 	}
 	if in.Module == nil {
 		return false, false, false, ""
