@@ -253,37 +253,25 @@ func compositeNames(src []byte, file, varName, field string) ([]string, error) {
 		return nil, fmt.Errorf("parse %s: %w", file, err)
 	}
 	var names []string
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || gd.Tok != token.VAR {
+	for name, value := range topLevelVars(f) {
+		cl, ok := value.(*ast.CompositeLit)
+		if name != varName || !ok {
 			continue
 		}
-		for _, s := range gd.Specs {
-			vs := s.(*ast.ValueSpec)
-			for i, n := range vs.Names {
-				if n.Name != varName || i >= len(vs.Values) {
-					continue
-				}
-				cl, ok := vs.Values[i].(*ast.CompositeLit)
+		for _, e := range cl.Elts {
+			el, ok := e.(*ast.CompositeLit)
+			if !ok {
+				continue
+			}
+			for _, kv := range el.Elts {
+				kv, ok := kv.(*ast.KeyValueExpr)
 				if !ok {
 					continue
 				}
-				for _, e := range cl.Elts {
-					el, ok := e.(*ast.CompositeLit)
-					if !ok {
-						continue
-					}
-					for _, kv := range el.Elts {
-						kv, ok := kv.(*ast.KeyValueExpr)
-						if !ok {
-							continue
-						}
-						if k, ok := kv.Key.(*ast.Ident); ok && k.Name == field {
-							if bl, ok := kv.Value.(*ast.BasicLit); ok && bl.Kind == token.STRING {
-								if v, err := strconv.Unquote(bl.Value); err == nil {
-									names = append(names, v)
-								}
-							}
+				if k, ok := kv.Key.(*ast.Ident); ok && k.Name == field {
+					if bl, ok := kv.Value.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+						if v, err := strconv.Unquote(bl.Value); err == nil {
+							names = append(names, v)
 						}
 					}
 				}

@@ -10,6 +10,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/version"
+	"iter"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -139,41 +140,32 @@ func ParseGodebugTable(filename string, src []byte) ([]GodebugSetting, []Removed
 	var settings []GodebugSetting
 	var removed []RemovedGodebug
 	var foundAll bool
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || gd.Tok != token.VAR {
+	for name, value := range topLevelVars(f) {
+		if name != "All" && name != "Removed" {
 			continue
 		}
-		for _, s := range gd.Specs {
-			vs := s.(*ast.ValueSpec)
-			for i, n := range vs.Names {
-				if i >= len(vs.Values) || (n.Name != "All" && n.Name != "Removed") {
-					continue
+		cl, ok := value.(*ast.CompositeLit)
+		if !ok {
+			return nil, nil, fmt.Errorf("%s: %s is not a composite literal", fset.Position(value.Pos()), name)
+		}
+		for _, elt := range cl.Elts {
+			fields, err := literalFields(fset, elt)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s", err)
+			}
+			if name == "All" {
+				foundAll = true
+				s := GodebugSetting{
+					Name: fields["Name"].s, Package: fields["Package"].s,
+					Changed: fields["Changed"].i, Old: fields["Old"].s,
+					Opaque: fields["Opaque"].b, Immutable: fields["Immutable"].b,
 				}
-				cl, ok := vs.Values[i].(*ast.CompositeLit)
-				if !ok {
-					return nil, nil, fmt.Errorf("%s: %s is not a composite literal", fset.Position(vs.Values[i].Pos()), n.Name)
+				if s.Name == "" {
+					return nil, nil, fmt.Errorf("%s: entry without a Name", fset.Position(elt.Pos()))
 				}
-				for _, elt := range cl.Elts {
-					fields, err := literalFields(fset, elt)
-					if err != nil {
-						return nil, nil, fmt.Errorf("%s", err)
-					}
-					if n.Name == "All" {
-						foundAll = true
-						s := GodebugSetting{
-							Name: fields["Name"].s, Package: fields["Package"].s,
-							Changed: fields["Changed"].i, Old: fields["Old"].s,
-							Opaque: fields["Opaque"].b, Immutable: fields["Immutable"].b,
-						}
-						if s.Name == "" {
-							return nil, nil, fmt.Errorf("%s: entry without a Name", fset.Position(elt.Pos()))
-						}
-						settings = append(settings, s)
-					} else {
-						removed = append(removed, RemovedGodebug{Name: fields["Name"].s, Removed: fields["Removed"].i})
-					}
-				}
+				settings = append(settings, s)
+			} else {
+				removed = append(removed, RemovedGodebug{Name: fields["Name"].s, Removed: fields["Removed"].i})
 			}
 		}
 	}
@@ -182,6 +174,27 @@ func ParseGodebugTable(filename string, src []byte) ([]GodebugSetting, []Removed
 	}
 	sort.Slice(settings, func(i, j int) bool { return settings[i].Name < settings[j].Name })
 	return settings, removed, nil
+}
+
+// topLevelVars yields the name and value of each initialised top-level
+// variable of f, in source order.
+func topLevelVars(f *ast.File) iter.Seq2[string, ast.Expr] {
+	return func(yield func(string, ast.Expr) bool) {
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.VAR {
+				continue
+			}
+			for _, s := range gd.Specs {
+				vs := s.(*ast.ValueSpec)
+				for i, n := range vs.Names {
+					if i < len(vs.Values) && !yield(n.Name, vs.Values[i]) {
+						return
+					}
+				}
+			}
+		}
+	}
 }
 
 type litValue struct {
