@@ -37,16 +37,8 @@ type built struct {
 	libc    facts.Libc
 }
 
-// rootImage follows FROM <stage> links to the image a stage starts from,
-// returning the stage that names it.
-func rootImage(f *dockerfile.File, s *dockerfile.Stage) *dockerfile.Stage {
-	for i := 0; s.BaseStage >= 0 && i < len(f.Stages); i++ {
-		s = f.Stages[s.BaseStage]
-	}
-	return s
-}
-
-// stageChain lists s and the stages it derives from, s first.
+// stageChain lists s and the stages it derives from (FROM <stage>), s
+// first and the stage that names an image last.
 func stageChain(f *dockerfile.File, s *dockerfile.Stage) []*dockerfile.Stage {
 	out := []*dockerfile.Stage{s}
 	for i := 0; s.BaseStage >= 0 && i < len(f.Stages); i++ {
@@ -139,9 +131,9 @@ func dedupe(fs []finding.Finding) []finding.Finding {
 // builderFindings judges a stage that runs go build or go install.
 func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []*built, file string, ctx DockerContext) []finding.Finding {
 	var out []finding.Finding
-	root := rootImage(f, s)
-	img, isGo := facts.ParseGolangImage(root.Base)
 	chain := stageChain(f, s)
+	root := chain[len(chain)-1] // the stage that names the image
+	img, isGo := facts.ParseGolangImage(root.Base)
 	modPath := ""
 	if in.Module != nil {
 		modPath = in.Module.Path
@@ -660,13 +652,7 @@ func placeCopy(f *dockerfile.File, c *dockerfile.Copy, bins []*built, files []pl
 				unknown = true
 				continue
 			}
-			if dirDest {
-				files = append(files, placed{path: dest + "/" + name, copy: c})
-			} else {
-				files = append(files, placed{path: dest, copy: c})
-			}
-			// A context path may be a directory.
-			files = append(files, placed{path: dest + "/", copy: c})
+			files = placeSource(files, c, dest, name, dirDest)
 		}
 		return files, unknown
 	}
@@ -706,16 +692,22 @@ func placeCopy(f *dockerfile.File, c *dockerfile.Copy, bins []*built, files []pl
 			}
 		}
 		if !matched {
-			name := path.Base(src)
-			if dirDest {
-				files = append(files, placed{path: dest + "/" + name, copy: c})
-			} else {
-				files = append(files, placed{path: dest, copy: c})
-			}
-			files = append(files, placed{path: dest + "/", copy: c})
+			files = placeSource(files, c, dest, path.Base(src), dirDest)
 		}
 	}
 	return files, unknown
+}
+
+// placeSource adds a copied source named name whose content is not a
+// known build output: the file it becomes, and dest as a directory, since
+// the source may be one.
+func placeSource(files []placed, c *dockerfile.Copy, dest, name string, dirDest bool) []placed {
+	if dirDest {
+		files = append(files, placed{path: dest + "/" + name, copy: c})
+	} else {
+		files = append(files, placed{path: dest, copy: c})
+	}
+	return append(files, placed{path: dest + "/", copy: c})
 }
 
 func trailing(p string) string {
