@@ -8,6 +8,7 @@ import (
 	"go/version"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +27,8 @@ var (
 	SrcSystemdSeccomp  = Source{Title: "systemd src/shared/seccomp-util.c: system call groups (systemd-analyze syscall-filter)", URL: "https://github.com/systemd/systemd/blob/main/src/shared/seccomp-util.c"}
 	SrcGoPidfd         = Source{Title: "Go 1.23 os package uses pidfd_open/pidfd_send_signal/waitid for child processes (src/os/pidfd_linux.go); SIGSYS under seccomp filters, golang/go#69065", URL: "https://go.dev/issue/69065"}
 	SrcGoRuntimeLinux  = Source{Title: "Go runtime system calls on Linux (src/runtime/sys_linux_amd64.s, netpoll_epoll.go)", URL: "https://go.dev/src/runtime/sys_linux_amd64.s"}
+	// Every golang image variant sets ENV GOTOOLCHAIN=local, not only the
+	// Alpine ones ("don't auto-upgrade the gotoolchain").
 	SrcDockerGolang472 = Source{Title: "docker-library/golang sets ENV GOTOOLCHAIN=local in its Go 1.21+ images (issue 472); alpine variants install no gcc and no git", URL: "https://github.com/docker-library/golang/issues/472"}
 	SrcX509Roots       = Source{Title: "crypto/x509/root_linux.go: certificate bundle paths; SSL_CERT_FILE, SSL_CERT_DIR", URL: "https://go.dev/src/crypto/x509/root_linux.go"}
 	SrcTzdata          = Source{Title: "time package: LoadLocation reads $ZONEINFO, /usr/share/zoneinfo, or the embedded time/tzdata (Go 1.15)", URL: "https://pkg.go.dev/time#LoadLocation"}
@@ -113,7 +116,7 @@ func ParseGolangImage(ref string) (GolangImage, bool) {
 	if name != "golang" {
 		return GolangImage{}, false
 	}
-	img := GolangImage{Ref: ref, Sources: []Source{srcDockerGo, SrcDockerGolang472}}
+	img := GolangImage{Ref: ref}
 	ver, variant := tag, ""
 	if i := strings.Index(tag, "-"); i >= 0 {
 		ver, variant = tag[:i], tag[i+1:]
@@ -141,18 +144,24 @@ func ParseGolangImage(ref string) (GolangImage, bool) {
 	gp, _ := presetNamed(tools)
 	img.CCompiler, img.Git = *gp.CCompiler, *gp.Git
 	img.Libc = Libc{Flavor: gp.Libc.Flavor}
+	img.Sources = append([]Source(nil), gp.Sources...)
+	var release Preset
+	var found bool
 	switch {
 	case strings.HasPrefix(variant, "alpine"):
-		if p, ok := presetNamed("alpine:" + strings.TrimPrefix(variant, "alpine")); ok {
-			img.Libc = p.Libc
-		}
+		release, found = presetNamed("alpine:" + strings.TrimPrefix(variant, "alpine"))
 	case variant != "":
-		if p, ok := presetNamed("debian:" + variant); ok {
-			img.Libc = p.Libc
-		}
+		release, found = presetNamed("debian:" + variant)
 	default:
-		if p, ok := presetNamed(r); ok && p.Libc.Version != "" && (ver == "" || ver == p.GoToolchain) {
-			img.Libc = p.Libc
+		release, found = presetNamed(r)
+		found = found && release.Libc.Version != "" && (ver == "" || ver == release.GoToolchain)
+	}
+	if found {
+		img.Libc = release.Libc
+		for _, s := range release.Sources {
+			if !slices.Contains(img.Sources, s) {
+				img.Sources = append(img.Sources, s)
+			}
 		}
 	}
 	if ver == "" || version.Compare(NormalizeGo(majorOf(ver)), "go1.21") >= 0 {

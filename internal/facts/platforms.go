@@ -92,11 +92,8 @@ var (
 	srcAmazonLinux = Source{Title: "Amazon Linux release notes and FAQs", URL: "https://aws.amazon.com/amazon-linux-2/faqs/"}
 	srcSLES        = Source{Title: "SUSE Linux Enterprise Server 15 life cycle and release notes", URL: "https://www.suse.com/lifecycle/"}
 	srcDockerGo    = Source{Title: "docker-library/golang Dockerfiles (1.26/*/Dockerfile)", URL: "https://github.com/docker-library/golang"}
-	// Every golang image variant sets ENV GOTOOLCHAIN=local, not only the
-	// Alpine ones ("don't auto-upgrade the gotoolchain").
-	srcDockerGoToolchain = Source{Title: "docker-library/golang#472: the golang images set GOTOOLCHAIN=local", URL: "https://github.com/docker-library/golang/issues/472"}
-	srcDistroless        = Source{Title: "distroless base/README.md", URL: "https://github.com/GoogleContainerTools/distroless/blob/main/base/README.md"}
-	srcScratch           = Source{Title: "Docker: the scratch image is empty", URL: "https://hub.docker.com/_/scratch"}
+	srcDistroless  = Source{Title: "distroless base/README.md", URL: "https://github.com/GoogleContainerTools/distroless/blob/main/base/README.md"}
+	srcScratch     = Source{Title: "Docker: the scratch image is empty", URL: "https://hub.docker.com/_/scratch"}
 )
 
 func glibc(v string) Libc { return Libc{Flavor: LibcGlibc, Version: v} }
@@ -136,9 +133,9 @@ var Presets = []Preset{
 	{Name: "distroless-static", Aliases: []string{"gcr.io/distroless/static", "gcr.io/distroless/static-debian12", "gcr.io/distroless/static-debian13", "gcr.io/distroless/static:nonroot", "gcr.io/distroless/static-debian12:nonroot"}, Kind: "image", Libc: Libc{Flavor: LibcNone}, CCompiler: &no, Contents: distrolessContents, Sources: []Source{srcDistroless}},
 	{Name: "distroless-base-debian12", Aliases: []string{"gcr.io/distroless/base", "gcr.io/distroless/base-debian12", "gcr.io/distroless/base-nossl-debian12", "gcr.io/distroless/cc-debian12"}, Kind: "image", Libc: glibc("2.36"), CCompiler: &no, Contents: distrolessContents, Base: "debian-12", Sources: []Source{srcDistroless}},
 	{Name: "distroless-base-debian13", Aliases: []string{"gcr.io/distroless/base-debian13", "gcr.io/distroless/base-nossl-debian13", "gcr.io/distroless/cc-debian13"}, Kind: "image", Libc: glibc("2.41"), CCompiler: &no, Contents: distrolessContents, Base: "debian-13", Sources: []Source{srcDistroless}},
-	{Name: "golang-bookworm", Aliases: []string{"golang:bookworm", "golang:1.26-bookworm"}, Kind: "image", Libc: glibc("2.36"), GoToolchain: "1.26", CCompiler: &yes, Git: &yes, GOTOOLCHAIN: "local", Base: "debian-12", Sources: []Source{srcDockerGo, srcDockerGoToolchain}},
-	{Name: "golang-trixie", Aliases: []string{"golang:trixie", "golang:1.26-trixie", "golang:1.26", "golang:latest", "golang"}, Kind: "image", Libc: glibc("2.41"), GoToolchain: "1.26", CCompiler: &yes, Git: &yes, GOTOOLCHAIN: "local", Base: "debian-13", Sources: []Source{srcDockerGo, srcDockerGoToolchain}},
-	{Name: "golang-alpine", Aliases: []string{"golang:alpine", "golang:1.26-alpine", "golang:1.26-alpine3.22"}, Kind: "image", Libc: Libc{Flavor: LibcMusl}, GoToolchain: "1.26", CCompiler: &no, Git: &no, GOTOOLCHAIN: "local", Sources: []Source{srcDockerGo, srcDockerGoToolchain}},
+	{Name: "golang-bookworm", Aliases: []string{"golang:bookworm", "golang:1.26-bookworm"}, Kind: "image", Libc: glibc("2.36"), GoToolchain: "1.26", CCompiler: &yes, Git: &yes, GOTOOLCHAIN: "local", Base: "debian-12", Sources: []Source{srcDockerGo, SrcDockerGolang472}},
+	{Name: "golang-trixie", Aliases: []string{"golang:trixie", "golang:1.26-trixie", "golang:1.26", "golang:latest", "golang"}, Kind: "image", Libc: glibc("2.41"), GoToolchain: "1.26", CCompiler: &yes, Git: &yes, GOTOOLCHAIN: "local", Base: "debian-13", Sources: []Source{srcDockerGo, SrcDockerGolang472}},
+	{Name: "golang-alpine", Aliases: []string{"golang:alpine", "golang:1.26-alpine", "golang:1.26-alpine3.22"}, Kind: "image", Libc: Libc{Flavor: LibcMusl}, GoToolchain: "1.26", CCompiler: &no, Git: &no, GOTOOLCHAIN: "local", Sources: []Source{srcDockerGo, SrcDockerGolang472}},
 }
 
 // LookupPreset finds a preset by name or alias, case-insensitively, and
