@@ -176,21 +176,31 @@ func ParseGodebugTable(filename string, src []byte) ([]GodebugSetting, []Removed
 	return settings, removed, nil
 }
 
+// topLevel yields the specs of f's top-level declarations of kind tok
+// (token.VAR, token.TYPE), in source order.
+func topLevel(f *ast.File, tok token.Token) iter.Seq[ast.Spec] {
+	return func(yield func(ast.Spec) bool) {
+		for _, d := range f.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == tok {
+				for _, s := range gd.Specs {
+					if !yield(s) {
+						return
+					}
+				}
+			}
+		}
+	}
+}
+
 // topLevelVars yields the name and value of each initialised top-level
 // variable of f, in source order.
 func topLevelVars(f *ast.File) iter.Seq2[string, ast.Expr] {
 	return func(yield func(string, ast.Expr) bool) {
-		for _, d := range f.Decls {
-			gd, ok := d.(*ast.GenDecl)
-			if !ok || gd.Tok != token.VAR {
-				continue
-			}
-			for _, s := range gd.Specs {
-				vs := s.(*ast.ValueSpec)
-				for i, n := range vs.Names {
-					if i < len(vs.Values) && !yield(n.Name, vs.Values[i]) {
-						return
-					}
+		for s := range topLevel(f, token.VAR) {
+			vs := s.(*ast.ValueSpec)
+			for i, n := range vs.Names {
+				if i < len(vs.Values) && !yield(n.Name, vs.Values[i]) {
+					return
 				}
 			}
 		}
