@@ -262,26 +262,24 @@ func compositeNames(src []byte, file, varName, field string) ([]string, error) {
 		return nil, fmt.Errorf("parse %s: %w", file, err)
 	}
 	var names []string
-	for name, value := range topLevelVars(f) {
-		cl, ok := value.(*ast.CompositeLit)
-		if name != varName || !ok {
+	cl, _ := topLevelVars(f)[varName].(*ast.CompositeLit)
+	if cl == nil {
+		return nil, fmt.Errorf("parse %s: no %s table", file, varName)
+	}
+	for _, e := range cl.Elts {
+		el, ok := e.(*ast.CompositeLit)
+		if !ok {
 			continue
 		}
-		for _, e := range cl.Elts {
-			el, ok := e.(*ast.CompositeLit)
+		for _, kv := range el.Elts {
+			kv, ok := kv.(*ast.KeyValueExpr)
 			if !ok {
 				continue
 			}
-			for _, kv := range el.Elts {
-				kv, ok := kv.(*ast.KeyValueExpr)
-				if !ok {
-					continue
-				}
-				if k, ok := kv.Key.(*ast.Ident); ok && k.Name == field {
-					if bl, ok := kv.Value.(*ast.BasicLit); ok && bl.Kind == token.STRING {
-						if v, err := strconv.Unquote(bl.Value); err == nil {
-							names = append(names, v)
-						}
+			if k, ok := kv.Key.(*ast.Ident); ok && k.Name == field {
+				if bl, ok := kv.Value.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+					if v, err := strconv.Unquote(bl.Value); err == nil {
+						names = append(names, v)
 					}
 				}
 			}

@@ -10,7 +10,6 @@ import (
 	"go/parser"
 	"go/token"
 	"go/version"
-	"iter"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -140,8 +139,10 @@ func ParseGodebugTable(filename string, src []byte) ([]GodebugSetting, []Removed
 	var settings []GodebugSetting
 	var removed []RemovedGodebug
 	var foundAll bool
-	for name, value := range topLevelVars(f) {
-		if name != "All" && name != "Removed" {
+	vars := topLevelVars(f)
+	for _, name := range []string{"All", "Removed"} {
+		value, ok := vars[name]
+		if !ok {
 			continue
 		}
 		cl, ok := value.(*ast.CompositeLit)
@@ -176,35 +177,31 @@ func ParseGodebugTable(filename string, src []byte) ([]GodebugSetting, []Removed
 	return settings, removed, nil
 }
 
-// topLevel yields the specs of f's top-level declarations of kind tok
+// topLevel returns the specs of f's top-level declarations of kind tok
 // (token.VAR, token.TYPE), in source order.
-func topLevel(f *ast.File, tok token.Token) iter.Seq[ast.Spec] {
-	return func(yield func(ast.Spec) bool) {
-		for _, d := range f.Decls {
-			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == tok {
-				for _, s := range gd.Specs {
-					if !yield(s) {
-						return
-					}
-				}
-			}
+func topLevel(f *ast.File, tok token.Token) []ast.Spec {
+	var specs []ast.Spec
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == tok {
+			specs = append(specs, gd.Specs...)
 		}
 	}
+	return specs
 }
 
-// topLevelVars yields the name and value of each initialised top-level
-// variable of f, in source order.
-func topLevelVars(f *ast.File) iter.Seq2[string, ast.Expr] {
-	return func(yield func(string, ast.Expr) bool) {
-		for s := range topLevel(f, token.VAR) {
-			vs := s.(*ast.ValueSpec)
-			for i, n := range vs.Names {
-				if i < len(vs.Values) && !yield(n.Name, vs.Values[i]) {
-					return
-				}
+// topLevelVars maps the name of each initialised top-level variable of f
+// to its value.
+func topLevelVars(f *ast.File) map[string]ast.Expr {
+	vars := map[string]ast.Expr{}
+	for _, s := range topLevel(f, token.VAR) {
+		vs := s.(*ast.ValueSpec)
+		for i, n := range vs.Names {
+			if i < len(vs.Values) {
+				vars[n.Name] = vs.Values[i]
 			}
 		}
 	}
+	return vars
 }
 
 type litValue struct {

@@ -50,7 +50,7 @@ func ParseExperimentFlags(src []byte) ([]string, error) {
 		return nil, fmt.Errorf("parse flags.go: %w", err)
 	}
 	var names []string
-	for s := range topLevel(f, token.TYPE) {
+	for _, s := range topLevel(f, token.TYPE) {
 		ts := s.(*ast.TypeSpec)
 		st, ok := ts.Type.(*ast.StructType)
 		if ts.Name.Name != "Flags" || !ok {
