@@ -533,22 +533,16 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 func cgoLibcFinding(in *Input, p placed, rt platform.Platform, file string) (finding.Finding, bool) {
 	b := p.bin
 	name := path.Base(p.path)
-	mismatch := func(res platform.Result) (finding.Finding, bool) {
-		for _, f := range res.Findings {
-			if f.Check == platform.LibcMismatch.ID || f.Check == platform.GlibcTooOld.ID {
-				return f, true
-			}
-		}
+	// On a preset, Match can only find the C library wrong or too old.
+	res := platform.Match(platform.FromCgoBuild(p.path, b.libc, false), rt)
+	maybe := len(res.Findings) == 0
+	if maybe {
+		res = platform.Match(platform.FromCgoBuild(p.path, b.libc, true), rt)
+	}
+	if len(res.Findings) == 0 {
 		return finding.Finding{}, false
 	}
-	m, ok := mismatch(platform.Match(platform.FromCgoBuild(p.path, b.libc, false), rt))
-	maybe := false
-	if !ok {
-		if m, ok = mismatch(platform.Match(platform.FromCgoBuild(p.path, b.libc, true), rt)); !ok {
-			return finding.Finding{}, false
-		}
-		maybe = true
-	}
+	m := res.Findings[0]
 	var msg string
 	switch {
 	case m.Check == platform.LibcMismatch.ID && rt.Libc.Flavor == facts.LibcNone:
