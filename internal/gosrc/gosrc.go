@@ -37,18 +37,9 @@ func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
 // Module is what the module's source says.
 type Module struct {
 	Dir string
-	// Path is the module path.
-	Path string
-	// Go is the go line's version ("1.24", "1.24.0"), "" if absent.
-	Go     string
-	GoLine int
-	// Toolchain is the toolchain line ("go1.25.3"), "" if absent.
-	Toolchain     string
-	ToolchainLine int
-	// Godebug holds the go.mod godebug settings.
-	Godebug map[string]string
-	// Requires are the required module paths.
-	Requires []string
+	// Mod is what go.mod says: module path, go, toolchain and godebug
+	// lines, requirements.
+	Mod *module.GoMod
 	// Imports are the import paths the module's non-test packages link:
 	// every dependency when ImportsComplete, else the module's own
 	// imports and the standard packages they depend on.
@@ -88,14 +79,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Module{
-		Dir: dir, Path: mf.Module, Go: mf.Go, GoLine: mf.GoLine,
-		Toolchain: mf.Toolchain, ToolchainLine: mf.ToolchainLine, Requires: mf.Requires,
-		Godebug: map[string]string{}, Imports: map[string]bool{},
-	}
-	for _, g := range mf.Godebug {
-		m.Godebug[g.Key] = g.Value
-	}
+	m := &Module{Dir: dir, Mod: mf, Imports: map[string]bool{}}
 	if st, err := os.Stat(filepath.Join(dir, "vendor")); err == nil && st.IsDir() {
 		m.HasVendor = true
 	}
@@ -116,7 +100,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Module, error) {
 		m.ImportsComplete = true
 		for _, d := range deps {
 			m.Imports[d.path] = true
-			if opt.Marker != "" && !d.std && d.path != m.Path && !strings.HasPrefix(d.path, m.Path+"/") {
+			if opt.Marker != "" && !d.std && d.path != m.Mod.Module && !strings.HasPrefix(d.path, m.Mod.Module+"/") {
 				m.NotifySocket = append(m.NotifySocket, grepFiles(d.dir, d.files, opt.Marker)...)
 			}
 		}

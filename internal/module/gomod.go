@@ -75,6 +75,16 @@ func ParseGoModLax(filename string, data []byte) (*GoMod, error) {
 	return goModOf(filename, f), nil
 }
 
+// GodebugValue returns the value of a godebug line's key.
+func (m *GoMod) GodebugValue(key string) (string, bool) {
+	for _, d := range m.Godebug {
+		if d.Key == key {
+			return d.Value, true
+		}
+	}
+	return "", false
+}
+
 func goModOf(filename string, f *modfile.File) *GoMod {
 	m := &GoMod{File: filename}
 	if f.Module != nil {

@@ -136,7 +136,7 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 	img, isGo := facts.ParseGolangImage(root.Base)
 	modPath := ""
 	if in.Module != nil {
-		modPath = in.Module.Path
+		modPath = in.Module.Mod.Module
 	}
 	builderLibc := img.Libc
 	if !isGo {
@@ -239,15 +239,15 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 		case !satisfies(builderGo, "go1.21"):
 			fd := finding.New(DockerfileBuilderGoTooOld, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s. Go before 1.21 cannot switch toolchains: it builds anyway and fails on newer language features and standard library APIs (and on a go line with a patch version, which it cannot parse).",
-					root.Base, display(builderGo), in.goModRef(), in.Module.Go),
+					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go),
 				fmt.Sprintf("Use golang:%s or newer as the builder.", strings.TrimPrefix(version.Lang(need), "go")))
-			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Go))
+			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go))
 		case local:
 			fd := finding.New(DockerfileBuilderGoTooOld, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s and %s, so the build fails with \"go.mod requires go >= %s (running go %s; GOTOOLCHAIN=local)\".",
-					root.Base, display(builderGo), in.goModRef(), in.Module.Go, where, in.Module.Go, builderGo),
+					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go, where, in.Module.Mod.Go, builderGo),
 				fmt.Sprintf("Use golang:%s or newer as the builder, or lower the go line if the module does not need %s.", strings.TrimPrefix(version.Lang(need), "go"), display(need)))
-			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Go, "GOTOOLCHAIN", gotoolchain))
+			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go, "GOTOOLCHAIN", gotoolchain))
 		default:
 			target := need
 			if tc != "" && version.Compare(tc, need) > 0 {
@@ -255,9 +255,9 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 			}
 			fd := finding.New(DockerfileToolchainDownload, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s; with GOTOOLCHAIN=%s the go command downloads %s during the build (network at build time, a toolchain the image tag does not show).",
-					root.Base, display(builderGo), in.goModRef(), in.Module.Go, gotoolchain, target),
+					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go, gotoolchain, target),
 				fmt.Sprintf("Build FROM golang:%s so the image's toolchain is the one used.", strings.TrimPrefix(version.Lang(target), "go")))
-			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Go, "GOTOOLCHAIN", gotoolchain))
+			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go, "GOTOOLCHAIN", gotoolchain))
 		}
 	} else if builderGo != "" && tc != "" && !satisfies(builderGo, tc) {
 		if local {

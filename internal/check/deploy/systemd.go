@@ -301,9 +301,9 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	}
 	if in.Module != nil {
 		if g := in.goLine(); g != "" && version.Compare(g, facts.ContainerMaxProcsSince) < 0 {
-			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("%s says go %s: even when built with Go 1.25 or later the container-aware GOMAXPROCS is off for a main module whose go line is before 1.25 (containermaxprocs=0), so GOMAXPROCS is the number of CPUs on the machine", in.goModRef(), in.Module.Go))}
+			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("%s says go %s: even when built with Go 1.25 or later the container-aware GOMAXPROCS is off for a main module whose go line is before 1.25 (containermaxprocs=0), so GOMAXPROCS is the number of CPUs on the machine", in.goModRef(), in.Module.Mod.Go))}
 		}
-		if in.Module.Godebug["containermaxprocs"] == "0" {
+		if v, _ := in.Module.Mod.GodebugValue("containermaxprocs"); v == "0" {
 			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("%s sets godebug containermaxprocs=0", in.goModRef()))}
 		}
 	}
@@ -330,16 +330,16 @@ func notifies(in *Input, uc UnitContext) (yes, known, sure bool, evidence string
 		return true, true, true, ""
 	}
 	if in.Module.ImportsComplete {
-		return false, true, true, fmt.Sprintf("neither the module %s nor anything it links mentions %s", in.Module.Path, facts.SdNotifyMarker)
+		return false, true, true, fmt.Sprintf("neither the module %s nor anything it links mentions %s", in.Module.Mod.Module, facts.SdNotifyMarker)
 	}
-	for _, r := range in.Module.Requires {
+	for _, r := range in.Module.Mod.Requires {
 		for _, p := range facts.SdNotifyPackages {
 			if strings.HasPrefix(p, r) {
 				return true, true, false, ""
 			}
 		}
 	}
-	return false, true, false, fmt.Sprintf("the module %s does not mention %s and requires no sd_notify package (its dependencies could not be listed offline)", in.Module.Path, facts.SdNotifyMarker)
+	return false, true, false, fmt.Sprintf("the module %s does not mention %s and requires no sd_notify package (its dependencies could not be listed offline)", in.Module.Mod.Module, facts.SdNotifyMarker)
 }
 
 func notifyFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
