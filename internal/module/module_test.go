@@ -216,16 +216,22 @@ func FuzzParseGoMod(f *testing.F) {
 	f.Add([]byte(rootMod))
 	f.Add([]byte("module x\ngo 1.22\ngodebug default=go1.21\n"))
 	f.Add([]byte("module x\ngo 1.2x\n"))
+	f.Add([]byte("module x\ngo 1.30\nfrobnicate on\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := ParseGoMod("go.mod", data)
-		if err != nil {
-			if !strings.Contains(err.Error(), "go.mod") {
+		strict, errStrict := ParseGoMod("go.mod", data)
+		lax, errLax := ParseGoModLax("go.mod", data)
+		if errStrict == nil && (errLax != nil || !reflect.DeepEqual(strict, lax)) {
+			t.Errorf("ParseGoModLax = %+v, %v; ParseGoMod = %+v", lax, errLax, strict)
+		}
+		for _, m := range []*GoMod{strict, lax} {
+			if m != nil && (m.GoSpan.End > len(data) || m.GoSpan.Start > m.GoSpan.End || m.ToolchainSpan.End > len(data)) {
+				t.Errorf("span out of range: %+v / %d", m, len(data))
+			}
+		}
+		for _, err := range []error{errStrict, errLax} {
+			if err != nil && !strings.Contains(err.Error(), "go.mod") {
 				t.Errorf("error %q does not name the file", err)
 			}
-			return
-		}
-		if m.GoSpan.End > len(data) || m.GoSpan.Start > m.GoSpan.End || m.ToolchainSpan.End > len(data) {
-			t.Errorf("span out of range: %+v / %d", m, len(data))
 		}
 	})
 }
