@@ -309,7 +309,7 @@ func systemdStep(opt DeployOptions) Step {
 				res.Findings = append(res.Findings, deploy.Unit(in, u, uc)...)
 				attrs := map[string]string{"dropIns": fmt.Sprint(len(u.DropIns))}
 				if uc.Binary != nil {
-					attrs["binary"] = uc.Binary.Path
+					attrs["binary"] = uc.Binary.File
 					attrs["binaryGo"] = uc.Binary.GoVersion
 				}
 				res.Subjects = append(res.Subjects, subject("systemd-unit", rel, attrs))

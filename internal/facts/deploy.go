@@ -8,6 +8,7 @@ import (
 	"go/version"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +27,8 @@ var (
 	SrcSystemdSeccomp  = Source{Title: "systemd src/shared/seccomp-util.c: system call groups (systemd-analyze syscall-filter)", URL: "https://github.com/systemd/systemd/blob/main/src/shared/seccomp-util.c"}
 	SrcGoPidfd         = Source{Title: "Go 1.23 os package uses pidfd_open/pidfd_send_signal/waitid for child processes (src/os/pidfd_linux.go); SIGSYS under seccomp filters, golang/go#69065", URL: "https://go.dev/issue/69065"}
 	SrcGoRuntimeLinux  = Source{Title: "Go runtime system calls on Linux (src/runtime/sys_linux_amd64.s, netpoll_epoll.go)", URL: "https://go.dev/src/runtime/sys_linux_amd64.s"}
+	// Every golang image variant sets ENV GOTOOLCHAIN=local, not only the
+	// Alpine ones ("don't auto-upgrade the gotoolchain").
 	SrcDockerGolang472 = Source{Title: "docker-library/golang sets ENV GOTOOLCHAIN=local in its Go 1.21+ images (issue 472); alpine variants install no gcc and no git", URL: "https://github.com/docker-library/golang/issues/472"}
 	SrcX509Roots       = Source{Title: "crypto/x509/root_linux.go: certificate bundle paths; SSL_CERT_FILE, SSL_CERT_DIR", URL: "https://go.dev/src/crypto/x509/root_linux.go"}
 	SrcTzdata          = Source{Title: "time package: LoadLocation reads $ZONEINFO, /usr/share/zoneinfo, or the embedded time/tzdata (Go 1.15)", URL: "https://pkg.go.dev/time#LoadLocation"}
@@ -99,11 +102,6 @@ type GolangImage struct {
 	Sources     []Source
 }
 
-// debianCodenames maps Debian codenames used in image tags to presets.
-var debianCodenames = map[string]string{
-	"buster": "debian-10", "bullseye": "debian-11", "bookworm": "debian-12", "trixie": "debian-13",
-}
-
 // ParseGolangImage recognises docker.io's golang image (golang,
 // golang:1.22-alpine, docker.io/library/golang:1.22.3-bookworm@sha256:…).
 func ParseGolangImage(ref string) (GolangImage, bool) {
@@ -118,7 +116,7 @@ func ParseGolangImage(ref string) (GolangImage, bool) {
 	if name != "golang" {
 		return GolangImage{}, false
 	}
-	img := GolangImage{Ref: ref, Sources: []Source{srcDockerGo, SrcDockerGolang472}}
+	img := GolangImage{Ref: ref}
 	ver, variant := tag, ""
 	if i := strings.Index(tag, "-"); i >= 0 {
 		ver, variant = tag[:i], tag[i+1:]
@@ -134,23 +132,36 @@ func ParseGolangImage(ref string) (GolangImage, bool) {
 		return GolangImage{}, false
 	}
 	img.GoVersion, img.Variant = ver, variant
+	if strings.HasPrefix(variant, "windows") || strings.HasPrefix(variant, "nanoserver") {
+		return GolangImage{}, false
+	}
+	// The tools come from the golang image preset of the variant's
+	// family, the C library from the release the variant names.
+	tools := "golang"
+	if strings.HasPrefix(variant, "alpine") {
+		tools = "golang:alpine"
+	}
+	gp, _ := presetNamed(tools)
+	img.CCompiler, img.Git = *gp.CCompiler, *gp.Git
+	img.Libc = Libc{Flavor: gp.Libc.Flavor}
+	img.Sources = append([]Source(nil), gp.Sources...)
+	var release Preset
+	var found bool
 	switch {
 	case strings.HasPrefix(variant, "alpine"):
-		img.Libc = Libc{Flavor: LibcMusl}
-		if p, ok := LookupPreset("alpine:" + strings.TrimPrefix(variant, "alpine")); ok && variant != "alpine" {
-			img.Libc = p.Libc
-		}
-	case debianCodenames[variant] != "":
-		p, _ := LookupPreset(debianCodenames[variant])
-		img.Libc = p.Libc
-		img.CCompiler, img.Git = true, true
-	case strings.HasPrefix(variant, "windows") || strings.HasPrefix(variant, "nanoserver"):
-		return GolangImage{}, false
+		release, found = presetNamed("alpine:" + strings.TrimPrefix(variant, "alpine"))
+	case variant != "":
+		release, found = presetNamed("debian:" + variant)
 	default:
-		img.Libc = Libc{Flavor: LibcGlibc}
-		img.CCompiler, img.Git = true, true
-		if p, ok := LookupPreset(r); ok && p.Libc.Version != "" && (ver == "" || ver == p.GoToolchain) {
-			img.Libc = p.Libc
+		release, found = presetNamed(r)
+		found = found && release.Libc.Version != "" && (ver == "" || ver == release.GoToolchain)
+	}
+	if found {
+		img.Libc = release.Libc
+		for _, s := range release.Sources {
+			if !slices.Contains(img.Sources, s) {
+				img.Sources = append(img.Sources, s)
+			}
 		}
 	}
 	if ver == "" || version.Compare(NormalizeGo(majorOf(ver)), "go1.21") >= 0 {
@@ -170,84 +181,6 @@ func majorOf(v string) string {
 		return "1.999"
 	}
 	return v
-}
-
-// ImageContents says which files a minimal runtime image provides.
-type ImageContents struct {
-	CACerts  bool
-	Zoneinfo bool
-	Passwd   bool
-	Sources  []Source
-}
-
-// MinimalImageContents returns the contents of scratch and distroless
-// images, the ones that lack what a full distribution has; ok is false
-// for other images (whose contents gocompat does not claim to know).
-func MinimalImageContents(ref string) (ImageContents, bool) {
-	r := strings.ToLower(strings.TrimSpace(ref))
-	if i := strings.Index(r, "@"); i >= 0 {
-		r = r[:i]
-	}
-	if r == "scratch" {
-		return ImageContents{Sources: []Source{srcScratch}}, true
-	}
-	if strings.HasPrefix(r, "gcr.io/distroless/") {
-		if strings.Contains(r, ":debug") {
-			// The debug images add a busybox shell and tools.
-			return ImageContents{}, false
-		}
-		return ImageContents{CACerts: true, Zoneinfo: true, Passwd: true, Sources: []Source{srcDistroless}}, true
-	}
-	return ImageContents{}, false
-}
-
-// LookupImage finds the preset of an image reference, ignoring digests,
-// registry prefixes and the -slim suffix of Debian tags
-// ("debian:bookworm-slim" is debian-12).
-func LookupImage(ref string) (Preset, bool) {
-	r := strings.ToLower(strings.TrimSpace(ref))
-	if i := strings.Index(r, "@"); i >= 0 {
-		r = r[:i]
-	}
-	if p, ok := LookupPreset(r); ok {
-		return p, true
-	}
-	name, tag, _ := strings.Cut(r, ":")
-	name = strings.TrimPrefix(strings.TrimPrefix(name, "docker.io/"), "library/")
-	tag = strings.TrimSuffix(tag, "-slim")
-	if name == "debian" {
-		if id, ok := debianCodenames[strings.SplitN(tag, "-", 2)[0]]; ok {
-			return LookupPreset(id)
-		}
-		if maj, _, _ := strings.Cut(tag, "."); maj != "" {
-			return LookupPreset("debian:" + maj)
-		}
-	}
-	if name == "alpine" {
-		parts := strings.Split(tag, ".")
-		if len(parts) >= 2 {
-			return LookupPreset("alpine:" + parts[0] + "." + parts[1])
-		}
-	}
-	if strings.HasPrefix(name, "gcr.io/distroless/") {
-		// Drop the :nonroot / :debug tags.
-		return LookupPreset(name)
-	}
-	if name == "redhat/ubi9" || name == "registry.access.redhat.com/ubi9" || strings.HasPrefix(name, "registry.access.redhat.com/ubi9/") || strings.HasPrefix(name, "redhat/ubi9-") {
-		return LookupPreset("ubi9")
-	}
-	if name == "ubuntu" || name == "rockylinux" || name == "almalinux" || name == "amazonlinux" {
-		return LookupPreset(name + ":" + strings.SplitN(tag, ".", 2)[0] + tagMinor(tag))
-	}
-	return Preset{}, false
-}
-
-func tagMinor(tag string) string {
-	// ubuntu:22.04 keeps its minor; rockylinux:9.3 does not.
-	if parts := strings.SplitN(tag, ".", 3); len(parts) >= 2 && len(parts[1]) == 2 && parts[1][0] == '0' {
-		return "." + parts[1]
-	}
-	return ""
 }
 
 // GODEBUG settings.
@@ -329,38 +262,24 @@ func compositeNames(src []byte, file, varName, field string) ([]string, error) {
 		return nil, fmt.Errorf("parse %s: %w", file, err)
 	}
 	var names []string
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || gd.Tok != token.VAR {
+	cl, _ := topLevelVars(f)[varName].(*ast.CompositeLit)
+	if cl == nil {
+		return nil, fmt.Errorf("parse %s: no %s table", file, varName)
+	}
+	for _, e := range cl.Elts {
+		el, ok := e.(*ast.CompositeLit)
+		if !ok {
 			continue
 		}
-		for _, s := range gd.Specs {
-			vs := s.(*ast.ValueSpec)
-			for i, n := range vs.Names {
-				if n.Name != varName || i >= len(vs.Values) {
-					continue
-				}
-				cl, ok := vs.Values[i].(*ast.CompositeLit)
-				if !ok {
-					continue
-				}
-				for _, e := range cl.Elts {
-					el, ok := e.(*ast.CompositeLit)
-					if !ok {
-						continue
-					}
-					for _, kv := range el.Elts {
-						kv, ok := kv.(*ast.KeyValueExpr)
-						if !ok {
-							continue
-						}
-						if k, ok := kv.Key.(*ast.Ident); ok && k.Name == field {
-							if bl, ok := kv.Value.(*ast.BasicLit); ok && bl.Kind == token.STRING {
-								if v, err := strconv.Unquote(bl.Value); err == nil {
-									names = append(names, v)
-								}
-							}
-						}
+		for _, kv := range el.Elts {
+			kv, ok := kv.(*ast.KeyValueExpr)
+			if !ok {
+				continue
+			}
+			if k, ok := kv.Key.(*ast.Ident); ok && k.Name == field {
+				if bl, ok := kv.Value.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+					if v, err := strconv.Unquote(bl.Value); err == nil {
+						names = append(names, v)
 					}
 				}
 			}

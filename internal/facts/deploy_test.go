@@ -164,36 +164,39 @@ func TestParseGolangImage(t *testing.T) {
 	}
 }
 
-func TestLookupImage(t *testing.T) {
+func TestLookupPresetImages(t *testing.T) {
 	for ref, want := range map[string]string{
 		"debian:bookworm-slim": "debian-12",
 		"debian:11.9":          "debian-11",
 		"alpine:3.20.3":        "alpine-3.20",
 		"gcr.io/distroless/static-debian12:nonroot":   "distroless-static",
 		"gcr.io/distroless/base-debian12@sha256:abcd": "distroless-base-debian12",
-		"ubuntu:22.04": "ubuntu-22.04",
-		"scratch":      "scratch",
+		"gcr.io/distroless/java17-debian12":           "distroless",
+		"ubuntu:22.04":                                "ubuntu-22.04",
+		"docker.io/library/debian:12":                 "debian-12",
+		"scratch":                                     "scratch",
 	} {
-		p, ok := LookupImage(ref)
+		p, ok := LookupPreset(ref)
 		if !ok || p.Name != want {
-			t.Errorf("LookupImage(%q) = %q, %v; want %q", ref, p.Name, ok, want)
+			t.Errorf("LookupPreset(%q) = %q, %v; want %q", ref, p.Name, ok, want)
 		}
 	}
-	if _, ok := LookupImage("example.com/private/app:1"); ok {
+	if _, ok := LookupPreset("example.com/private/app:1"); ok {
 		t.Error("unknown image resolved")
 	}
 }
 
-func TestMinimalImageContents(t *testing.T) {
-	if c, ok := MinimalImageContents("scratch"); !ok || c.CACerts || c.Zoneinfo || c.Passwd {
-		t.Errorf("scratch = %+v, %v", c, ok)
+func TestPresetContents(t *testing.T) {
+	if p, _ := LookupPreset("scratch"); p.Contents == nil || *p.Contents != (ImageContents{}) {
+		t.Errorf("scratch contents = %+v", p.Contents)
 	}
-	if c, ok := MinimalImageContents("gcr.io/distroless/static-debian12:nonroot"); !ok || !c.CACerts || !c.Zoneinfo || !c.Passwd {
-		t.Errorf("distroless static = %+v, %v", c, ok)
+	if p, _ := LookupPreset("gcr.io/distroless/static-debian12:nonroot"); p.Contents == nil || !p.Contents.CACerts || !p.Contents.Zoneinfo || !p.Contents.Passwd {
+		t.Errorf("distroless static contents = %+v", p.Contents)
 	}
-	for _, r := range []string{"gcr.io/distroless/static:debug", "alpine:3.21", "debian:12"} {
-		if _, ok := MinimalImageContents(r); ok {
-			t.Errorf("%s taken for a minimal image", r)
+	for _, r := range []string{"gcr.io/distroless/static:debug", "gcr.io/distroless/base-debian12:debug-nonroot", "alpine:3.21", "debian:12"} {
+		p, ok := LookupPreset(r)
+		if !ok || p.Contents != nil {
+			t.Errorf("%s: contents %+v, found %v; want a preset with unknown contents", r, p.Contents, ok)
 		}
 	}
 }

@@ -139,41 +139,34 @@ func ParseGodebugTable(filename string, src []byte) ([]GodebugSetting, []Removed
 	var settings []GodebugSetting
 	var removed []RemovedGodebug
 	var foundAll bool
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || gd.Tok != token.VAR {
+	vars := topLevelVars(f)
+	for _, name := range []string{"All", "Removed"} {
+		value, ok := vars[name]
+		if !ok {
 			continue
 		}
-		for _, s := range gd.Specs {
-			vs := s.(*ast.ValueSpec)
-			for i, n := range vs.Names {
-				if i >= len(vs.Values) || (n.Name != "All" && n.Name != "Removed") {
-					continue
+		cl, ok := value.(*ast.CompositeLit)
+		if !ok {
+			return nil, nil, fmt.Errorf("%s: %s is not a composite literal", fset.Position(value.Pos()), name)
+		}
+		for _, elt := range cl.Elts {
+			fields, err := literalFields(fset, elt)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s", err)
+			}
+			if name == "All" {
+				foundAll = true
+				s := GodebugSetting{
+					Name: fields["Name"].s, Package: fields["Package"].s,
+					Changed: fields["Changed"].i, Old: fields["Old"].s,
+					Opaque: fields["Opaque"].b, Immutable: fields["Immutable"].b,
 				}
-				cl, ok := vs.Values[i].(*ast.CompositeLit)
-				if !ok {
-					return nil, nil, fmt.Errorf("%s: %s is not a composite literal", fset.Position(vs.Values[i].Pos()), n.Name)
+				if s.Name == "" {
+					return nil, nil, fmt.Errorf("%s: entry without a Name", fset.Position(elt.Pos()))
 				}
-				for _, elt := range cl.Elts {
-					fields, err := literalFields(fset, elt)
-					if err != nil {
-						return nil, nil, fmt.Errorf("%s", err)
-					}
-					if n.Name == "All" {
-						foundAll = true
-						s := GodebugSetting{
-							Name: fields["Name"].s, Package: fields["Package"].s,
-							Changed: fields["Changed"].i, Old: fields["Old"].s,
-							Opaque: fields["Opaque"].b, Immutable: fields["Immutable"].b,
-						}
-						if s.Name == "" {
-							return nil, nil, fmt.Errorf("%s: entry without a Name", fset.Position(elt.Pos()))
-						}
-						settings = append(settings, s)
-					} else {
-						removed = append(removed, RemovedGodebug{Name: fields["Name"].s, Removed: fields["Removed"].i})
-					}
-				}
+				settings = append(settings, s)
+			} else {
+				removed = append(removed, RemovedGodebug{Name: fields["Name"].s, Removed: fields["Removed"].i})
 			}
 		}
 	}
@@ -182,6 +175,33 @@ func ParseGodebugTable(filename string, src []byte) ([]GodebugSetting, []Removed
 	}
 	sort.Slice(settings, func(i, j int) bool { return settings[i].Name < settings[j].Name })
 	return settings, removed, nil
+}
+
+// topLevel returns the specs of f's top-level declarations of kind tok
+// (token.VAR, token.TYPE), in source order.
+func topLevel(f *ast.File, tok token.Token) []ast.Spec {
+	var specs []ast.Spec
+	for _, d := range f.Decls {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == tok {
+			specs = append(specs, gd.Specs...)
+		}
+	}
+	return specs
+}
+
+// topLevelVars maps the name of each initialised top-level variable of f
+// to its value.
+func topLevelVars(f *ast.File) map[string]ast.Expr {
+	vars := map[string]ast.Expr{}
+	for _, s := range topLevel(f, token.VAR) {
+		vs := s.(*ast.ValueSpec)
+		for i, n := range vs.Names {
+			if i < len(vs.Values) {
+				vars[n.Name] = vs.Values[i]
+			}
+		}
+	}
+	return vars
 }
 
 type litValue struct {

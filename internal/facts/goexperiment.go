@@ -50,24 +50,18 @@ func ParseExperimentFlags(src []byte) ([]string, error) {
 		return nil, fmt.Errorf("parse flags.go: %w", err)
 	}
 	var names []string
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || gd.Tok != token.TYPE {
+	for _, s := range topLevel(f, token.TYPE) {
+		ts := s.(*ast.TypeSpec)
+		st, ok := ts.Type.(*ast.StructType)
+		if ts.Name.Name != "Flags" || !ok {
 			continue
 		}
-		for _, s := range gd.Specs {
-			ts := s.(*ast.TypeSpec)
-			st, ok := ts.Type.(*ast.StructType)
-			if ts.Name.Name != "Flags" || !ok {
+		for _, fld := range st.Fields.List {
+			if id, ok := fld.Type.(*ast.Ident); !ok || id.Name != "bool" {
 				continue
 			}
-			for _, fld := range st.Fields.List {
-				if id, ok := fld.Type.(*ast.Ident); !ok || id.Name != "bool" {
-					continue
-				}
-				for _, n := range fld.Names {
-					names = append(names, strings.ToLower(n.Name))
-				}
+			for _, n := range fld.Names {
+				names = append(names, strings.ToLower(n.Name))
 			}
 		}
 	}

@@ -46,10 +46,31 @@ type Preset struct {
 	// CPULevel is the minimum x86-64 micro-architecture level the release
 	// requires of the CPU ("v2"); empty if v1 or unknown.
 	CPULevel string
+	// Git says whether git is installed (golang images).
+	Git *bool
+	// Contents says which runtime files a minimal image provides; nil
+	// for images and distributions whose contents gocompat does not
+	// claim to know (they install them as packages).
+	Contents *ImageContents
 	// Base names the preset an image is built on ("debian-12").
 	Base    string
 	Sources []Source
 }
+
+// ImageContents says which files a minimal runtime image provides.
+type ImageContents struct {
+	CACerts  bool
+	Zoneinfo bool
+	Passwd   bool
+}
+
+var (
+	// scratch is empty.
+	emptyImage = &ImageContents{}
+	// Every distroless image has a CA bundle, tzdata and /etc/passwd
+	// (base/README.md).
+	distrolessContents = &ImageContents{CACerts: true, Zoneinfo: true, Passwd: true}
+)
 
 var (
 	yes = true
@@ -71,11 +92,8 @@ var (
 	srcAmazonLinux = Source{Title: "Amazon Linux release notes and FAQs", URL: "https://aws.amazon.com/amazon-linux-2/faqs/"}
 	srcSLES        = Source{Title: "SUSE Linux Enterprise Server 15 life cycle and release notes", URL: "https://www.suse.com/lifecycle/"}
 	srcDockerGo    = Source{Title: "docker-library/golang Dockerfiles (1.26/*/Dockerfile)", URL: "https://github.com/docker-library/golang"}
-	// Every golang image variant sets ENV GOTOOLCHAIN=local, not only the
-	// Alpine ones ("don't auto-upgrade the gotoolchain").
-	srcDockerGoToolchain = Source{Title: "docker-library/golang#472: the golang images set GOTOOLCHAIN=local", URL: "https://github.com/docker-library/golang/issues/472"}
-	srcDistroless        = Source{Title: "distroless base/README.md", URL: "https://github.com/GoogleContainerTools/distroless/blob/main/base/README.md"}
-	srcScratch           = Source{Title: "Docker: the scratch image is empty", URL: "https://hub.docker.com/_/scratch"}
+	srcDistroless  = Source{Title: "distroless base/README.md", URL: "https://github.com/GoogleContainerTools/distroless/blob/main/base/README.md"}
+	srcScratch     = Source{Title: "Docker: the scratch image is empty", URL: "https://hub.docker.com/_/scratch"}
 )
 
 func glibc(v string) Libc { return Libc{Flavor: LibcGlibc, Version: v} }
@@ -111,21 +129,78 @@ var Presets = []Preset{
 	{Name: "sles-15-sp5", Aliases: []string{"sles-15.5"}, Kind: "distro", Kernel: "5.14.21", Libc: glibc("2.31"), EndOfSupport: day("2024-12-31"), Sources: []Source{srcSLES}},
 	{Name: "sles-15-sp6", Aliases: []string{"sles-15.6", "sles-15"}, Kind: "distro", Kernel: "6.4.0", Libc: glibc("2.38"), EndOfSupport: day("2025-12-31"), Sources: []Source{srcSLES}},
 	// Images.
-	{Name: "scratch", Kind: "image", Libc: Libc{Flavor: LibcNone}, CCompiler: &no, Sources: []Source{srcScratch}},
-	{Name: "distroless-static", Aliases: []string{"gcr.io/distroless/static", "gcr.io/distroless/static-debian12", "gcr.io/distroless/static-debian13", "gcr.io/distroless/static:nonroot", "gcr.io/distroless/static-debian12:nonroot"}, Kind: "image", Libc: Libc{Flavor: LibcNone}, CCompiler: &no, Sources: []Source{srcDistroless}},
-	{Name: "distroless-base-debian12", Aliases: []string{"gcr.io/distroless/base", "gcr.io/distroless/base-debian12", "gcr.io/distroless/base-nossl-debian12", "gcr.io/distroless/cc-debian12"}, Kind: "image", Libc: glibc("2.36"), CCompiler: &no, Base: "debian-12", Sources: []Source{srcDistroless}},
-	{Name: "distroless-base-debian13", Aliases: []string{"gcr.io/distroless/base-debian13", "gcr.io/distroless/base-nossl-debian13", "gcr.io/distroless/cc-debian13"}, Kind: "image", Libc: glibc("2.41"), CCompiler: &no, Base: "debian-13", Sources: []Source{srcDistroless}},
-	{Name: "golang-bookworm", Aliases: []string{"golang:bookworm", "golang:1.26-bookworm"}, Kind: "image", Libc: glibc("2.36"), GoToolchain: "1.26", CCompiler: &yes, GOTOOLCHAIN: "local", Base: "debian-12", Sources: []Source{srcDockerGo, srcDockerGoToolchain}},
-	{Name: "golang-trixie", Aliases: []string{"golang:trixie", "golang:1.26-trixie", "golang:1.26", "golang:latest", "golang"}, Kind: "image", Libc: glibc("2.41"), GoToolchain: "1.26", CCompiler: &yes, GOTOOLCHAIN: "local", Base: "debian-13", Sources: []Source{srcDockerGo, srcDockerGoToolchain}},
-	{Name: "golang-alpine", Aliases: []string{"golang:alpine", "golang:1.26-alpine", "golang:1.26-alpine3.22"}, Kind: "image", Libc: Libc{Flavor: LibcMusl}, GoToolchain: "1.26", CCompiler: &no, GOTOOLCHAIN: "local", Sources: []Source{srcDockerGo, srcDockerGoToolchain}},
+	{Name: "scratch", Kind: "image", Libc: Libc{Flavor: LibcNone}, CCompiler: &no, Contents: emptyImage, Sources: []Source{srcScratch}},
+	{Name: "distroless-static", Aliases: []string{"gcr.io/distroless/static", "gcr.io/distroless/static-debian12", "gcr.io/distroless/static-debian13", "gcr.io/distroless/static:nonroot", "gcr.io/distroless/static-debian12:nonroot"}, Kind: "image", Libc: Libc{Flavor: LibcNone}, CCompiler: &no, Contents: distrolessContents, Sources: []Source{srcDistroless}},
+	{Name: "distroless-base-debian12", Aliases: []string{"gcr.io/distroless/base", "gcr.io/distroless/base-debian12", "gcr.io/distroless/base-nossl-debian12", "gcr.io/distroless/cc-debian12"}, Kind: "image", Libc: glibc("2.36"), CCompiler: &no, Contents: distrolessContents, Base: "debian-12", Sources: []Source{srcDistroless}},
+	{Name: "distroless-base-debian13", Aliases: []string{"gcr.io/distroless/base-debian13", "gcr.io/distroless/base-nossl-debian13", "gcr.io/distroless/cc-debian13"}, Kind: "image", Libc: glibc("2.41"), CCompiler: &no, Contents: distrolessContents, Base: "debian-13", Sources: []Source{srcDistroless}},
+	{Name: "golang-bookworm", Aliases: []string{"golang:bookworm", "golang:1.26-bookworm"}, Kind: "image", Libc: glibc("2.36"), GoToolchain: "1.26", CCompiler: &yes, Git: &yes, GOTOOLCHAIN: "local", Base: "debian-12", Sources: []Source{srcDockerGo, SrcDockerGolang472}},
+	{Name: "golang-trixie", Aliases: []string{"golang:trixie", "golang:1.26-trixie", "golang:1.26", "golang:latest", "golang"}, Kind: "image", Libc: glibc("2.41"), GoToolchain: "1.26", CCompiler: &yes, Git: &yes, GOTOOLCHAIN: "local", Base: "debian-13", Sources: []Source{srcDockerGo, SrcDockerGolang472}},
+	{Name: "golang-alpine", Aliases: []string{"golang:alpine", "golang:1.26-alpine", "golang:1.26-alpine3.22"}, Kind: "image", Libc: Libc{Flavor: LibcMusl}, GoToolchain: "1.26", CCompiler: &no, Git: &no, GOTOOLCHAIN: "local", Sources: []Source{srcDockerGo, SrcDockerGolang472}},
 }
 
-// LookupPreset finds a preset by name or alias, case-insensitively. An
-// image reference with a registry prefix of docker.io/library is accepted.
+// LookupPreset finds a preset by name or alias, case-insensitively, and
+// resolves image references to them: digests, registry prefixes and the
+// -slim suffix of Debian tags are ignored, point releases select their
+// release ("debian:11.9" is debian-11, "alpine:3.20.3" alpine-3.20), and
+// distroless tags (:nonroot, :debug) select the image they are a tag of.
+// The debug tags add a busybox shell and tools, so their contents are not
+// claimed.
 func LookupPreset(name string) (Preset, bool) {
-	n := strings.ToLower(strings.TrimSpace(name))
-	n = strings.TrimPrefix(n, "docker.io/library/")
-	n = strings.TrimPrefix(n, "library/")
+	r := strings.ToLower(strings.TrimSpace(name))
+	if i := strings.Index(r, "@"); i >= 0 {
+		r = r[:i]
+	}
+	r = strings.TrimPrefix(r, "docker.io/")
+	r = strings.TrimPrefix(r, "library/")
+	if p, ok := presetNamed(r); ok {
+		return p, true
+	}
+	name, tag, _ := strings.Cut(r, ":")
+	tag = strings.TrimSuffix(tag, "-slim")
+	switch {
+	case name == "debian":
+		if p, ok := presetNamed("debian:" + strings.SplitN(tag, "-", 2)[0]); ok {
+			return p, true
+		}
+		if maj, _, _ := strings.Cut(tag, "."); maj != "" {
+			return presetNamed("debian:" + maj)
+		}
+	case name == "alpine":
+		if parts := strings.Split(tag, "."); len(parts) >= 2 {
+			return presetNamed("alpine:" + parts[0] + "." + parts[1])
+		}
+	case strings.HasPrefix(name, "gcr.io/distroless/"):
+		p, ok := presetNamed(name)
+		if !ok {
+			// The other distroless images (cc, java, python, nodejs)
+			// are built on distroless/cc: glibc.
+			p, ok = distrolessOther, true
+		}
+		if strings.HasPrefix(tag, "debug") {
+			p.Contents = nil
+		}
+		return p, ok
+	case name == "redhat/ubi9" || name == "registry.access.redhat.com/ubi9" || strings.HasPrefix(name, "registry.access.redhat.com/ubi9/") || strings.HasPrefix(name, "redhat/ubi9-"):
+		return presetNamed("ubi9")
+	case name == "ubuntu" || name == "rockylinux" || name == "almalinux" || name == "amazonlinux":
+		return presetNamed(name + ":" + strings.SplitN(tag, ".", 2)[0] + tagMinor(tag))
+	}
+	return Preset{}, false
+}
+
+// distrolessOther stands for the distroless images without a preset of
+// their own.
+var distrolessOther = Preset{Name: "distroless", Kind: "image", Libc: Libc{Flavor: LibcGlibc}, CCompiler: &no, Contents: distrolessContents, Sources: []Source{srcDistroless}}
+
+func tagMinor(tag string) string {
+	// ubuntu:22.04 keeps its minor; rockylinux:9.3 does not.
+	if parts := strings.SplitN(tag, ".", 3); len(parts) >= 2 && len(parts[1]) == 2 && parts[1][0] == '0' {
+		return "." + parts[1]
+	}
+	return ""
+}
+
+func presetNamed(n string) (Preset, bool) {
 	for _, p := range Presets {
 		if p.Name == n {
 			return p, true
@@ -166,6 +241,10 @@ var Loaders = map[string]string{
 
 // SrcLoaders cites the loader paths.
 var SrcLoaders = Source{Title: "cmd/link/internal/{amd64,arm64}/obj.go: dynamic linker paths for glibc and musl", URL: "https://go.dev/src/cmd/link/internal/amd64/obj.go"}
+
+// GlibcLibcPthread is the glibc release that merged libpthread into libc:
+// a program linked against it or a later glibc needs GLIBC_2.34.
+const GlibcLibcPthread = "2.34"
 
 // SrcGlibc234 cites why glibc 2.34 is a hard line for cgo binaries.
 var SrcGlibc234 = Source{Title: "glibc 2.34 merged libpthread into libc: programs linked against 2.34 need GLIBC_2.34 (golang/go#58550)", URL: "https://go.dev/issue/58550"}

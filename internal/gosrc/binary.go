@@ -2,41 +2,40 @@ package gosrc
 
 import (
 	"bytes"
-	"debug/buildinfo"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/gocompat/gocompat/internal/binary"
 )
 
-// Binary is what a Go executable records about itself.
+// Binary is what a Go executable records about itself (package binary)
+// and whether a marker string occurs in it.
 type Binary struct {
-	Path string
-	// GoVersion is the toolchain that built it ("go1.25.3").
-	GoVersion string
-	// Settings are the build settings (CGO_ENABLED, GOAMD64,
-	// DefaultGODEBUG, which reflects the main module's go line, …).
-	Settings map[string]string
-	// Deps are the module paths linked in.
-	Deps []string
+	*binary.Info
 	// HasMarker reports whether the marker string occurs in the file.
 	HasMarker bool
 }
 
-// ReadBinary reads the build information of the Go executable at path and
+// HasDep reports whether the module path is compiled into the binary.
+func (b *Binary) HasDep(path string) bool {
+	for _, d := range b.Deps {
+		if d.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadBinary reads the Go executable at path with binary.ReadFile and
 // searches it for marker ("" skips the search). A file that is not a Go
-// executable gives an error wrapping the buildinfo error.
+// executable gives binary's error, which names the file.
 func ReadBinary(path, marker string) (*Binary, error) {
-	info, err := buildinfo.ReadFile(path)
+	info, err := binary.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err
 	}
-	b := &Binary{Path: path, GoVersion: info.GoVersion, Settings: map[string]string{}}
-	for _, s := range info.Settings {
-		b.Settings[s.Key] = s.Value
-	}
-	for _, d := range info.Deps {
-		b.Deps = append(b.Deps, d.Path)
-	}
+	b := &Binary{Info: info}
 	if marker != "" {
 		f, err := os.Open(path)
 		if err != nil {

@@ -17,18 +17,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
-	"golang.org/x/mod/modfile"
+	"github.com/gocompat/gocompat/internal/module"
 )
 
 // Pos is a position in a file of the module, relative to its directory.
@@ -42,18 +37,9 @@ func (p Pos) String() string { return fmt.Sprintf("%s:%d", p.File, p.Line) }
 // Module is what the module's source says.
 type Module struct {
 	Dir string
-	// Path is the module path.
-	Path string
-	// Go is the go line's version ("1.24", "1.24.0"), "" if absent.
-	Go     string
-	GoLine int
-	// Toolchain is the toolchain line ("go1.25.3"), "" if absent.
-	Toolchain     string
-	ToolchainLine int
-	// Godebug holds the go.mod godebug settings.
-	Godebug map[string]string
-	// Requires are the required module paths.
-	Requires []string
+	// Mod is what go.mod says: module path, go, toolchain and godebug
+	// lines, requirements.
+	Mod *module.GoMod
 	// Imports are the import paths the module's non-test packages link:
 	// every dependency when ImportsComplete, else the module's own
 	// imports and the standard packages they depend on.
@@ -89,31 +75,11 @@ func Load(ctx context.Context, dir string, opt Options) (*Module, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", gomod, err)
 	}
-	mf, err := modfile.Parse("go.mod", data, nil)
+	mf, err := module.ParseGoModLax(gomod, data)
 	if err != nil {
-		// Lax parsing still reads the go line of a go.mod whose other
-		// lines this toolchain does not understand.
-		var errLax error
-		if mf, errLax = modfile.ParseLax("go.mod", data, nil); errLax != nil {
-			return nil, fmt.Errorf("parse %s: %w", gomod, err)
-		}
+		return nil, err
 	}
-	m := &Module{Dir: dir, Godebug: map[string]string{}, Imports: map[string]bool{}}
-	if mf.Module != nil {
-		m.Path = mf.Module.Mod.Path
-	}
-	if mf.Go != nil {
-		m.Go, m.GoLine = mf.Go.Version, mf.Go.Syntax.Start.Line
-	}
-	if mf.Toolchain != nil {
-		m.Toolchain, m.ToolchainLine = mf.Toolchain.Name, mf.Toolchain.Syntax.Start.Line
-	}
-	for _, g := range mf.Godebug {
-		m.Godebug[g.Key] = g.Value
-	}
-	for _, r := range mf.Require {
-		m.Requires = append(m.Requires, r.Mod.Path)
-	}
+	m := &Module{Dir: dir, Mod: mf, Imports: map[string]bool{}}
 	if st, err := os.Stat(filepath.Join(dir, "vendor")); err == nil && st.IsDir() {
 		m.HasVendor = true
 	}
@@ -134,7 +100,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Module, error) {
 		m.ImportsComplete = true
 		for _, d := range deps {
 			m.Imports[d.path] = true
-			if opt.Marker != "" && !d.std && d.path != m.Path && !strings.HasPrefix(d.path, m.Path+"/") {
+			if opt.Marker != "" && !d.std && d.path != m.Mod.Module && !strings.HasPrefix(d.path, m.Mod.Module+"/") {
 				m.NotifySocket = append(m.NotifySocket, grepFiles(d.dir, d.files, opt.Marker)...)
 			}
 		}
@@ -215,79 +181,48 @@ func grepFiles(dir string, files []string, marker string) []string {
 // maxFiles bounds the source scan.
 const maxFiles = 20000
 
-// scanSource parses the module's own non-test Go files (not vendor,
-// testdata, hidden directories or nested modules) and returns their
-// imports.
+// scanSource scans the module's own non-test Go files (module.GoFiles:
+// not vendor, testdata, hidden directories or nested modules) with
+// module.ScanFile and returns their imports.
 func (m *Module) scanSource(marker string) (map[string]bool, error) {
 	imports := map[string]bool{}
-	fset := token.NewFileSet()
+	names, err := module.GoFiles(m.Dir)
+	if err != nil {
+		return nil, err
+	}
 	n := 0
-	err := filepath.WalkDir(m.Dir, func(p string, d fs.DirEntry, err error) error {
+	for _, rel := range names {
+		if strings.HasSuffix(rel, "_test.go") {
+			continue
+		}
+		if n++; n > maxFiles {
+			break
+		}
+		src, err := os.ReadFile(filepath.Join(m.Dir, filepath.FromSlash(rel)))
 		if err != nil {
-			return nil
+			continue
 		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != m.Dir {
-				if name == "vendor" || name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
-					return filepath.SkipDir
-				}
-				if _, err := os.Stat(filepath.Join(p, "go.mod")); err == nil {
-					return filepath.SkipDir
-				}
-			}
-			return nil
-		}
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			return nil
-		}
-		n++
-		if n > maxFiles {
-			return filepath.SkipAll
-		}
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return nil
-		}
-		rel, _ := filepath.Rel(m.Dir, p)
-		rel = filepath.ToSlash(rel)
 		if marker != "" && bytes.Contains(src, []byte(marker)) {
 			m.NotifySocket = append(m.NotifySocket, rel)
 		}
-		f, err := parser.ParseFile(fset, rel, src, parser.SkipObjectResolution)
+		f, err := module.ScanFile(rel, src)
 		if err != nil {
 			// A file that does not parse does not build either; go build
 			// reports it better than we can.
-			return nil
+			continue
 		}
-		timeName := ""
 		for _, is := range f.Imports {
-			path, _ := strconv.Unquote(is.Path.Value)
-			imports[path] = true
-			if path == "C" {
+			imports[is.Path] = true
+			if is.Path == "C" {
 				m.Cgo = true
 			}
-			if path == "time" {
-				timeName = "time"
-				if is.Name != nil {
-					timeName = is.Name.Name
-				}
+		}
+		for _, c := range f.Calls {
+			if c.Pkg == "time" && c.Name == "LoadLocation" {
+				m.LoadLocation = append(m.LoadLocation, Pos{File: rel, Line: c.Line})
 			}
 		}
-		if timeName != "" && timeName != "_" {
-			ast.Inspect(f, func(n ast.Node) bool {
-				sel, ok := n.(*ast.SelectorExpr)
-				if !ok || sel.Sel.Name != "LoadLocation" {
-					return true
-				}
-				if id, ok := sel.X.(*ast.Ident); ok && id.Name == timeName {
-					m.LoadLocation = append(m.LoadLocation, Pos{File: rel, Line: fset.Position(sel.Pos()).Line})
-				}
-				return true
-			})
-		}
-		return nil
-	})
+	}
 	delete(imports, "C")
-	return imports, err
+	return imports, nil
 }

@@ -69,11 +69,11 @@ func TestLoadComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Path != "example.com/svc" || m.Go != "1.24.0" || m.GoLine != 3 || m.Toolchain != "go1.25.3" || m.ToolchainLine != 5 {
-		t.Errorf("go.mod = %+v", m)
+	if mf := m.Mod; mf.Module != "example.com/svc" || mf.Go != "1.24.0" || mf.GoLine != 3 || mf.Toolchain != "go1.25.3" || mf.ToolchainLine != 5 {
+		t.Errorf("go.mod = %+v", mf)
 	}
-	if m.Godebug["asynctimerchan"] != "1" {
-		t.Errorf("godebug = %v", m.Godebug)
+	if v, ok := m.Mod.GodebugValue("asynctimerchan"); v != "1" || !ok {
+		t.Errorf("godebug = %v", m.Mod.Godebug)
 	}
 	if !m.ImportsComplete {
 		t.Fatal("go list -deps should work for a module without requirements")

@@ -167,30 +167,47 @@ func listGoFiles(mods []*Module) error {
 		isMod[m.Dir] = true
 	}
 	for _, m := range mods {
-		err := filepath.WalkDir(m.Dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if p == m.Dir {
-					return err
-				}
-				return nil
-			}
-			if d.IsDir() {
-				if p != m.Dir && (skipDir(d.Name()) || isMod[p] || hasGoMod(p)) {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if strings.HasSuffix(d.Name(), ".go") && d.Type().IsRegular() {
-				m.GoFiles = append(m.GoFiles, relSlash(m.Dir, p))
-			}
-			return nil
-		})
+		files, err := goFiles(m.Dir, isMod)
 		if err != nil {
-			return fmt.Errorf("list %s: %w", m.Dir, err)
+			return err
 		}
-		sort.Strings(m.GoFiles)
+		m.GoFiles = files
 	}
 	return nil
+}
+
+// GoFiles lists the Go source files of the module in dir as GoFiles of
+// Module does: relative to dir, slash-separated, sorted, without nested
+// modules, vendor, testdata and directories starting with . or _.
+func GoFiles(dir string) ([]string, error) {
+	return goFiles(dir, nil)
+}
+
+func goFiles(dir string, isMod map[string]bool) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir {
+				return err
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p != dir && (skipDir(d.Name()) || isMod[p] || hasGoMod(p)) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(d.Name(), ".go") && d.Type().IsRegular() {
+			files = append(files, relSlash(dir, p))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", dir, err)
+	}
+	sort.Strings(files)
+	return files, nil
 }
 
 func hasGoMod(dir string) bool {

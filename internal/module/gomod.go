@@ -45,6 +45,8 @@ type GoMod struct {
 	ToolchainLine int
 	ToolchainSpan Span
 	Godebug       []Directive
+	// Requires are the required module paths.
+	Requires []string
 }
 
 // ParseGoMod parses go.mod data. filename is used in errors.
@@ -53,6 +55,37 @@ func ParseGoMod(filename string, data []byte) (*GoMod, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", filename, trimErr(err, filename))
 	}
+	return goModOf(filename, f), nil
+}
+
+// ParseGoModLax is ParseGoMod for a go.mod that a newer go command may
+// have written: lines this version of golang.org/x/mod does not know are
+// skipped instead of failing the parse (modfile.ParseLax), so the go,
+// toolchain and godebug lines are still read. A go.mod that is not even
+// that is an error, as with ParseGoMod.
+func ParseGoModLax(filename string, data []byte) (*GoMod, error) {
+	m, err := ParseGoMod(filename, data)
+	if err == nil {
+		return m, nil
+	}
+	f, errLax := modfile.ParseLax(filename, data, nil)
+	if errLax != nil {
+		return nil, err
+	}
+	return goModOf(filename, f), nil
+}
+
+// GodebugValue returns the value of a godebug line's key.
+func (m *GoMod) GodebugValue(key string) (string, bool) {
+	for _, d := range m.Godebug {
+		if d.Key == key {
+			return d.Value, true
+		}
+	}
+	return "", false
+}
+
+func goModOf(filename string, f *modfile.File) *GoMod {
 	m := &GoMod{File: filename}
 	if f.Module != nil {
 		m.Module = f.Module.Mod.Path
@@ -71,7 +104,10 @@ func ParseGoMod(filename string, data []byte) (*GoMod, error) {
 	for _, g := range f.Godebug {
 		m.Godebug = append(m.Godebug, Directive{Key: g.Key, Value: g.Value, Line: g.Syntax.Start.Line})
 	}
-	return m, nil
+	for _, r := range f.Require {
+		m.Requires = append(m.Requires, r.Mod.Path)
+	}
+	return m
 }
 
 // GoWork is what a go.work file says.

@@ -37,6 +37,22 @@ godebug (
 require example.com/dep v1.0.0
 `
 
+func TestParseGoModLax(t *testing.T) {
+	// A line this parser does not know (as from a newer go command):
+	// ParseGoMod fails, ParseGoModLax still reads the go line.
+	data := []byte("module example.com/new\n\ngo 1.30\n\nfrobnicate on\n")
+	if _, err := ParseGoMod("go.mod", data); err == nil {
+		t.Fatal("ParseGoMod accepted an unknown directive; pick another for this test")
+	}
+	m, err := ParseGoModLax("go.mod", data)
+	if err != nil || m.Go != "1.30" || m.GoLine != 3 || m.Module != "example.com/new" {
+		t.Errorf("ParseGoModLax = %+v, %v", m, err)
+	}
+	if _, err := ParseGoModLax("go.mod", []byte("module x\ngo bogus bogus\n")); err == nil || !strings.Contains(err.Error(), "go.mod") {
+		t.Errorf("ParseGoModLax of a malformed go line: %v", err)
+	}
+}
+
 func TestParseGoMod(t *testing.T) {
 	m, err := ParseGoMod("go.mod", []byte(rootMod))
 	if err != nil {
@@ -46,7 +62,8 @@ func TestParseGoMod(t *testing.T) {
 		File: "go.mod", Module: "example.com/root", ModuleLine: 1,
 		Go: "1.21", GoLine: 3, GoSpan: Span{25, 32},
 		Toolchain: "go1.21.5", ToolchainLine: 5, ToolchainSpan: Span{34, 52},
-		Godebug: []Directive{{"panicnil", "1", 8}, {"asynctimerchan", "1", 9}},
+		Godebug:  []Directive{{"panicnil", "1", 8}, {"asynctimerchan", "1", 9}},
+		Requires: []string{"example.com/dep"},
 	}
 	if !reflect.DeepEqual(m, want) {
 		t.Errorf("ParseGoMod =\n%+v\nwant\n%+v", m, want)
@@ -199,16 +216,22 @@ func FuzzParseGoMod(f *testing.F) {
 	f.Add([]byte(rootMod))
 	f.Add([]byte("module x\ngo 1.22\ngodebug default=go1.21\n"))
 	f.Add([]byte("module x\ngo 1.2x\n"))
+	f.Add([]byte("module x\ngo 1.30\nfrobnicate on\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := ParseGoMod("go.mod", data)
-		if err != nil {
-			if !strings.Contains(err.Error(), "go.mod") {
+		strict, errStrict := ParseGoMod("go.mod", data)
+		lax, errLax := ParseGoModLax("go.mod", data)
+		if errStrict == nil && (errLax != nil || !reflect.DeepEqual(strict, lax)) {
+			t.Errorf("ParseGoModLax = %+v, %v; ParseGoMod = %+v", lax, errLax, strict)
+		}
+		for _, m := range []*GoMod{strict, lax} {
+			if m != nil && (m.GoSpan.End > len(data) || m.GoSpan.Start > m.GoSpan.End || m.ToolchainSpan.End > len(data)) {
+				t.Errorf("span out of range: %+v / %d", m, len(data))
+			}
+		}
+		for _, err := range []error{errStrict, errLax} {
+			if err != nil && !strings.Contains(err.Error(), "go.mod") {
 				t.Errorf("error %q does not name the file", err)
 			}
-			return
-		}
-		if m.GoSpan.End > len(data) || m.GoSpan.Start > m.GoSpan.End || m.ToolchainSpan.End > len(data) {
-			t.Errorf("span out of range: %+v / %d", m, len(data))
 		}
 	})
 }

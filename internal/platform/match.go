@@ -126,16 +126,16 @@ func Match(req Requirements, p Platform) Result {
 		case p.Rooted && p.HasFile != nil && req.Interpreter != "" && p.HasFile(req.Interpreter):
 			// The loader is there (even if the platform mainly uses
 			// another libc, e.g. Debian with musl installed).
-		case p.Libc.Flavor == facts.LibcNone && req.Interpreter != "":
+		case p.Libc.Flavor == facts.LibcNone && (req.Interpreter != "" || req.Libc != ""):
 			loaderOK = false
 			add(LibcMismatch,
-				fmt.Sprintf("Linked dynamically (interpreter %s), but %s has no C library: exec fails with \"no such file or directory\" although the binary is there.", req.Interpreter, p.Name),
+				fmt.Sprintf("Linked dynamically%s, but %s has no C library: exec fails with \"no such file or directory\" although the binary is there.", interpreter(req), p.Name),
 				"Build a static binary (CGO_ENABLED=0), or use a base image with the C library the binary was built against.",
 				"interpreter", req.Interpreter, "need", req.Libc, "have", p.Libc.Flavor)
 		case req.Libc != LibcUnknown && req.Libc != "" && req.Libc != p.Libc.Flavor:
 			loaderOK = false
 			add(LibcMismatch,
-				fmt.Sprintf("Linked for %s (interpreter %s), but %s has %s: the loader is missing, so exec fails with \"no such file or directory\" although the binary is there.", req.Libc, req.Interpreter, p.Name, p.Libc.Flavor),
+				fmt.Sprintf("Linked for %s%s, but %s has %s: the loader is missing, so exec fails with \"no such file or directory\" although the binary is there.", req.Libc, interpreter(req), p.Name, p.Libc.Flavor),
 				fmt.Sprintf("Build with CGO_ENABLED=0 for a static binary, or build against %s (in an image of the target, e.g. golang:alpine for musl, a Debian or Ubuntu image for glibc).", p.Libc.Flavor),
 				"interpreter", req.Interpreter, "need", req.Libc, "have", p.Libc.Flavor)
 		case p.Rooted && p.HasFile != nil && req.Interpreter != "":
@@ -242,6 +242,14 @@ func ReadFailure(path string, err error) finding.Finding {
 	f := finding.New(c, finding.Location{File: path}, err.Error()+".", fix)
 	f.Details = map[string]string{"binary": path, "error": err.Error()}
 	return f
+}
+
+// interpreter names the binary's loader for a message, if known.
+func interpreter(req Requirements) string {
+	if req.Interpreter == "" {
+		return ""
+	}
+	return " (interpreter " + req.Interpreter + ")"
 }
 
 // providedByLoader reports whether a NEEDED entry is the loader itself:

@@ -76,6 +76,19 @@ func FromPreset(name string, p facts.Preset) Platform {
 	return pl
 }
 
+// FromImage is the platform of a container image reference, as a
+// Dockerfile's FROM names it: a preset, or for golang:* tags no preset
+// names, the C library of the release the tag's variant names.
+func FromImage(ref string) (Platform, bool) {
+	if p, ok := facts.LookupPreset(ref); ok {
+		return FromPreset(ref, p), true
+	}
+	if img, ok := facts.ParseGolangImage(ref); ok {
+		return FromPreset(ref, facts.Preset{Name: ref, Kind: "image", Libc: img.Libc, Sources: img.Sources}), true
+	}
+	return Platform{}, false
+}
+
 // FromHost turns probed host information into a platform; fs is the root
 // it was read from.
 func FromHost(name string, fs host.FS, in *host.Info) Platform {

@@ -197,3 +197,44 @@ func TestTargetErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCgoBuildOnImages matches what a cgo build in a builder image needs
+// against runtime images, as a Dockerfile's stages name them.
+func TestCgoBuildOnImages(t *testing.T) {
+	cases := []struct {
+		builder, runtime string
+		most             bool
+		want             string // check ID, "" for none
+		need             string
+	}{
+		{"golang:1.26-bookworm", "debian:bullseye-slim", false, GlibcTooOld.ID, "2.34"},
+		{"golang:1.26-bookworm", "debian:bookworm-slim", false, "", ""},
+		{"golang:1.26-bookworm", "alpine:3.21", false, LibcMismatch.ID, "glibc"},
+		{"golang:1.26-bookworm", "scratch", false, LibcMismatch.ID, "glibc"},
+		{"golang:1.26-bookworm", "gcr.io/distroless/base-debian12", false, "", ""},
+		{"golang:1.26-trixie", "debian:bookworm", false, "", ""},
+		{"golang:1.26-trixie", "debian:bookworm", true, GlibcTooOld.ID, "2.41"},
+		{"golang:1.20-bullseye", "debian:buster", false, "", ""},
+		{"golang:1.20-bullseye", "debian:buster", true, GlibcTooOld.ID, "2.31"},
+		{"golang:1.26-alpine3.21", "gcr.io/distroless/static-debian12", false, LibcMismatch.ID, "musl"},
+		{"golang:1.26-alpine3.21", "alpine:3.21", false, "", ""},
+	}
+	for _, c := range cases {
+		b, ok := FromImage(c.builder)
+		if !ok {
+			t.Fatalf("FromImage(%q) not found", c.builder)
+		}
+		rt, ok := FromImage(c.runtime)
+		if !ok {
+			t.Fatalf("FromImage(%q) not found", c.runtime)
+		}
+		res := Match(FromCgoBuild("/app", b.Libc, c.most), rt)
+		got, need := "", ""
+		for _, f := range res.Findings {
+			got, need = f.Check, f.Details["need"]
+		}
+		if got != c.want || need != c.need {
+			t.Errorf("%s on %s (most %v) = %q need %q; want %q need %q", c.builder, c.runtime, c.most, got, need, c.want, c.need)
+		}
+	}
+}

@@ -85,6 +85,28 @@ func FromBinary(info *binary.Info) Requirements {
 	return r
 }
 
+// FromCgoBuild derives what a program linked against the C library of a
+// build image needs: that library's loader, and GLIBC_2.34 when built
+// against glibc 2.34 or later, which moved libpthread's symbols into
+// libc. Which newer symbol versions the program's own C code needs
+// depends on that code; FromCgoBuild(bin, libc, true) gives the most it
+// can need, the build image's glibc release.
+func FromCgoBuild(bin string, libc facts.Libc, most bool) Requirements {
+	r := Requirements{Binary: bin, Libc: libc.Flavor}
+	if r.Libc == "" || r.Libc == facts.LibcNone {
+		r.Libc = LibcUnknown
+	}
+	if libc.Flavor == facts.LibcGlibc && libc.Version != "" {
+		switch {
+		case most:
+			r.GlibcVersions = []string{libc.Version}
+		case host.CompareVersions(libc.Version, facts.GlibcLibcPthread) >= 0:
+			r.GlibcVersions = []string{facts.GlibcLibcPthread}
+		}
+	}
+	return r
+}
+
 // GlibcMax is the newest GLIBC_ version needed, or "".
 func (r Requirements) GlibcMax() string {
 	if len(r.GlibcVersions) == 0 {

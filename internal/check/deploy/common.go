@@ -35,20 +35,20 @@ func (in *Input) imports(p string) bool {
 
 // goLine returns the module's go line as a go/version string ("go1.24").
 func (in *Input) goLine() string {
-	if in.Module == nil || in.Module.Go == "" {
+	if in.Module == nil || in.Module.Mod.Go == "" {
 		return ""
 	}
-	return facts.NormalizeGo(in.Module.Go)
+	return facts.NormalizeGo(in.Module.Mod.Go)
 }
 
 func (in *Input) toolchainLine() string {
-	if in.Module == nil || in.Module.Toolchain == "" {
+	if in.Module == nil || in.Module.Mod.Toolchain == "" {
 		return ""
 	}
-	if !version.IsValid(in.Module.Toolchain) {
+	if !version.IsValid(in.Module.Mod.Toolchain) {
 		return ""
 	}
-	return in.Module.Toolchain
+	return in.Module.Mod.Toolchain
 }
 
 func (in *Input) goModRef() string {

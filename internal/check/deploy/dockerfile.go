@@ -10,6 +10,7 @@ import (
 	"github.com/gocompat/gocompat/internal/dockerfile"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/platform"
 )
 
 // DockerContext is what the checks know about a Dockerfile's build
@@ -31,18 +32,13 @@ type built struct {
 	tags    string
 	image   facts.GolangImage
 	isGo    bool // image is golang:*
+	// builder is the image the build runs in, libc its C library.
+	builder string
+	libc    facts.Libc
 }
 
-// rootImage follows FROM <stage> links to the image a stage starts from,
-// returning the stage that names it.
-func rootImage(f *dockerfile.File, s *dockerfile.Stage) *dockerfile.Stage {
-	for i := 0; s.BaseStage >= 0 && i < len(f.Stages); i++ {
-		s = f.Stages[s.BaseStage]
-	}
-	return s
-}
-
-// stageChain lists s and the stages it derives from, s first.
+// stageChain lists s and the stages it derives from (FROM <stage>), s
+// first and the stage that names an image last.
 func stageChain(f *dockerfile.File, s *dockerfile.Stage) []*dockerfile.Stage {
 	out := []*dockerfile.Stage{s}
 	for i := 0; s.BaseStage >= 0 && i < len(f.Stages); i++ {
@@ -135,15 +131,22 @@ func dedupe(fs []finding.Finding) []finding.Finding {
 // builderFindings judges a stage that runs go build or go install.
 func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []*built, file string, ctx DockerContext) []finding.Finding {
 	var out []finding.Finding
-	root := rootImage(f, s)
-	img, isGo := facts.ParseGolangImage(root.Base)
 	chain := stageChain(f, s)
+	root := chain[len(chain)-1] // the stage that names the image
+	img, isGo := facts.ParseGolangImage(root.Base)
 	modPath := ""
 	if in.Module != nil {
-		modPath = in.Module.Path
+		modPath = in.Module.Mod.Module
+	}
+	builderLibc := img.Libc
+	if !isGo {
+		if pl, ok := platform.FromImage(root.Base); ok {
+			builderLibc = pl.Libc
+		}
 	}
 	for _, b := range cmds {
 		b.image, b.isGo = img, isGo
+		b.builder, b.libc = root.Base, builderLibc
 		if isGo && b.cmd.Workdir == "" {
 			// The golang images' WORKDIR is $GOPATH, /go.
 			c := *b.cmd
@@ -236,15 +239,15 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 		case !satisfies(builderGo, "go1.21"):
 			fd := finding.New(DockerfileBuilderGoTooOld, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s. Go before 1.21 cannot switch toolchains: it builds anyway and fails on newer language features and standard library APIs (and on a go line with a patch version, which it cannot parse).",
-					root.Base, display(builderGo), in.goModRef(), in.Module.Go),
+					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go),
 				fmt.Sprintf("Use golang:%s or newer as the builder.", strings.TrimPrefix(version.Lang(need), "go")))
-			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Go))
+			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go))
 		case local:
 			fd := finding.New(DockerfileBuilderGoTooOld, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s and %s, so the build fails with \"go.mod requires go >= %s (running go %s; GOTOOLCHAIN=local)\".",
-					root.Base, display(builderGo), in.goModRef(), in.Module.Go, where, in.Module.Go, builderGo),
+					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go, where, in.Module.Mod.Go, builderGo),
 				fmt.Sprintf("Use golang:%s or newer as the builder, or lower the go line if the module does not need %s.", strings.TrimPrefix(version.Lang(need), "go"), display(need)))
-			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Go, "GOTOOLCHAIN", gotoolchain))
+			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go, "GOTOOLCHAIN", gotoolchain))
 		default:
 			target := need
 			if tc != "" && version.Compare(tc, need) > 0 {
@@ -252,9 +255,9 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 			}
 			fd := finding.New(DockerfileToolchainDownload, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s; with GOTOOLCHAIN=%s the go command downloads %s during the build (network at build time, a toolchain the image tag does not show).",
-					root.Base, display(builderGo), in.goModRef(), in.Module.Go, gotoolchain, target),
+					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go, gotoolchain, target),
 				fmt.Sprintf("Build FROM golang:%s so the image's toolchain is the one used.", strings.TrimPrefix(version.Lang(target), "go")))
-			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Go, "GOTOOLCHAIN", gotoolchain))
+			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go, "GOTOOLCHAIN", gotoolchain))
 		}
 	} else if builderGo != "" && tc != "" && !satisfies(builderGo, tc) {
 		if local {
@@ -390,61 +393,21 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 			}
 		}
 	}
-	minimal, isMinimal := facts.MinimalImageContents(root.Base)
-	preset, hasPreset := facts.LookupImage(root.Base)
-	runtimeImg, runtimeIsGo := facts.ParseGolangImage(root.Base)
+	preset, hasPreset := facts.LookupPreset(root.Base)
+	isMinimal := hasPreset && preset.Contents != nil
+	_, runtimeIsGo := facts.ParseGolangImage(root.Base)
 
-	// cgo binaries vs the runtime's C library.
-	for _, p := range files {
-		if p.bin == nil || !p.bin.dynamic || p.copy == nil {
-			continue
-		}
-		var libc facts.Libc
-		switch {
-		case hasPreset:
-			libc = preset.Libc
-		case runtimeIsGo:
-			libc = runtimeImg.Libc
-		default:
-			continue
-		}
-		bl := p.bin.image.Libc
-		msg := ""
-		maybe := false
-		switch {
-		case libc.Flavor == facts.LibcNone:
-			msg = fmt.Sprintf("%s is built with cgo in %s (%s) and linked against the C library, but %s has no C library or dynamic loader: the container fails to start with \"exec %s: no such file or directory\".",
-				path.Base(p.path), p.bin.image.Ref, libcName(bl), root.Base, p.path)
-		case bl.Flavor != "" && libc.Flavor != "" && bl.Flavor != libc.Flavor:
-			msg = fmt.Sprintf("%s is built with cgo against %s in %s, but %s provides %s; the binary's loader and symbols are not there, so it fails to start.",
-				path.Base(p.path), libcName(bl), p.bin.image.Ref, root.Base, libcName(libc))
-		case bl.Flavor == facts.LibcGlibc && libc.Flavor == facts.LibcGlibc && bl.Version != "" && libc.Version != "" && version.Compare("go"+libc.Version, "go"+bl.Version) < 0:
-			if version.Compare("go"+bl.Version, "go2.34") >= 0 && version.Compare("go"+libc.Version, "go2.34") < 0 {
-				msg = fmt.Sprintf("%s is built with cgo against glibc %s in %s, which makes it need GLIBC_2.34, but %s has glibc %s: it fails with \"version `GLIBC_2.34' not found\".",
-					path.Base(p.path), bl.Version, p.bin.image.Ref, root.Base, libc.Version)
-			} else {
-				msg = fmt.Sprintf("%s is built with cgo against glibc %s in %s but runs on glibc %s in %s; any symbol version newer than %s makes it fail with \"GLIBC_x not found\".",
-					path.Base(p.path), bl.Version, p.bin.image.Ref, libc.Version, root.Base, libc.Version)
-				maybe = true
+	// cgo binaries vs the runtime's C library: the runtime stage is a
+	// platform, the build's output has requirements, Match judges.
+	if runtime, ok := platform.FromImage(root.Base); ok {
+		for _, p := range files {
+			if p.bin == nil || !p.bin.dynamic || p.copy == nil {
+				continue
+			}
+			if fd, ok := cgoLibcFinding(in, p, runtime, file); ok {
+				out = append(out, fd)
 			}
 		}
-		if msg == "" {
-			continue
-		}
-		fd := finding.New(DockerfileCgoLibcMismatch, loc(file, p.copy.Line), msg,
-			"Build with CGO_ENABLED=0 (pure Go: add -tags netgo,osusergo if you need cgo off but use net or os/user), or run on an image with the builder's C library (the same Debian release, distroless/base or cc).")
-		fd = addSources(fd, preset.Sources...)
-		if maybe {
-			// Whether a newer symbol is used depends on the C code.
-			fd.Severity = finding.Warning
-		}
-		if in.Module == nil {
-			// Without the module, its imports are unknown: a program
-			// that links neither net, os/user nor C code is static.
-			fd.Severity = finding.Warning
-			fd.Message = "If the program links net, os/user or C code (the module was not found to tell): " + fd.Message
-		}
-		out = append(out, withDetails(fd, "builder", p.bin.image.Ref, "runtime", root.Base, "builderLibc", libcName(bl), "runtimeLibc", libcName(libc)))
 	}
 
 	// Binaries that reach the image without -trimpath.
@@ -463,7 +426,7 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 
 	// What a minimal image lacks.
 	if isMinimal && in.Module != nil && len(files) > 0 {
-		out = append(out, minimalFindings(in, f, final, chain, root, minimal, files, file)...)
+		out = append(out, minimalFindings(in, f, final, chain, root, *preset.Contents, files, file)...)
 	}
 
 	// Variables only the go command reads, set where nothing is built.
@@ -561,6 +524,60 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 	return out
 }
 
+// cgoLibcFinding judges a cgo binary p copied into the runtime platform rt
+// with platform.Match: what a cgo build in the builder image needs
+// against what the runtime image has. A need that holds for every cgo
+// build (the loader, GLIBC_2.34) is an error; one that holds only if the
+// program's C code uses a newer symbol (the builder's glibc is newer than
+// the runtime's) is a warning.
+func cgoLibcFinding(in *Input, p placed, rt platform.Platform, file string) (finding.Finding, bool) {
+	b := p.bin
+	name := path.Base(p.path)
+	// On a preset, Match can only find the C library wrong or too old.
+	res := platform.Match(platform.FromCgoBuild(p.path, b.libc, false), rt)
+	maybe := len(res.Findings) == 0
+	if maybe {
+		res = platform.Match(platform.FromCgoBuild(p.path, b.libc, true), rt)
+	}
+	if len(res.Findings) == 0 {
+		return finding.Finding{}, false
+	}
+	m := res.Findings[0]
+	var msg string
+	switch {
+	case m.Check == platform.LibcMismatch.ID && rt.Libc.Flavor == facts.LibcNone:
+		msg = fmt.Sprintf("%s is built with cgo in %s (%s) and linked against the C library, but %s has no C library or dynamic loader: the container fails to start with \"exec %s: no such file or directory\".",
+			name, b.builder, libcName(b.libc), rt.Name, p.path)
+	case m.Check == platform.LibcMismatch.ID:
+		msg = fmt.Sprintf("%s is built with cgo against %s in %s, but %s provides %s; the binary's loader and symbols are not there, so it fails to start.",
+			name, libcName(b.libc), b.builder, rt.Name, libcName(rt.Libc))
+	case !maybe:
+		need := m.Details["need"]
+		msg = fmt.Sprintf("%s is built with cgo against glibc %s in %s, which makes it need GLIBC_%s, but %s has glibc %s: it fails with \"version `GLIBC_%s' not found\".",
+			name, b.libc.Version, b.builder, need, rt.Name, m.Details["have"], need)
+	default:
+		have := m.Details["have"]
+		msg = fmt.Sprintf("%s is built with cgo against glibc %s in %s but runs on glibc %s in %s; any symbol version newer than %s makes it fail with \"GLIBC_x not found\".",
+			name, b.libc.Version, b.builder, have, rt.Name, have)
+	}
+	fd := finding.New(DockerfileCgoLibcMismatch, loc(file, p.copy.Line), msg,
+		"Build with CGO_ENABLED=0 (pure Go: add -tags netgo,osusergo if you need cgo off but use net or os/user), or run on an image with the builder's C library (the same Debian release, distroless/base or cc).")
+	fd = addSources(fd, m.Sources...)
+	fd = addSources(fd, rt.Sources...)
+	if maybe {
+		// Whether a newer symbol is used depends on the C code.
+		fd.Severity = finding.Warning
+	}
+	if in.Module == nil {
+		// Without the module, its imports are unknown: a program
+		// that links neither net, os/user nor C code is static.
+		fd.Severity = finding.Warning
+		fd.Message = "If the program links net, os/user or C code (the module was not found to tell): " + fd.Message
+	}
+	return withDetails(fd, "builder", b.builder, "runtime", rt.Name, "builderLibc", libcName(b.libc), "runtimeLibc", libcName(rt.Libc),
+		"need", m.Details["need"], "have", m.Details["have"], "platformCheck", m.Check), true
+}
+
 // searchPath is the PATH a container of the stage starts with: the
 // Dockerfile's ENV PATH, else Docker's default, with the golang images'
 // /go/bin and /usr/local/go/bin in front.
@@ -629,13 +646,7 @@ func placeCopy(f *dockerfile.File, c *dockerfile.Copy, bins []*built, files []pl
 				unknown = true
 				continue
 			}
-			if dirDest {
-				files = append(files, placed{path: dest + "/" + name, copy: c})
-			} else {
-				files = append(files, placed{path: dest, copy: c})
-			}
-			// A context path may be a directory.
-			files = append(files, placed{path: dest + "/", copy: c})
+			files = placeSource(files, c, dest, name, dirDest)
 		}
 		return files, unknown
 	}
@@ -675,16 +686,22 @@ func placeCopy(f *dockerfile.File, c *dockerfile.Copy, bins []*built, files []pl
 			}
 		}
 		if !matched {
-			name := path.Base(src)
-			if dirDest {
-				files = append(files, placed{path: dest + "/" + name, copy: c})
-			} else {
-				files = append(files, placed{path: dest, copy: c})
-			}
-			files = append(files, placed{path: dest + "/", copy: c})
+			files = placeSource(files, c, dest, path.Base(src), dirDest)
 		}
 	}
 	return files, unknown
+}
+
+// placeSource adds a copied source named name whose content is not a
+// known build output: the file it becomes, and dest as a directory, since
+// the source may be one.
+func placeSource(files []placed, c *dockerfile.Copy, dest, name string, dirDest bool) []placed {
+	if dirDest {
+		files = append(files, placed{path: dest + "/" + name, copy: c})
+	} else {
+		files = append(files, placed{path: dest, copy: c})
+	}
+	return append(files, placed{path: dest + "/", copy: c})
 }
 
 func trailing(p string) string {

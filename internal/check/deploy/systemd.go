@@ -187,14 +187,15 @@ func gomemlimitBytes(v string) (float64, bool) {
 	return n * mult, true
 }
 
+func setting(b *gosrc.Binary, key string) string {
+	v, _ := b.Setting(key)
+	return v
+}
+
 func hasAutomemlimit(in *Input, uc UnitContext) bool {
 	const p = "github.com/KimMachineGun/automemlimit"
-	if uc.Binary != nil {
-		for _, d := range uc.Binary.Deps {
-			if d == p {
-				return true
-			}
-		}
+	if uc.Binary != nil && uc.Binary.HasDep(p) {
+		return true
 	}
 	if in.Module != nil {
 		for k := range in.Module.Imports {
@@ -280,12 +281,8 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 		}
 	}
 	automaxprocs := false
-	if uc.Binary != nil {
-		for _, d := range uc.Binary.Deps {
-			if d == "go.uber.org/automaxprocs" {
-				automaxprocs = true
-			}
-		}
+	if uc.Binary != nil && uc.Binary.HasDep("go.uber.org/automaxprocs") {
+		automaxprocs = true
 	}
 	if in.imports("go.uber.org/automaxprocs") || in.imports("go.uber.org/automaxprocs/maxprocs") {
 		automaxprocs = true
@@ -297,16 +294,16 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 		if version.Compare(goV, facts.ContainerMaxProcsSince) < 0 {
 			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("the program is built with %s, whose runtime sets GOMAXPROCS to the number of CPUs on the machine, not the quota", display(goV)))}
 		}
-		if strings.Contains(uc.Binary.Settings["DefaultGODEBUG"], "containermaxprocs=0") {
+		if strings.Contains(setting(uc.Binary, "DefaultGODEBUG"), "containermaxprocs=0") {
 			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("the program is built with %s, but its main module's go line is before 1.25, so its DefaultGODEBUG has containermaxprocs=0 and the container-aware GOMAXPROCS is off", display(goV)))}
 		}
 		return nil
 	}
 	if in.Module != nil {
 		if g := in.goLine(); g != "" && version.Compare(g, facts.ContainerMaxProcsSince) < 0 {
-			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("%s says go %s: even when built with Go 1.25 or later the container-aware GOMAXPROCS is off for a main module whose go line is before 1.25 (containermaxprocs=0), so GOMAXPROCS is the number of CPUs on the machine", in.goModRef(), in.Module.Go))}
+			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("%s says go %s: even when built with Go 1.25 or later the container-aware GOMAXPROCS is off for a main module whose go line is before 1.25 (containermaxprocs=0), so GOMAXPROCS is the number of CPUs on the machine", in.goModRef(), in.Module.Mod.Go))}
 		}
-		if in.Module.Godebug["containermaxprocs"] == "0" {
+		if v, _ := in.Module.Mod.GodebugValue("containermaxprocs"); v == "0" {
 			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("%s sets godebug containermaxprocs=0", in.goModRef()))}
 		}
 	}
@@ -324,7 +321,7 @@ func cpuIgnored(q unit.Option, cpus int, why string) finding.Finding {
 // no, or unknown; sure is false when the evidence is partial.
 func notifies(in *Input, uc UnitContext) (yes, known, sure bool, evidence string) {
 	if uc.Binary != nil {
-		return uc.Binary.HasMarker, true, true, fmt.Sprintf("the binary %s never mentions %s", uc.Binary.Path, facts.SdNotifyMarker)
+		return uc.Binary.HasMarker, true, true, fmt.Sprintf("the binary %s never mentions %s", uc.Binary.File, facts.SdNotifyMarker)
 	}
 	if in.Module == nil {
 		return false, false, false, ""
@@ -333,16 +330,16 @@ func notifies(in *Input, uc UnitContext) (yes, known, sure bool, evidence string
 		return true, true, true, ""
 	}
 	if in.Module.ImportsComplete {
-		return false, true, true, fmt.Sprintf("neither the module %s nor anything it links mentions %s", in.Module.Path, facts.SdNotifyMarker)
+		return false, true, true, fmt.Sprintf("neither the module %s nor anything it links mentions %s", in.Module.Mod.Module, facts.SdNotifyMarker)
 	}
-	for _, r := range in.Module.Requires {
+	for _, r := range in.Module.Mod.Requires {
 		for _, p := range facts.SdNotifyPackages {
 			if strings.HasPrefix(p, r) {
 				return true, true, false, ""
 			}
 		}
 	}
-	return false, true, false, fmt.Sprintf("the module %s does not mention %s and requires no sd_notify package (its dependencies could not be listed offline)", in.Module.Path, facts.SdNotifyMarker)
+	return false, true, false, fmt.Sprintf("the module %s does not mention %s and requires no sd_notify package (its dependencies could not be listed offline)", in.Module.Mod.Module, facts.SdNotifyMarker)
 }
 
 func notifyFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {

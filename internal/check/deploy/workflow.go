@@ -80,12 +80,12 @@ func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
 		if need != "" && !satisfies(strings.TrimPrefix(v, "go"), need) {
 			behaviour := "with GOTOOLCHAIN=auto (Go's default) the go command switches to " + need + " or the toolchain line's version, so this job does not test the Go it names; with GOTOOLCHAIN=local it fails"
 			if e, ok := toolchainFor(g.Job); ok && e.Value == "local" {
-				behaviour = fmt.Sprintf("with GOTOOLCHAIN=local (line %d) every go command fails with \"go.mod requires go >= %s\"", e.Line, in.Module.Go)
+				behaviour = fmt.Sprintf("with GOTOOLCHAIN=local (line %d) every go command fails with \"go.mod requires go >= %s\"", e.Line, in.Module.Mod.Go)
 			}
 			fd := finding.New(WorkflowGoOlderThanGoMod, at,
-				fmt.Sprintf("Job %s uses %s, but %s says go %s: %s.", jobName(g), display(v), in.goModRef(), in.Module.Go, behaviour),
+				fmt.Sprintf("Job %s uses %s, but %s says go %s: %s.", jobName(g), display(v), in.goModRef(), in.Module.Mod.Go, behaviour),
 				fmt.Sprintf("Drop %s from the job (the module no longer builds with it) or lower the go line if it should.", display(v)))
-			out = append(out, withDetails(fd, "go", v, "goLine", in.Module.Go, "job", g.Job))
+			out = append(out, withDetails(fd, "go", v, "goLine", in.Module.Mod.Go, "job", g.Job))
 		}
 		if old, since := unsupported(v, in.Now); old {
 			fd := finding.New(WorkflowGoUnsupported, at,

@@ -148,13 +148,7 @@ func (p *pass) collect(file *ast.File) (map[*types.Var]*loopVar, []*loopVar) {
 		vars[v] = lv
 		order = append(order, lv)
 	}
-	var stack []ast.Node
-	ast.Inspect(file, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
+	inspectPath(file, nil, func(n ast.Node, stack []ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.RangeStmt:
 			if n.Tok == token.DEFINE {
@@ -517,4 +511,23 @@ func (p *pass) inGeneric(file *ast.File, lv *loopVar) bool {
 		}
 	}
 	return false
+}
+
+// inspectPath walks root as ast.Inspect does, giving fn each node with
+// the path to it: prefix, then the nodes from root down to n, n last.
+// When fn returns false, n's children are skipped and n leaves the path.
+func inspectPath(root ast.Node, prefix []ast.Node, fn func(n ast.Node, stack []ast.Node) bool) {
+	stack := append([]ast.Node(nil), prefix...)
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		stack = append(stack, n)
+		if fn(n, stack) {
+			return true
+		}
+		stack = stack[:len(stack)-1]
+		return false
+	})
 }

@@ -304,13 +304,7 @@ func (p *pass) aliasContext(lv *loopVar, path []ast.Node, name *ast.Ident, depth
 	}
 	best := verdict{kind: none, where: "assigned to " + name.Name + ", which is not used further"}
 	found := false
-	stack := append([]ast.Node(nil), path[:li]...)
-	ast.Inspect(lv.loop, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
+	inspectPath(lv.loop, path[:li], func(n ast.Node, stack []ast.Node) bool {
 		id, ok := n.(*ast.Ident)
 		if !ok || p.TypesInfo.Uses[id] != obj {
 			return true
@@ -458,13 +452,7 @@ func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]boo
 		}
 		seen[o] = true
 	}
-	var stack []ast.Node
-	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
+	inspectPath(fd.Body, nil, func(n ast.Node, stack []ast.Node) bool {
 		if escapes {
 			return false
 		}

@@ -108,13 +108,7 @@ func (p *pass) hoistFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, boo
 	init := string(src[tf.Offset(fs.Init.Pos()):tf.Offset(fs.Init.End())])
 	start := ast.Node(fs)
 	// Keep a label on the loop: wrap the labeled statement.
-	var stack []ast.Node
-	ast.Inspect(file, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
+	inspectPath(file, nil, func(n ast.Node, stack []ast.Node) bool {
 		if n == ast.Node(fs) && len(stack) >= 2 {
 			if ls, ok := stack[len(stack)-2].(*ast.LabeledStmt); ok {
 				start = ls
@@ -212,13 +206,7 @@ func (p *pass) copyWritten(file *ast.File, c *types.Var) bool {
 		return true
 	}
 	found := false
-	var stack []ast.Node
-	ast.Inspect(file, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return true
-		}
-		stack = append(stack, n)
+	inspectPath(file, nil, func(n ast.Node, stack []ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok && p.TypesInfo.Uses[id] == c {
 			if k, _ := p.addressTaken(stack); k >= 0 {
 				found = true
