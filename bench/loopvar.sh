@@ -4,7 +4,7 @@
 # Compares, on one real module below go 1.22 (default
 # github.com/stretchr/testify@v1.8.4), the wall time and peak memory of
 #
-#   gocompat    gocompat loopvar ./...            (go/packages + the analyzer)
+#   gocompat    gocompat loopvar ./...            (drives go vet -vettool=gocompat -json)
 #   vettool     go vet -vettool=gocompat ./...    (the same analyzer, unitchecker)
 #   go-vet      go vet ./...                      (the standard vet suite)
 #   oracle      go list -export -test -gcflags=MOD/...=-lang=go1.22 -d=loopvar=3 ./...
@@ -16,6 +16,9 @@
 # /usr/bin/time -v reports it. With RUNS > 1 (default 3) the median of the
 # runs is printed. Needs the module proxy once (go mod download), GNU
 # time, bc, and builds gocompat from this tree.
+#
+# With BASELINE=/path/to/another/gocompat, its `loopvar ./...` is measured
+# too (row "baseline"), to compare two builds in one run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mv=${1:-github.com/stretchr/testify@v1.8.4}
@@ -48,6 +51,7 @@ measure() {
 }
 
 run_gocompat() { "$bin" loopvar --fail-on never ./...; }
+run_baseline() { "$BASELINE" loopvar --fail-on never ./...; }
 run_vettool() { go vet -vettool="$bin" ./...; }
 run_go-vet() { go vet ./...; }
 run_oracle() { go list -export -test -gcflags="$path/...=-lang=go1.22 -d=loopvar=3" ./...; }
@@ -58,7 +62,12 @@ declare -A cmds=(
 	[oracle]="go list -export -test -gcflags='$path/...=-lang=go1.22 -d=loopvar=3' ./..."
 )
 order=(gocompat vettool go-vet oracle)
-export -f run_gocompat run_vettool run_go-vet run_oracle
+if [ -n "${BASELINE:-}" ]; then
+	cmds[baseline]="$BASELINE loopvar ./..."
+	order=(baseline "${order[@]}")
+	export BASELINE
+fi
+export -f run_gocompat run_baseline run_vettool run_go-vet run_oracle
 export bin path
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -86,7 +95,9 @@ for name in "${order[@]}"; do
 		"${res[$name.warm.t]}" "$(echo "${res[$name.warm.m]} / 1024" | bc -l)" "${cmds[$name]}"
 done
 echo
-for peer in go-vet oracle; do
+peers=(go-vet oracle)
+[ -n "${BASELINE:-}" ] && peers+=(baseline)
+for peer in "${peers[@]}"; do
 	for c in cold warm; do
 		printf 'gocompat / %-6s %s: time %.2fx, memory %.2fx\n' "$peer" "$c" \
 			"$(echo "${res[gocompat.$c.t]} / ${res[$peer.$c.t]}" | bc -l)" \

@@ -19,11 +19,7 @@ import (
 // findings of loopvar.Run (position and check ID).
 func TestVetTool(t *testing.T) {
 	t.Parallel()
-	bin := filepath.Join(t.TempDir(), "gocompat")
-	build := exec.Command("go", "build", "-o", bin, "github.com/gocompat/gocompat/cmd/gocompat")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build gocompat: %v\n%s", err, out)
-	}
+	bin := buildGocompat(t)
 	for _, m := range []string{"old", "new"} {
 		t.Run(m, func(t *testing.T) {
 			dir, err := filepath.Abs(filepath.Join("testdata", m))
