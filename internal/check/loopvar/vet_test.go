@@ -107,3 +107,22 @@ func TestIsVetInvocation(t *testing.T) {
 		}
 	}
 }
+
+// gocompat -V=full, go vet's fingerprint of the tool, names the Go build
+// ID that go tool buildid reads from the executable.
+func TestVetVersionIsBuildID(t *testing.T) {
+	t.Parallel()
+	bin := buildGocompat(t)
+	want, err := exec.Command("go", "tool", "buildid", bin).Output()
+	if err != nil {
+		t.Fatalf("go tool buildid: %v", err)
+	}
+	out, err := exec.Command(bin, "-V=full").Output()
+	if err != nil {
+		t.Fatalf("gocompat -V=full: %v", err)
+	}
+	f := strings.Fields(string(out))
+	if len(f) < 4 || f[1] != "version" || f[2] != "devel" || f[len(f)-1] != "buildID="+strings.TrimSpace(string(want)) {
+		t.Errorf("gocompat -V=full = %q, want \"<path> version devel … buildID=%s\"", out, strings.TrimSpace(string(want)))
+	}
+}

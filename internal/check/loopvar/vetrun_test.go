@@ -98,6 +98,39 @@ func TestVetDriverMatchesInProcess(t *testing.T) {
 	}
 }
 
+// The same on real modules below go 1.22 (the oracle's; through the
+// module proxy once, then the module cache).
+func TestVetDriverMatchesInProcessRealModules(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("analyses real modules; skipped with -short")
+	}
+	bin := buildGocompat(t)
+	ctx := context.Background()
+	for _, mv := range realModules {
+		t.Run(mv, func(t *testing.T) {
+			dir := fetchModule(t, mv)
+			in, err := loopvar.AnalyzeInProcess(ctx, dir, []string{"./..."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			vet, err := loopvar.AnalyzeVet(ctx, bin, dir, []string{"./..."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(in.Findings) == 0 {
+				t.Fatal("no findings in process; the comparison would be empty")
+			}
+			if !reflect.DeepEqual(in, vet) {
+				a, _ := json.MarshalIndent(in, "", " ")
+				b, _ := json.MarshalIndent(vet, "", " ")
+				t.Fatalf("results differ\nin process:\n%s\ngo vet:\n%s", a, b)
+			}
+			t.Logf("%s: %d findings, %d edits in both", mv, len(in.Findings), len(in.Edits))
+		})
+	}
+}
+
 // gocompat loopvar (the command, which drives go vet) prints the same
 // diff as the in-process edits make.
 func TestCommandDiffMatchesInProcess(t *testing.T) {
