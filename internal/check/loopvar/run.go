@@ -25,7 +25,8 @@ type Edit struct {
 }
 
 // Result is what Analyze found: findings with locations relative to the
-// directory, and the edits of each finding's first suggested fix.
+// directory, and the edits of each finding's first suggested fix, by file
+// and offset.
 type Result struct {
 	Findings []finding.Finding
 	Edits    []Edit
@@ -192,6 +193,19 @@ func (c *collector) add(r rawFinding) {
 
 func (c *collector) result() *Result {
 	finding.Sort(c.res.Findings)
+	// Packages come in any order (go vet runs them in parallel); sort the
+	// edits by place so both drivers agree. Changes orders them this way
+	// too, so this changes nothing it applies.
+	sort.SliceStable(c.res.Edits, func(i, j int) bool {
+		a, b := c.res.Edits[i], c.res.Edits[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.End < b.End
+	})
 	return &c.res
 }
 

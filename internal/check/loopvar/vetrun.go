@@ -89,9 +89,10 @@ type vetDiagnostic struct {
 	SuggestedFixes []struct {
 		Message string `json:"message"`
 		Edits   []struct {
-			Filename   string `json:"filename"`
-			Start, End int
-			New        string `json:"new"`
+			Filename string `json:"filename"`
+			Start    int    `json:"start"` // byte offsets
+			End      int    `json:"end"`
+			New      string `json:"new"`
 		} `json:"edits"`
 	} `json:"suggested_fixes"`
 }
