@@ -100,7 +100,12 @@ type vetDiagnostic struct {
 // analyzeVet runs go vet -vettool=tool -json -loopvar.records on the
 // patterns in dir and turns its output into a Result.
 func analyzeVet(ctx context.Context, tool, dir string, patterns []string) (*Result, error) {
-	args := append([]string{"vet", "-vettool=" + tool, "-json", "-" + Analyzer.Name + ".records"}, patterns...)
+	// -trimpath=false, whatever GOFLAGS says: the output names files by
+	// absolute path, and only without -trimpath does the package's
+	// directory enter the cache key, so that a copy of the module
+	// elsewhere does not replay results naming the other copy's files.
+	args := []string{"vet", "-trimpath=false", "-vettool=" + tool, "-json", "-" + Analyzer.Name + ".records"}
+	args = append(args, patterns...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	// The analyzer reads the export data of this toolchain; another one

@@ -229,3 +229,38 @@ func TestDecodeVetJSONErrors(t *testing.T) {
 		}
 	}
 }
+
+// Two copies of a module, with GOFLAGS=-trimpath: the second copy's
+// findings and edits name its own files, not results replayed from the
+// cache with the first copy's paths (which --fix would then rewrite).
+func TestVetDriverCopiesWithTrimpath(t *testing.T) {
+	bin := buildGocompat(t) // before GOFLAGS changes
+	t.Setenv("GOFLAGS", "-trimpath")
+	var dirs []string
+	for range 2 {
+		dir := filepath.Join(t.TempDir(), "new")
+		if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "new"))); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	for _, dir := range dirs {
+		res, err := loopvar.AnalyzeVet(context.Background(), bin, dir, []string{"./..."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Findings) == 0 || len(res.Edits) == 0 {
+			t.Fatalf("%s: %d findings, %d edits; the check would be empty", dir, len(res.Findings), len(res.Edits))
+		}
+		for _, f := range res.Findings {
+			if filepath.IsAbs(f.Location.File) || strings.HasPrefix(f.Location.File, "..") {
+				t.Errorf("%s: finding in %s, outside the module", dir, f.Location.File)
+			}
+		}
+		for _, e := range res.Edits {
+			if !strings.HasPrefix(e.File, dir+string(filepath.Separator)) {
+				t.Errorf("%s: edit of %s, outside the module", dir, e.File)
+			}
+		}
+	}
+}
