@@ -20,6 +20,11 @@ func main() {
 	if loopvar.IsVetInvocation(os.Args[1:]) {
 		loopvar.VetMain() // exits
 	}
+	// This executable is a vet tool: loopvar runs through go vet with it,
+	// which caches per-package results in the build cache.
+	if exe, err := os.Executable(); err == nil {
+		loopvar.UseVetTool(exe)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := cli.Main(ctx, cli.Invocation{
 		Args:   os.Args[1:],

@@ -26,6 +26,9 @@ that a //go:build go1.21 (or lower) line keeps on the old semantics.`
 
 // Analyzer is the loopvar analyzer. Its diagnostics carry the check ID in
 // Category; its result ([]Record) carries severity and evidence as well.
+// With its flag -records (-loopvar.records under go vet) the Category
+// carries the rest of the Record too, so that a driver reading go vet
+// -json output gets whole findings (see analyzeVet).
 var Analyzer = &analysis.Analyzer{
 	Name:       "loopvar",
 	Doc:        doc,
@@ -100,8 +103,12 @@ func run(p *analysis.Pass) (_ any, err error) {
 		}
 	}
 	for _, r := range out {
+		category := r.Check
+		if withRecords {
+			category = encodeCategory(r)
+		}
 		p.Report(analysis.Diagnostic{
-			Pos: r.Pos, End: r.End, Category: r.Check,
+			Pos: r.Pos, End: r.End, Category: category,
 			Message: r.Message, SuggestedFixes: r.Suggested,
 		})
 	}

@@ -37,9 +37,15 @@
 // variables (loopvar/redundant-copy), except in 3-clause loops where the
 // copy is written or its address taken.
 //
-// The same Analyzer runs three ways: Run and Analyze load packages with
-// go/packages (gocompat loopvar, gocompat audit); VetMain runs it under
-// go vet -vettool through unitchecker; analysistest runs it on testdata.
+// The same Analyzer runs three ways: VetMain runs it under go vet
+// -vettool through unitchecker; Run and Analyze (gocompat loopvar, audit,
+// upgrade) drive go vet -vettool=<the gocompat executable> -json and read
+// the findings back from its output, so the go command's build cache keeps
+// each package's result (with -loopvar.records a diagnostic's Category
+// carries the finding's severity, fix and details); where no vet tool is
+// set (UseVetTool), as in tests, they load the packages with go/packages
+// and run the analyzer in process, with the same result. analysistest runs
+// it on testdata.
 //
 // Limitations: only the current GOOS, GOARCH and build tags are seen;
 // values are followed through at most three local variables and one

@@ -25,7 +25,8 @@ type Edit struct {
 }
 
 // Result is what Analyze found: findings with locations relative to the
-// directory, and the edits of each finding's first suggested fix.
+// directory, and the edits of each finding's first suggested fix, by file
+// and offset.
 type Result struct {
 	Findings []finding.Finding
 	Edits    []Edit
@@ -44,6 +45,10 @@ func Run(ctx context.Context, dir string, patterns []string) ([]finding.Finding,
 }
 
 // Analyze is Run with the suggested edits.
+//
+// With a vet tool set (UseVetTool), it runs go vet with that tool, whose
+// build cache keeps each package's result; otherwise it loads and
+// type-checks the packages itself. Both give the same Result.
 func Analyze(ctx context.Context, dir string, patterns []string) (*Result, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
@@ -52,6 +57,15 @@ func Analyze(ctx context.Context, dir string, patterns []string) (*Result, error
 	if err != nil {
 		return nil, err
 	}
+	if vetTool != "" {
+		return analyzeVet(ctx, vetTool, dir, patterns)
+	}
+	return analyzeInProcess(ctx, dir, patterns)
+}
+
+// analyzeInProcess loads the packages with go/packages and runs the
+// analyzer on them with go/analysis/checker.
+func analyzeInProcess(ctx context.Context, dir string, patterns []string) (*Result, error) {
 	cfg := &packages.Config{
 		Context: ctx,
 		Mode:    packages.LoadSyntax | packages.NeedModule,
@@ -89,9 +103,7 @@ func Analyze(ctx context.Context, dir string, patterns []string) (*Result, error
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{}
-	seen := map[string]bool{}
-	seenEdit := map[Edit]bool{}
+	c := newCollector(dir)
 	for _, act := range g.Roots {
 		if act.Err != nil {
 			return nil, fmt.Errorf("analyse %s: %w", act.Package.PkgPath, act.Err)
@@ -100,37 +112,101 @@ func Analyze(ctx context.Context, dir string, patterns []string) (*Result, error
 		fset := act.Package.Fset
 		for _, r := range recs {
 			pos, end := fset.Position(r.Pos), fset.Position(r.End)
-			key := fmt.Sprintf("%s:%d:%d:%s", pos.Filename, pos.Line, pos.Column, r.Check)
-			if seen[key] {
-				continue // the package and its test variant share files
+			rf := rawFinding{
+				check: r.Check, severity: r.Severity,
+				file: pos.Filename, line: pos.Line, column: pos.Column,
+				endLine: end.Line, endColumn: end.Column,
+				message: r.Message, fix: r.Fix, details: r.Details,
 			}
-			seen[key] = true
-			c := checkByID(r.Check)
-			f := finding.New(c, finding.Location{
-				File: relTo(dir, pos.Filename), Line: pos.Line, Column: pos.Column,
-				EndLine: end.Line, EndColumn: end.Column,
-			}, r.Message, r.Fix)
-			f.Severity = r.Severity
-			f.Details = r.Details
 			if len(r.Suggested) > 0 {
-				f.Details["fix"] = r.Suggested[0].Message
+				rf.hasFix = true
+				rf.fixMessage = r.Suggested[0].Message
 				for _, te := range r.Suggested[0].TextEdits {
 					s, e := fset.Position(te.Pos), fset.Position(te.End)
 					if !te.End.IsValid() {
 						e = s
 					}
-					ed := Edit{File: s.Filename, Start: s.Offset, End: e.Offset, New: string(te.NewText), Check: r.Check}
-					if !seenEdit[ed] {
-						seenEdit[ed] = true
-						res.Edits = append(res.Edits, ed)
-					}
+					rf.edits = append(rf.edits, Edit{File: s.Filename, Start: s.Offset, End: e.Offset, New: string(te.NewText), Check: r.Check})
 				}
 			}
-			res.Findings = append(res.Findings, f)
+			c.add(rf)
 		}
 	}
-	finding.Sort(res.Findings)
-	return res, nil
+	return c.result(), nil
+}
+
+// rawFinding is one diagnostic of the analyzer as a driver sees it, with
+// positions already resolved.
+type rawFinding struct {
+	check              string
+	severity           finding.Severity
+	file               string // as the driver names it (absolute)
+	line, column       int
+	endLine, endColumn int
+	message, fix       string
+	details            map[string]string
+	hasFix             bool
+	fixMessage         string
+	edits              []Edit // of the first suggested fix
+}
+
+// collector turns the diagnostics of all packages into one Result, the
+// same way for every driver: a file seen through a package and its test
+// variant is reported once, and so are its edits.
+type collector struct {
+	dir      string
+	res      Result
+	seen     map[string]bool
+	seenEdit map[Edit]bool
+}
+
+func newCollector(dir string) *collector {
+	return &collector{dir: dir, seen: map[string]bool{}, seenEdit: map[Edit]bool{}}
+}
+
+func (c *collector) add(r rawFinding) {
+	key := fmt.Sprintf("%s:%d:%d:%s", r.file, r.line, r.column, r.check)
+	if c.seen[key] {
+		return // the package and its test variant share files
+	}
+	c.seen[key] = true
+	f := finding.New(checkByID(r.check), finding.Location{
+		File: relTo(c.dir, r.file), Line: r.line, Column: r.column,
+		EndLine: r.endLine, EndColumn: r.endColumn,
+	}, r.message, r.fix)
+	f.Severity = r.severity
+	f.Details = r.details
+	if r.hasFix {
+		if f.Details == nil {
+			f.Details = map[string]string{}
+		}
+		f.Details["fix"] = r.fixMessage
+		for _, ed := range r.edits {
+			if !c.seenEdit[ed] {
+				c.seenEdit[ed] = true
+				c.res.Edits = append(c.res.Edits, ed)
+			}
+		}
+	}
+	c.res.Findings = append(c.res.Findings, f)
+}
+
+func (c *collector) result() *Result {
+	finding.Sort(c.res.Findings)
+	// Packages come in any order (go vet runs them in parallel); sort the
+	// edits by place so both drivers agree. Changes orders them this way
+	// too, so this changes nothing it applies.
+	sort.SliceStable(c.res.Edits, func(i, j int) bool {
+		a, b := c.res.Edits[i], c.res.Edits[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		return a.End < b.End
+	})
+	return &c.res
 }
 
 func relTo(dir, file string) string {

@@ -19,11 +19,7 @@ import (
 // findings of loopvar.Run (position and check ID).
 func TestVetTool(t *testing.T) {
 	t.Parallel()
-	bin := filepath.Join(t.TempDir(), "gocompat")
-	build := exec.Command("go", "build", "-o", bin, "github.com/gocompat/gocompat/cmd/gocompat")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build gocompat: %v\n%s", err, out)
-	}
+	bin := buildGocompat(t)
 	for _, m := range []string{"old", "new"} {
 		t.Run(m, func(t *testing.T) {
 			dir, err := filepath.Abs(filepath.Join("testdata", m))
@@ -109,5 +105,24 @@ func TestIsVetInvocation(t *testing.T) {
 		if got := loopvar.IsVetInvocation(c.args); got != c.want {
 			t.Errorf("IsVetInvocation(%q) = %v, want %v", c.args, got, c.want)
 		}
+	}
+}
+
+// gocompat -V=full, go vet's fingerprint of the tool, names the Go build
+// ID that go tool buildid reads from the executable.
+func TestVetVersionIsBuildID(t *testing.T) {
+	t.Parallel()
+	bin := buildGocompat(t)
+	want, err := exec.Command("go", "tool", "buildid", bin).Output()
+	if err != nil {
+		t.Fatalf("go tool buildid: %v", err)
+	}
+	out, err := exec.Command(bin, "-V=full").Output()
+	if err != nil {
+		t.Fatalf("gocompat -V=full: %v", err)
+	}
+	f := strings.Fields(string(out))
+	if len(f) < 4 || f[1] != "version" || f[2] != "devel" || f[len(f)-1] != "buildID="+strings.TrimSpace(string(want)) {
+		t.Errorf("gocompat -V=full = %q, want \"<path> version devel … buildID=%s\"", out, strings.TrimSpace(string(want)))
 	}
 }

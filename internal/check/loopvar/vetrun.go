@@ -1,0 +1,245 @@
+package loopvar
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gocompat/gocompat/internal/finding"
+)
+
+// withRecords is the analyzer's -records flag: it makes each diagnostic's
+// Category carry the whole Record (see encodeCategory).
+var withRecords bool
+
+func init() {
+	Analyzer.Flags.BoolVar(&withRecords, "records", false,
+		"put each finding's severity, fix and details in the diagnostic's category, after the check ID (for gocompat loopvar's go vet driver)")
+}
+
+// vetTool is the executable Analyze hands to go vet -vettool, or "".
+var vetTool string
+
+// UseVetTool makes Run and Analyze drive the analyzer through
+// go vet -vettool=exe -json, so that the go command's build cache keeps
+// each package's result as it does for go vet's own analyzers: a package
+// that did not change is not type-checked again. exe must hand over to
+// VetMain when IsVetInvocation(os.Args[1:]) holds, as the gocompat
+// command does. With "" (the default; a test binary is no vet tool) they
+// load and type-check the packages in process. Both give the same Result.
+func UseVetTool(exe string) { vetTool = exe }
+
+// recordExtra is what a Record holds beyond an analysis.Diagnostic.
+type recordExtra struct {
+	Severity finding.Severity  `json:"severity"`
+	Fix      string            `json:"fix"`
+	Details  map[string]string `json:"details"`
+}
+
+// encodeCategory returns the check ID, a space and the rest of the
+// record as JSON: the Category of a diagnostic under -records.
+func encodeCategory(r Record) string {
+	b, err := json.Marshal(recordExtra{Severity: r.Severity, Fix: r.Fix, Details: r.Details})
+	if err != nil {
+		panic(err) // strings and a severity always marshal
+	}
+	return r.Check + " " + string(b)
+}
+
+// decodeCategory undoes encodeCategory.
+func decodeCategory(category string) (check string, x recordExtra, err error) {
+	check, rest, ok := strings.Cut(category, " ")
+	if !ok {
+		return "", x, fmt.Errorf("category %q carries no record (was the tool run with -loopvar.records?)", category)
+	}
+	if !knownCheck(check) {
+		return "", x, fmt.Errorf("category %q: unknown check %q", category, check)
+	}
+	if err := json.Unmarshal([]byte(rest), &x); err != nil {
+		return "", x, fmt.Errorf("category %q: %v", category, err)
+	}
+	return check, x, nil
+}
+
+func knownCheck(id string) bool {
+	for _, c := range Checks {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// The shape of unitchecker's -json output (golang.org/x/tools
+// internal/analysis/driverutil): one object per package, keyed by package
+// ID, then analyzer name, holding a list of diagnostics or an error.
+type vetDiagnostic struct {
+	Category       string `json:"category"`
+	Posn           string `json:"posn"` // file:line:column
+	End            string `json:"end"`
+	Message        string `json:"message"`
+	SuggestedFixes []struct {
+		Message string `json:"message"`
+		Edits   []struct {
+			Filename string `json:"filename"`
+			Start    int    `json:"start"` // byte offsets
+			End      int    `json:"end"`
+			New      string `json:"new"`
+		} `json:"edits"`
+	} `json:"suggested_fixes"`
+}
+
+// analyzeVet runs go vet -vettool=tool -json -loopvar.records on the
+// patterns in dir and turns its output into a Result.
+func analyzeVet(ctx context.Context, tool, dir string, patterns []string) (*Result, error) {
+	// -trimpath=false, whatever GOFLAGS says: the output names files by
+	// absolute path, and only without -trimpath does the package's
+	// directory enter the cache key, so that a copy of the module
+	// elsewhere does not replay results naming the other copy's files.
+	args := []string{"vet", "-trimpath=false", "-vettool=" + tool, "-json", "-" + Analyzer.Name + ".records"}
+	args = append(args, patterns...)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	// The analyzer reads the export data of this toolchain; another one
+	// (GOTOOLCHAIN switching to a newer go line) may write a format it
+	// cannot read, so refuse clearly instead.
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			return nil, fmt.Errorf("go vet in %s: %w", dir, err)
+		}
+		return nil, fmt.Errorf("packages in %s do not build: %s", dir, vetErrors(stderr.String(), err))
+	}
+	return decodeVetJSON(dir, &stdout)
+}
+
+// vetErrors summarises what go vet printed on failure: the error lines,
+// without package headers, at most three of them.
+func vetErrors(stderr string, err error) string {
+	var errs []string
+	for _, l := range strings.Split(stderr, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "# ") {
+			continue
+		}
+		errs = append(errs, l)
+	}
+	if len(errs) == 0 {
+		return "go vet: " + err.Error()
+	}
+	more := ""
+	if len(errs) > 3 {
+		more = fmt.Sprintf(" (and %d more)", len(errs)-3)
+		errs = errs[:3]
+	}
+	return strings.Join(errs, "; ") + more
+}
+
+// decodeVetJSON reads the JSON objects of go vet -json with the analyzer
+// run under -records.
+func decodeVetJSON(dir string, r io.Reader) (*Result, error) {
+	c := newCollector(dir)
+	dec := json.NewDecoder(r)
+	for {
+		var tree map[string]map[string]json.RawMessage
+		if err := dec.Decode(&tree); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("read go vet -json output: %w", err)
+		}
+		ids := make([]string, 0, len(tree))
+		for id := range tree {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			raw, ok := tree[id][Analyzer.Name]
+			if !ok {
+				continue
+			}
+			var diags []vetDiagnostic
+			if err := json.Unmarshal(raw, &diags); err != nil {
+				var e struct {
+					Error string `json:"error"`
+				}
+				if json.Unmarshal(raw, &e) == nil && e.Error != "" {
+					path, _, _ := strings.Cut(id, " ")
+					return nil, fmt.Errorf("analyse %s: %s", path, e.Error)
+				}
+				return nil, fmt.Errorf("read go vet -json output for %s: %w", id, err)
+			}
+			for _, d := range diags {
+				rf, err := vetFinding(d)
+				if err != nil {
+					return nil, fmt.Errorf("read go vet -json output for %s: %w", id, err)
+				}
+				c.add(rf)
+			}
+		}
+	}
+	return c.result(), nil
+}
+
+func vetFinding(d vetDiagnostic) (rawFinding, error) {
+	check, x, err := decodeCategory(d.Category)
+	if err != nil {
+		return rawFinding{}, err
+	}
+	file, line, col, err := splitPosn(d.Posn)
+	if err != nil {
+		return rawFinding{}, err
+	}
+	_, endLine, endCol, err := splitPosn(d.End)
+	if err != nil {
+		return rawFinding{}, err
+	}
+	rf := rawFinding{
+		check: check, severity: x.Severity,
+		file: file, line: line, column: col, endLine: endLine, endColumn: endCol,
+		message: d.Message, fix: x.Fix, details: x.Details,
+	}
+	if len(d.SuggestedFixes) > 0 {
+		sf := d.SuggestedFixes[0]
+		rf.hasFix = true
+		rf.fixMessage = sf.Message
+		for _, e := range sf.Edits {
+			rf.edits = append(rf.edits, Edit{File: e.Filename, Start: e.Start, End: e.End, New: e.New, Check: check})
+		}
+	}
+	return rf, nil
+}
+
+// splitPosn splits a token.Position string, file:line:column.
+func splitPosn(posn string) (file string, line, col int, err error) {
+	rest, c, ok1 := cutLast(posn, ":")
+	file, l, ok2 := cutLast(rest, ":")
+	if ok1 && ok2 {
+		line, err1 := strconv.Atoi(l)
+		col, err2 := strconv.Atoi(c)
+		if err1 == nil && err2 == nil && file != "" {
+			return file, line, col, nil
+		}
+	}
+	return "", 0, 0, fmt.Errorf("position %q is not file:line:column", posn)
+}
+
+func cutLast(s, sep string) (before, after string, ok bool) {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[:i], s[i+len(sep):], true
+	}
+	return s, "", false
+}
