@@ -259,7 +259,6 @@ func (u *Unit) resolveEnv(fsys fs.FS, opt LoadOptions) {
 		}
 	}
 	for _, o := range u.Values("Service", "EnvironmentFile") {
-		o := o
 		for _, w := range SplitQuoted(o.Value) {
 			ef := EnvFile{Option: o, Path: w}
 			if strings.HasPrefix(w, "-") {
