@@ -51,6 +51,7 @@ type Step struct {
 func Steps() []Step {
 	return []Step{
 		toolchainStep(),
+		moduleStep(),
 		dockerfileStepDefault(), systemdStepDefault(), workflowStepDefault(),
 		hostStep(),
 		binaryStep(),

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
@@ -14,8 +13,7 @@ func loopvarStep() Step {
 	return Step{
 		Family: "loopvar",
 		Applies: func(t *Target) bool {
-			st, err := os.Stat(filepath.Join(t.Dir, "go.mod"))
-			return err == nil && st.Mode().IsRegular()
+			return fileExists(filepath.Join(t.Dir, "go.mod")) && goModParses(t.Dir)
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			fs, err := loopvar.Run(ctx, t.Dir, nil)
