@@ -22,16 +22,15 @@ func main() {
 	}
 	// This executable is a vet tool: loopvar runs through go vet with it,
 	// which caches per-package results in the build cache.
-	if exe, err := os.Executable(); err == nil {
-		loopvar.UseVetTool(exe)
-	}
+	exe, _ := os.Executable()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := cli.Main(ctx, cli.Invocation{
-		Args:   os.Args[1:],
-		Env:    os.Environ(),
-		Stdin:  os.Stdin,
-		Stdout: os.Stdout,
-		Stderr: os.Stderr,
+		Args:    os.Args[1:],
+		Env:     os.Environ(),
+		Stdin:   os.Stdin,
+		Stdout:  os.Stdout,
+		Stderr:  os.Stderr,
+		VetTool: exe,
 	})
 	stop()
 	os.Exit(code)

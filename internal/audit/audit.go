@@ -28,6 +28,9 @@ type Target struct {
 	Targets []string
 	// Progress receives progress lines (stderr on a terminal), or nil.
 	Progress io.Writer
+	// VetTool is the executable the loopvar checks run go vet with (see
+	// cli.Invocation.VetTool); empty: they run in process.
+	VetTool string
 }
 
 // Result is what one step found.

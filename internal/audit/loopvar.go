@@ -16,7 +16,7 @@ func loopvarStep() Step {
 			return fileExists(filepath.Join(t.Dir, "go.mod")) && goModParses(t.Dir)
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
-			fs, err := loopvar.Run(ctx, t.Dir, nil)
+			fs, err := loopvar.Run(ctx, t.VetTool, t.Dir, nil)
 			if err != nil {
 				return Result{}, err
 			}

@@ -31,6 +31,11 @@ type Invocation struct {
 	Stderr io.Writer
 	// Now is the clock used for ignore expiry; zero means time.Now.
 	Now func() time.Time
+	// VetTool is an executable that acts as gocompat's go vet tool (the
+	// gocompat binary itself): the loopvar checks run through go vet with
+	// it, so the build cache keeps their per-package results. Empty (as
+	// in tests, whose binary is no vet tool): they run in process.
+	VetTool string
 }
 
 // Exit codes.

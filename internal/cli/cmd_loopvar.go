@@ -28,7 +28,7 @@ func loopvarCommand() *command {
 			if diff && e.format != "text" {
 				return nil, usageErrorf("--diff prints a diff on stdout, which would corrupt --format %s output; use it with --format text", e.format)
 			}
-			res, err := loopvar.Analyze(ctx, e.dir, args)
+			res, err := loopvar.Analyze(ctx, e.inv.VetTool, e.dir, args)
 			if err != nil {
 				return nil, err
 			}

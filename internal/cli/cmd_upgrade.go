@@ -47,7 +47,7 @@ func upgradeCommand() *command {
 				ctx, cancel = context.WithTimeout(ctx, timeout)
 				defer cancel()
 			}
-			opts := upgrade.Options{Dir: dir, Target: to, Environ: e.environ, Test: test, Loopvar: upgradeLoops}
+			opts := upgrade.Options{Dir: dir, Target: to, Environ: e.environ, Test: test, Loopvar: upgradeLoops(e.inv.VetTool)}
 			if test || isTerminal(e.inv.Stderr) {
 				// Test runs take long enough that silence would look like a hang.
 				opts.Progress = e.inv.Stderr
@@ -85,16 +85,18 @@ func isTerminal(w io.Writer) bool {
 // upgradeLoops lists, loop by loop, what the loopvar analyzer says changes
 // when a module's go line crosses 1.22: the findings that mean "becomes
 // per-iteration on the upgrade", not the clean-ups for files already there.
-func upgradeLoops(ctx context.Context, dir string) ([]finding.Finding, error) {
-	fs, err := loopvar.Run(ctx, dir, []string{"./..."})
-	if err != nil {
-		return nil, err
-	}
-	kept := fs[:0]
-	for _, f := range fs {
-		if loopvar.IsUpgradeChange(f.Check) {
-			kept = append(kept, f)
+func upgradeLoops(vetTool string) func(ctx context.Context, dir string) ([]finding.Finding, error) {
+	return func(ctx context.Context, dir string) ([]finding.Finding, error) {
+		fs, err := loopvar.Run(ctx, vetTool, dir, []string{"./..."})
+		if err != nil {
+			return nil, err
 		}
+		kept := fs[:0]
+		for _, f := range fs {
+			if loopvar.IsUpgradeChange(f.Check) {
+				kept = append(kept, f)
+			}
+		}
+		return kept, nil
 	}
-	return kept, nil
 }

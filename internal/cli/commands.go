@@ -38,7 +38,7 @@ func auditCommand() *command {
 			if _, err := audit.ResolveTargets(targets, "/", e.dir); err != nil {
 				return nil, usageErrorf("%v", err)
 			}
-			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Online: online, Targets: targets, Progress: e.progress()}
+			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Online: online, Targets: targets, Progress: e.progress(), VetTool: e.inv.VetTool}
 			return audit.Run(ctx, t, audit.Steps()), nil
 		},
 	}

@@ -42,8 +42,8 @@
 // upgrade) drive go vet -vettool=<the gocompat executable> -json and read
 // the findings back from its output, so the go command's build cache keeps
 // each package's result (with -loopvar.records a diagnostic's Category
-// carries the finding's severity, fix and details); where no vet tool is
-// set (UseVetTool), as in tests, they load the packages with go/packages
+// carries the finding's severity, fix and details); given no vet tool
+// executable, as in tests, they load the packages with go/packages
 // and run the analyzer in process, with the same result. analysistest runs
 // it on testdata.
 //

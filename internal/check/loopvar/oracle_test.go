@@ -91,7 +91,7 @@ func itoa(i int) string {
 func compareWithOracle(t *testing.T, dir string) {
 	t.Helper()
 	want := oracle(t, dir)
-	fs, err := loopvar.Run(context.Background(), dir, nil)
+	fs, err := loopvar.Run(context.Background(), "", dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,8 +36,9 @@ type Result struct {
 // module at dir, tests included, and returns the findings with file
 // paths relative to dir. It compiles nothing itself: dependencies come
 // from export data that the go command builds or finds in its cache.
-func Run(ctx context.Context, dir string, patterns []string) ([]finding.Finding, error) {
-	res, err := Analyze(ctx, dir, patterns)
+// vetTool is as for Analyze.
+func Run(ctx context.Context, vetTool, dir string, patterns []string) ([]finding.Finding, error) {
+	res, err := Analyze(ctx, vetTool, dir, patterns)
 	if err != nil {
 		return nil, err
 	}
@@ -46,10 +47,13 @@ func Run(ctx context.Context, dir string, patterns []string) ([]finding.Finding,
 
 // Analyze is Run with the suggested edits.
 //
-// With a vet tool set (UseVetTool), it runs go vet with that tool, whose
-// build cache keeps each package's result; otherwise it loads and
-// type-checks the packages itself. Both give the same Result.
-func Analyze(ctx context.Context, dir string, patterns []string) (*Result, error) {
+// With a vet tool — an executable that hands over to VetMain when
+// IsVetInvocation(os.Args[1:]) holds, as the gocompat command does — it
+// runs go vet -vettool=vetTool -json, so that the go command's build cache
+// keeps each package's result as it does for go vet's own analyzers. With
+// "" (a test binary is no vet tool) it loads and type-checks the packages
+// in process. Both give the same Result.
+func Analyze(ctx context.Context, vetTool, dir string, patterns []string) (*Result, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
 	}

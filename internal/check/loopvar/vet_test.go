@@ -56,7 +56,7 @@ func TestVetTool(t *testing.T) {
 					}
 				}
 			}
-			fs, err := loopvar.Run(context.Background(), dir, nil)
+			fs, err := loopvar.Run(context.Background(), "", dir, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

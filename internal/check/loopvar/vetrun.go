@@ -25,18 +25,6 @@ func init() {
 		"put each finding's severity, fix and details in the diagnostic's category, after the check ID (for gocompat loopvar's go vet driver)")
 }
 
-// vetTool is the executable Analyze hands to go vet -vettool, or "".
-var vetTool string
-
-// UseVetTool makes Run and Analyze drive the analyzer through
-// go vet -vettool=exe -json, so that the go command's build cache keeps
-// each package's result as it does for go vet's own analyzers: a package
-// that did not change is not type-checked again. exe must hand over to
-// VetMain when IsVetInvocation(os.Args[1:]) holds, as the gocompat
-// command does. With "" (the default; a test binary is no vet tool) they
-// load and type-check the packages in process. Both give the same Result.
-func UseVetTool(exe string) { vetTool = exe }
-
 // recordExtra is what a Record holds beyond an analysis.Diagnostic.
 type recordExtra struct {
 	Severity finding.Severity  `json:"severity"`
