@@ -47,7 +47,7 @@ func loopvarCommand() *command {
 					}
 				}
 				if fix && len(changes) > 0 {
-					fmt.Fprintf(e.inv.Stderr, "gocompat: applied %d fixes in %d files\n", len(res.Edits), len(changes))
+					fmt.Fprintf(e.inv.Stderr, "gocompat: applied %s in %s\n", count(len(res.Edits), "fix", "fixes"), count(len(changes), "file", "files"))
 				}
 			}
 			return &report.Report{

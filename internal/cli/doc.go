@@ -8,11 +8,19 @@
 //
 // Commands:
 //
-//	audit [dir]     every check that applies to dir (default .) and this host
-//	doctor          is the Go installation on PATH sound, and why not
-//	explain [ID]    what a check means and how to fix it; all checks without ID
-//	version         gocompat's version, from its own build info
-//	help [command]  this text, or a command's flags
+//	audit [dir]          every check that applies to dir (default .) and this host
+//	doctor               is the Go installation on PATH sound, and why not
+//	loopvar [packages]   loops that change with Go 1.22 per-iteration variables
+//	                     (--fix, --diff); also a go vet -vettool
+//	upgrade [dir]        what changes when the go line is raised (--to 1.N);
+//	                     --test proves it with the module's tests and bisect
+//	binary FILE|DIR...   what Go binaries need and whether they run on each
+//	                     --target (a preset, an image, host, root:DIR)
+//	host                 this machine or --root DIR as a platform for Go
+//	deploy [dir]         Dockerfiles, systemd units and CI workflows under dir
+//	explain [ID]         what a check means and how to fix it; all checks without ID
+//	version              gocompat's version, from its own build info
+//	help [command]       this text, or a command's flags
 //
 // Flags of every reporting command (they may come before or after the
 // arguments; both -flag and --flag work):
