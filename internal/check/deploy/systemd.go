@@ -231,7 +231,7 @@ func memoryFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 			return nil // GOMEMLIMIT does not exist for this binary.
 		}
 		fd := finding.New(SystemdMemoryNoGomemlimit, loc(limit.File, limit.Line),
-			fmt.Sprintf("%s=%s limits the service's memory, but GOMEMLIMIT is not set: the Go runtime reads no cgroup memory limit, so its garbage collector paces itself by GOGC alone and the service is throttled or OOM-killed instead of collecting sooner.", limit.Name, limit.Value),
+			fmt.Sprintf("%s=%s limits the service's memory, but GOMEMLIMIT is not set: the Go runtime reads no cgroup memory limit, so its garbage collector paces itself by GOGC alone and the service is %s instead of collecting sooner.", limit.Name, limit.Value, overLimit(limit.Name)),
 			fmt.Sprintf("Add Environment=GOMEMLIMIT=%s (about 90%% of the limit, leaving room for memory the Go runtime does not manage).", suggestLimit(limitBytes)))
 		return []finding.Finding{withDetails(fd, limit.Name, limit.Value)}
 	}
@@ -480,4 +480,14 @@ func syscallFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding 
 		names = append(names, b.s.Name)
 	}
 	return []finding.Finding{withDetails(fd, "syscalls", strings.Join(names, ","))}
+}
+
+// overLimit says what the kernel does to a service over a memory limit:
+// MemoryHigh= throttles it (reclaim pressure), MemoryMax= OOM-kills it
+// (systemd.resource-control(5)).
+func overLimit(name string) string {
+	if name == "MemoryHigh" {
+		return "throttled by memory reclaim"
+	}
+	return "OOM-killed"
 }
