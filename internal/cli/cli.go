@@ -257,7 +257,7 @@ func run(ctx context.Context, inv *Invocation) error {
 		if !filepath.IsAbs(dir) {
 			dir = filepath.Join(cwd, dir)
 		}
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		if !isDir(dir) {
 			return usageErrorf("-C %s: not a directory", chdir)
 		}
 	}

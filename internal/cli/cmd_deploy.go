@@ -22,7 +22,7 @@ func deployCommand() *command {
 			dir := e.dir
 			if len(args) == 1 {
 				dir = e.abs(args[0])
-				if ok, _ := isDir(dir); !ok {
+				if !isDir(dir) {
 					return nil, usageErrorf("deploy %s: not a directory", args[0])
 				}
 			}

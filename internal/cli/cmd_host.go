@@ -24,7 +24,7 @@ func hostCommand() *command {
 				return nil, usageErrorf("host takes no arguments (use --root DIR for another root filesystem)")
 			}
 			dir := e.abs(root)
-			if ok, _ := isDir(dir); !ok {
+			if !isDir(dir) {
 				return nil, usageErrorf("--root %s: not a directory", root)
 			}
 			in, err := host.NewFS(dir).Probe()

@@ -35,7 +35,7 @@ func upgradeCommand() *command {
 			dir := e.dir
 			if len(args) == 1 {
 				dir = e.abs(args[0])
-				if ok, _ := isDir(dir); !ok {
+				if !isDir(dir) {
 					return nil, usageErrorf("upgrade %s: not a directory", args[0])
 				}
 			}

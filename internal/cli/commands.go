@@ -30,7 +30,7 @@ func auditCommand() *command {
 			dir := e.dir
 			if len(args) == 1 {
 				dir = e.abs(args[0])
-				if ok, _ := isDir(dir); !ok {
+				if !isDir(dir) {
 					return nil, usageErrorf("audit %s: not a directory", args[0])
 				}
 			}

@@ -7,12 +7,10 @@ import (
 	"strings"
 )
 
-func isDir(p string) (bool, error) {
+// isDir reports whether p is a directory (following links).
+func isDir(p string) bool {
 	st, err := os.Stat(p)
-	if err != nil {
-		return false, err
-	}
-	return st.IsDir(), nil
+	return err == nil && st.IsDir()
 }
 
 // relPath makes p relative to dir when it lies inside it.

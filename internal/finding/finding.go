@@ -96,9 +96,6 @@ func (l Location) String() string {
 	return b.String()
 }
 
-// IsZero reports whether the location says nothing.
-func (l Location) IsZero() bool { return l == Location{} }
-
 // Source is the citation behind a fact a finding relies on.
 type Source struct {
 	Title string `json:"title"`
@@ -289,13 +286,6 @@ func ParseThreshold(s string) (Threshold, error) {
 		return Threshold{}, fmt.Errorf("unknown --fail-on value %q (want error, warning, info or never)", s)
 	}
 	return Threshold{Min: sev}, nil
-}
-
-func (t Threshold) String() string {
-	if t.Never {
-		return "never"
-	}
-	return t.Min.String()
 }
 
 // Fails reports whether fs trip the threshold.

@@ -89,16 +89,6 @@ func (r *Report) Finish(reg *finding.Registry) {
 	r.Summary = finding.Count(r.Findings)
 }
 
-// Rule returns the rule for a check ID from r.Rules.
-func (r *Report) Rule(id string) (finding.Check, bool) {
-	for _, c := range r.Rules {
-		if c.ID == id {
-			return c, true
-		}
-	}
-	return finding.Check{}, false
-}
-
 // Encode writes r as indented JSON.
 func Encode(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)

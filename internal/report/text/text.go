@@ -69,12 +69,12 @@ func Write(w io.Writer, r *report.Report, opt Options) error {
 			p.printf(" (%s)", s.Path)
 		}
 		p.printf("\n")
-		keys := make([]string, 0, len(s.Attributes))
-		for k := range s.Attributes {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		if opt.Verbose {
+			keys := make([]string, 0, len(s.Attributes))
+			for k := range s.Attributes {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
 			for _, k := range keys {
 				p.printf("    %s: %s\n", k, s.Attributes[k])
 			}
