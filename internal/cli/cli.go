@@ -145,10 +145,8 @@ func (e *env) Getenv(key string) string {
 // progress returns stderr when it is a terminal (progress lines would
 // only clutter logs and CI output), else nil.
 func (e *env) progress() io.Writer {
-	if f, ok := e.inv.Stderr.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			return f
-		}
+	if isTerminal(e.inv.Stderr) {
+		return e.inv.Stderr
 	}
 	return nil
 }
@@ -364,15 +362,7 @@ func colorEnabled(mode string, w io.Writer, getenv func(string) string) (bool, e
 	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
 		return false, nil
 	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return false, nil
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return false, nil
-	}
-	return st.Mode()&os.ModeCharDevice != 0, nil
+	return isTerminal(w), nil
 }
 
 // Version is gocompat's own version, read from the binary's build info:

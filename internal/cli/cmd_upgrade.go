@@ -6,8 +6,6 @@ import (
 	"flag"
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/finding"
-	"io"
-	"os"
 	"time"
 
 	"github.com/gocompat/gocompat/internal/check/upgrade"
@@ -70,16 +68,6 @@ func upgradeCommand() *command {
 			return &report.Report{Root: dir, Anchor: res.Anchor, Checks: []string{"upgrade"}, Findings: res.Findings, Subjects: res.Subjects}, nil
 		},
 	}
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // upgradeLoops lists, loop by loop, what the loopvar analyzer says changes
