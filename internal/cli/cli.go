@@ -306,9 +306,7 @@ func run(ctx context.Context, inv *Invocation) error {
 	if rep.Root == "" {
 		rep.Root = e.dir
 	}
-	if err := config.Apply(rep, cfg, e.registry, inv.Now()); err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
+	config.Apply(rep, cfg, e.registry, inv.Now())
 	rep.Finish(e.registry)
 
 	switch format {
