@@ -23,5 +23,6 @@ var (
 	SrcCgo             = Source{Title: "cgo: CGO_ENABLED defaults to 0 when no C compiler is found (Go 1.20)", URL: "https://go.dev/doc/go1.20#cgo"}
 	SrcInstall         = Source{Title: "Download and install Go (remove a previous installation before extracting)", URL: "https://go.dev/doc/install"}
 	SrcGOPATH          = Source{Title: "go help gopath: GOPATH, GOBIN and where go install puts commands", URL: "https://pkg.go.dev/cmd/go#hdr-GOPATH_environment_variable"}
+	SrcGo112Cache      = Source{Title: "Go 1.12 release notes: the build cache is now required (GOCACHE=off fails)", URL: "https://go.dev/doc/go1.12#gocache"}
 	SrcModuleProxy     = Source{Title: "go help goproxy: module proxy protocol", URL: "https://go.dev/ref/mod#module-proxy"}
 )

@@ -52,7 +52,7 @@ var (
 	}
 	GocacheUnusable = finding.Check{
 		ID: "toolchain/gocache-unusable", Title: "The build cache (GOCACHE) is off, or cannot be created or written",
-		Severity: finding.Error, Sources: []finding.Source{facts.SrcGoEnv},
+		Severity: finding.Error, Sources: []finding.Source{facts.SrcGoEnv, facts.SrcGo112Cache},
 	}
 	GobinNotOnPath = finding.Check{
 		ID: "toolchain/gobin-not-on-path", Title: "Programs installed with go install land in a directory that is not on PATH",

@@ -581,6 +581,7 @@ func (d *doctor) checkGoMod(ge goEnv) {
 				kind, what, installed, gt, need, existsNote),
 			fmt.Sprintf("Install %s locally, or accept the download; to build with %s instead, lower the %s line only if the code does not need the newer language version.", need, installed, strings.Fields(what)[0]),
 			"needs", need, "installed", installed, "GOTOOLCHAIN", gt, "GOPROXY", proxy)
+		f.Sources = append(f.Sources, facts.SrcDockerGolang472)
 		if offline || existsNote != "" {
 			f.Severity = finding.Error
 		}
