@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
@@ -31,6 +32,9 @@ type Target struct {
 	// VetTool is the executable the loopvar checks run go vet with (see
 	// cli.Invocation.VetTool); empty: they run in process.
 	VetTool string
+
+	goModOnce sync.Once
+	goModErrs []finding.Finding
 }
 
 // Result is what one step found.

@@ -13,7 +13,7 @@ func loopvarStep() Step {
 	return Step{
 		Family: "loopvar",
 		Applies: func(t *Target) bool {
-			return fileExists(filepath.Join(t.Dir, "go.mod")) && goModParses(t.Dir)
+			return fileExists(filepath.Join(t.Dir, "go.mod")) && t.goModParses()
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			fs, err := loopvar.Run(ctx, t.VetTool, t.Dir, nil)

@@ -59,13 +59,21 @@ func moduleStep() Step {
 		Family:  "module",
 		Applies: func(t *Target) bool { return fileExists(filepath.Join(t.Dir, "go.mod")) },
 		Run: func(ctx context.Context, t *Target) (Result, error) {
-			return Result{Findings: goModErrors(t.Dir)}, nil
+			return Result{Findings: t.goModErrors()}, nil
 		},
 	}
 }
 
-// goModParses is false when dir has a go.mod that does not parse.
-func goModParses(dir string) bool { return goModErrors(dir) == nil }
+// goModErrors is goModErrors(t.Dir), read once per audit: the module step
+// reports it, and the loopvar and upgrade steps ask it whether to run.
+func (t *Target) goModErrors() []finding.Finding {
+	t.goModOnce.Do(func() { t.goModErrs = goModErrors(t.Dir) })
+	return t.goModErrs
+}
+
+// goModParses is false when the audited directory has a go.mod that does
+// not parse.
+func (t *Target) goModParses() bool { return t.goModErrors() == nil }
 
 func fileExists(p string) bool {
 	st, err := os.Stat(p)

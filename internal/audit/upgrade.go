@@ -24,7 +24,7 @@ var previewOnly = map[string]bool{
 func upgradeStep() Step {
 	return Step{
 		Family:  "upgrade",
-		Applies: func(t *Target) bool { return goModParses(t.Dir) && hasModuleBelow(t.Dir) },
+		Applies: func(t *Target) bool { return t.goModParses() && hasModuleBelow(t.Dir) },
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			res, err := upgrade.Run(ctx, upgrade.Options{Dir: t.Dir, Environ: t.Environ, Progress: t.Progress, Offline: !t.Online})
 			if err != nil {
