@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/gosrc"
+	"github.com/gocompat/gocompat/internal/parseerr"
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/unit"
 	"github.com/gocompat/gocompat/internal/workflow"
@@ -221,13 +221,8 @@ func dockerfileStep(opt DeployOptions) Step {
 				}
 				f, err := dockerfile.Parse(rel, data, nil)
 				if err != nil {
-					l := finding.Location{File: rel}
-					var pe *dockerfile.Error
-					if errors.As(err, &pe) {
-						l.Line = pe.Line
-					}
-					res.Findings = append(res.Findings, finding.New(deploy.DockerfileParseError, l,
-						err.Error(), "Fix the syntax; `docker build` rejects the file too."))
+					res.Findings = append(res.Findings, parseFinding(deploy.DockerfileParseError, rel, err,
+						"Fix the syntax; `docker build` rejects the file too."))
 					continue
 				}
 				in := env.input(ctx, rel)
@@ -241,6 +236,12 @@ func dockerfileStep(opt DeployOptions) Step {
 			return res, nil
 		},
 	}
+}
+
+// parseFinding reports a deployment file that does not parse, on the
+// line the parser blames (see parseerr).
+func parseFinding(c finding.Check, rel string, err error, fix string) finding.Finding {
+	return finding.New(c, finding.Location{File: rel, Line: parseerr.Line(err)}, err.Error(), fix)
 }
 
 // dockerContext guesses the build context: the module's root if the
@@ -286,8 +287,8 @@ func systemdStep(opt DeployOptions) Step {
 			for _, rel := range DiscoverDeploy(t.Dir).Units {
 				u, err := unit.Load(fsys, rel, unit.LoadOptions{EnvRoot: fsys, Sibling: true})
 				if err != nil {
-					res.Findings = append(res.Findings, finding.New(deploy.SystemdParseError, finding.Location{File: rel},
-						err.Error(), "Fix the syntax; systemd ignores what it cannot parse."))
+					res.Findings = append(res.Findings, parseFinding(deploy.SystemdParseError, rel, err,
+						"Fix the syntax; systemd ignores what it cannot parse."))
 					continue
 				}
 				in := env.input(ctx, rel)
@@ -402,13 +403,8 @@ func workflowStep(opt DeployOptions) Step {
 				}
 				f, err := workflow.Parse(w.rel, w.kind, data)
 				if err != nil {
-					l := finding.Location{File: w.rel}
-					var pe *workflow.Error
-					if errors.As(err, &pe) {
-						l.Line = pe.Line
-					}
-					res.Findings = append(res.Findings, finding.New(deploy.WorkflowParseError, l,
-						err.Error(), "Fix the YAML; the CI service rejects the file too."))
+					res.Findings = append(res.Findings, parseFinding(deploy.WorkflowParseError, w.rel, err,
+						"Fix the YAML; the CI service rejects the file too."))
 					continue
 				}
 				// Workflows live outside the module's tree; the module is
