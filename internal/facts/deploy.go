@@ -83,6 +83,17 @@ const GOMEMLIMITSince = "go1.19"
 // this version too.
 const ContainerMaxProcsSince = "go1.25"
 
+// ToolchainSwitchSince is the first release whose go command switches
+// toolchains (GOTOOLCHAIN, go.mod's go and toolchain lines; SrcToolchains):
+// an older go command builds with itself whatever go.mod asks. The golang
+// images set GOTOOLCHAIN=local from this release on (SrcDockerGolang472).
+const ToolchainSwitchSince = "go1.21"
+
+// BuildVCSSince is the first release whose go build stamps VCS
+// information into the binary, failing when the VCS tool is missing
+// (SrcBuildVCS).
+const BuildVCSSince = "go1.18"
+
 // GolangImage describes an official golang:* image reference.
 type GolangImage struct {
 	Ref string
@@ -164,7 +175,7 @@ func ParseGolangImage(ref string) (GolangImage, bool) {
 			}
 		}
 	}
-	if ver == "" || version.Compare(NormalizeGo(majorOf(ver)), "go1.21") >= 0 {
+	if ver == "" || version.Compare(NormalizeGo(majorOf(ver)), ToolchainSwitchSince) >= 0 {
 		img.GOTOOLCHAIN = "local"
 	}
 	return img, true

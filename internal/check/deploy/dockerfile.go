@@ -190,7 +190,7 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 		}
 		if isGo && usesModule(b.cmd) && !img.Git && ctx.HasGit && !installedBefore(chain, b.run.Line, reInstallsGit) &&
 			!hasFlag(b.cmd, b.run, "-buildvcs", "false") && copiesGitDir(chain, b.run.Line) &&
-			(img.GoVersion == "" || satisfies(img.GoVersion, "go1.18")) {
+			(img.GoVersion == "" || satisfies(img.GoVersion, facts.BuildVCSSince)) {
 			fd := finding.New(DockerfileBuildVCSFails, loc(file, b.run.Line),
 				fmt.Sprintf("The build context's .git directory is copied into %s, which has no git, so `go %s` fails with \"error obtaining VCS status\".", root.Base, b.cmd.Verb),
 				"Pass -buildvcs=false (or GOFLAGS=-buildvcs=false), add .git to .dockerignore, or install git in the builder to keep the VCS stamp.")
@@ -236,10 +236,10 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 	line := root.Line
 	if builderGo != "" && need != "" && !satisfies(builderGo, need) {
 		switch {
-		case !satisfies(builderGo, "go1.21"):
+		case !satisfies(builderGo, facts.ToolchainSwitchSince):
 			fd := finding.New(DockerfileBuilderGoTooOld, loc(file, line),
-				fmt.Sprintf("%s ships %s, but %s needs go %s. Go before 1.21 cannot switch toolchains: it builds anyway and fails on newer language features and standard library APIs (and on a go line with a patch version, which it cannot parse).",
-					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go),
+				fmt.Sprintf("%s ships %s, but %s needs go %s. Go before %s cannot switch toolchains: it builds anyway and fails on newer language features and standard library APIs (and on a go line with a patch version, which it cannot parse).",
+					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go, lang(facts.ToolchainSwitchSince)),
 				fmt.Sprintf("Use golang:%s or newer as the builder.", strings.TrimPrefix(version.Lang(need), "go")))
 			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go))
 		case local:
