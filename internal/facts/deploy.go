@@ -78,6 +78,25 @@ func BuildOnlyEnv(name string) (EnvFact, bool) {
 // GOMEMLIMITSince is the release that added GOMEMLIMIT.
 const GOMEMLIMITSince = "go1.19"
 
+// SystemdMemoryLimit is a systemd option that caps a service's memory,
+// and what happens to the service above the cap.
+type SystemdMemoryLimit struct {
+	Option string
+	// OverLimit completes "the service is …".
+	OverLimit string
+}
+
+// SystemdMemoryLimits are the memory caps of systemd.resource-control(5)
+// (SrcSystemdResource): above MemoryMax= (and the cgroup v1 MemoryLimit=
+// it replaces) the kernel's OOM killer ends the service; above
+// MemoryHigh= the service is throttled and its memory reclaimed
+// aggressively, but not killed.
+var SystemdMemoryLimits = []SystemdMemoryLimit{
+	{Option: "MemoryMax", OverLimit: "OOM-killed"},
+	{Option: "MemoryHigh", OverLimit: "throttled by memory reclaim"},
+	{Option: "MemoryLimit", OverLimit: "OOM-killed"},
+}
+
 // ContainerMaxProcsSince is the release whose runtime derives GOMAXPROCS
 // from the cgroup CPU limit, when the main module's go line is at least
 // this version too.

@@ -209,14 +209,15 @@ func hasAutomemlimit(in *Input, uc UnitContext) bool {
 
 func memoryFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	var limit unit.Option
+	var over string // what the service is above the limit
 	limitBytes := math.Inf(1)
-	for _, name := range []string{"MemoryMax", "MemoryHigh", "MemoryLimit"} {
-		o, ok := u.Value("Service", name)
+	for _, m := range facts.SystemdMemoryLimits {
+		o, ok := u.Value("Service", m.Option)
 		if !ok {
 			continue
 		}
 		if b, ok := systemdBytes(o.Value); ok && b < limitBytes {
-			limit, limitBytes = o, b
+			limit, limitBytes, over = o, b, m.OverLimit
 		}
 	}
 	if math.IsInf(limitBytes, 1) {
@@ -231,7 +232,7 @@ func memoryFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 			return nil // GOMEMLIMIT does not exist for this binary.
 		}
 		fd := finding.New(SystemdMemoryNoGomemlimit, loc(limit.File, limit.Line),
-			fmt.Sprintf("%s=%s limits the service's memory, but GOMEMLIMIT is not set: the Go runtime reads no cgroup memory limit, so its garbage collector paces itself by GOGC alone and the service is %s instead of collecting sooner.", limit.Name, limit.Value, overLimit(limit.Name)),
+			fmt.Sprintf("%s=%s limits the service's memory, but GOMEMLIMIT is not set: the Go runtime reads no cgroup memory limit, so its garbage collector paces itself by GOGC alone and the service is %s instead of collecting sooner.", limit.Name, limit.Value, over),
 			fmt.Sprintf("Add Environment=GOMEMLIMIT=%s (about 90%% of the limit, leaving room for memory the Go runtime does not manage).", suggestLimit(limitBytes)))
 		return []finding.Finding{withDetails(fd, limit.Name, limit.Value)}
 	}
@@ -483,14 +484,4 @@ func syscallFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding 
 		names = append(names, b.s.Name)
 	}
 	return []finding.Finding{withDetails(fd, "syscalls", strings.Join(names, ","))}
-}
-
-// overLimit says what the kernel does to a service over a memory limit:
-// MemoryHigh= throttles it (reclaim pressure), MemoryMax= OOM-kills it
-// (systemd.resource-control(5)).
-func overLimit(name string) string {
-	if name == "MemoryHigh" {
-		return "throttled by memory reclaim"
-	}
-	return "OOM-killed"
 }
