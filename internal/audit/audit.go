@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
@@ -52,15 +53,11 @@ type Step struct {
 
 // Steps returns the steps of a full audit, in the order they run.
 func Steps() []Step {
-	return []Step{
-		toolchainStep(),
-		moduleStep(),
-		dockerfileStepDefault(), systemdStepDefault(), workflowStepDefault(),
-		hostStep(),
-		binaryStep(),
-		upgradeStep(),
-		loopvarStep(),
-	}
+	return slices.Concat(
+		[]Step{toolchainStep(), moduleStep()},
+		DeploySteps(),
+		[]Step{hostStep(), binaryStep(), upgradeStep(), loopvarStep()},
+	)
 }
 
 // Run runs every applicable step and merges the results into a report.

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -38,5 +39,39 @@ func TestDiscoverDeploy(t *testing.T) {
 	sort.Strings(want.Dockerfiles)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("DiscoverDeploy =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// TestDeployStepsShareTheModule: the three deployment steps of one run
+// load a module once, so a module that cannot be read is reported once,
+// not once per step that needed it.
+func TestDeployStepsShareTheModule(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"go.mod":                   "module example.com/m\n\ngo 1.22\nrequire (\n",
+		"Dockerfile":               "FROM golang:1.22\nRUN go build -o /app .\n",
+		"deploy/app.service":       "[Service]\nExecStart=/app\n",
+		".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.22'\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ(), HostRoot: t.TempDir()}, DeployStepsWith(DeployOptions{}))
+	if got, want := rep.Checks, []string{"dockerfile", "systemd", "workflow"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("checks ran: %v, want %v", got, want)
+	}
+	n := 0
+	for _, f := range rep.Findings {
+		if f.Check == StepFailed.ID && f.Location.File == "go.mod" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the unreadable module is reported %d times, want once: %+v", n, rep.Findings)
 	}
 }
