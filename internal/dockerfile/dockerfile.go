@@ -108,8 +108,6 @@ type Run struct {
 	// stage's ARGs and ENVs at this line (ENV wins).
 	Env     map[string]string
 	Workdir string
-	// Mounts are the --mount flags as written.
-	Mounts []string
 	// Go lists the go build / go install commands found in the script.
 	Go []*GoCommand
 }
@@ -299,11 +297,6 @@ func parseCommand(lex *shell.Lex, f *File, s *Stage, sc, meta *scope, c instruct
 		s.Copies = append(s.Copies, newCopy(line, true, "", c.SourcePaths, c.DestPath, s.Workdir, stageIndex))
 	case *instructions.RunCommand:
 		r := &Run{Line: line, EndLine: endLine(c.Location()), ExecForm: !c.PrependShell, Env: sc.env(), Workdir: s.Workdir}
-		for _, fl := range c.FlagsUsed {
-			if fl == "mount" {
-				r.Mounts = append(r.Mounts, "mount")
-			}
-		}
 		script := strings.Join(c.CmdLine, " ")
 		for _, hf := range c.Files {
 			script += "\n" + hf.Data
