@@ -128,8 +128,9 @@ type deployEnv struct {
 func (e *deployEnv) loadGodebugs(ctx context.Context) ([]string, map[string]string) {
 	if !e.godebugsLoaded {
 		goroot := goEnvGOROOT(ctx, e.t)
-		e.godebugs, _ = facts.GodebugNames(goroot)
-		e.removed, _ = facts.GodebugsRemoved(goroot)
+		tbl, _ := facts.Godebugs(goroot)
+		e.godebugs, _ = facts.GodebugNames(tbl, goroot)
+		e.removed = tbl.RemovedIn()
 		e.godebugsLoaded = true
 	}
 	return e.godebugs, e.removed

@@ -248,10 +248,9 @@ func RuntimeDbgvars(goroot string) ([]string, bool) {
 }
 
 // GodebugNames returns every GODEBUG name the toolchain at goroot knows:
-// the internal/godebugs table (see Godebugs) and the runtime's dbgvars,
-// sorted, and whether both came from GOROOT.
-func GodebugNames(goroot string) ([]string, bool) {
-	tbl, fromTable := Godebugs(goroot)
+// the settings of its internal/godebugs table tbl (see Godebugs) and the
+// runtime's dbgvars, sorted, and whether the dbgvars came from GOROOT.
+func GodebugNames(tbl *GodebugTable, goroot string) ([]string, bool) {
 	rt, fromRuntime := RuntimeDbgvars(goroot)
 	set := map[string]bool{}
 	for _, s := range tbl.Settings {
@@ -265,18 +264,17 @@ func GodebugNames(goroot string) ([]string, bool) {
 		out = append(out, n)
 	}
 	sort.Strings(out)
-	return out, fromTable && fromRuntime
+	return out, fromRuntime
 }
 
-// GodebugsRemoved returns the settings the toolchain at goroot lists as
-// removed, as name -> the release that removed it ("go1.24").
-func GodebugsRemoved(goroot string) (map[string]string, bool) {
-	tbl, from := Godebugs(goroot)
+// RemovedIn returns the settings the table lists as removed, as name ->
+// the release that removed it ("go1.24").
+func (t *GodebugTable) RemovedIn() map[string]string {
 	out := map[string]string{}
-	for _, r := range tbl.Removed {
+	for _, r := range t.Removed {
 		out[r.Name] = fmt.Sprintf("go1.%d", r.Removed)
 	}
-	return out, from
+	return out
 }
 
 // ParseRuntimeDbgvars returns the name fields of runtime.dbgvars.
