@@ -330,7 +330,7 @@ func systemdStep(r *deployRun) Step {
 					abs := filepath.Join(t.Dir, filepath.FromSlash(rel))
 					if msgs, err := unit.Verify(ctx, analyze, abs); err == nil {
 						for i := range msgs {
-							msgs[i].File = relTo(t.Dir, msgs[i].File, rel, u.Name)
+							msgs[i].File = relTo(t.Dir, msgs[i].File, u.Name)
 						}
 						uc.Verify = msgs
 					}
@@ -350,7 +350,7 @@ func systemdStep(r *deployRun) Step {
 }
 
 // relTo maps a file named in systemd-analyze output to the audit root.
-func relTo(root, file, unitRel, unitName string) string {
+func relTo(root, file, unitName string) string {
 	if file == "" {
 		return ""
 	}
