@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+
+	"golang.org/x/tools/txtar"
 )
 
 func TestDiscoverDeploy(t *testing.T) {
@@ -46,20 +48,33 @@ func TestDiscoverDeploy(t *testing.T) {
 // load a module once, so a module that cannot be read is reported once,
 // not once per step that needed it.
 func TestDeployStepsShareTheModule(t *testing.T) {
+	fsys, err := txtar.FS(txtar.Parse([]byte(`-- go.mod --
+module example.com/m
+
+go 1.22
+require (
+-- Dockerfile --
+FROM golang:1.22
+RUN go build -o /app .
+-- deploy/app.service --
+[Service]
+ExecStart=/app
+-- .github/workflows/ci.yml --
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: '1.22'
+`)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
-	for name, data := range map[string]string{
-		"go.mod":                   "module example.com/m\n\ngo 1.22\nrequire (\n",
-		"Dockerfile":               "FROM golang:1.22\nRUN go build -o /app .\n",
-		"deploy/app.service":       "[Service]\nExecStart=/app\n",
-		".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version: '1.22'\n",
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.CopyFS(dir, fsys); err != nil {
+		t.Fatal(err)
 	}
 	rep := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ(), HostRoot: t.TempDir()}, DeployStepsWith(DeployOptions{}))
 	if got, want := rep.Checks, []string{"dockerfile", "systemd", "workflow"}; !reflect.DeepEqual(got, want) {
