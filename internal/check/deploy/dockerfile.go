@@ -240,13 +240,13 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 			fd := finding.New(DockerfileBuilderGoTooOld, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s. Go before %s cannot switch toolchains: it builds anyway and fails on newer language features and standard library APIs (and on a go line with a patch version, which it cannot parse).",
 					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go, lang(facts.ToolchainSwitchSince)),
-				fmt.Sprintf("Use golang:%s or newer as the builder.", strings.TrimPrefix(version.Lang(need), "go")))
+				fmt.Sprintf("Use golang:%s or newer as the builder.", lang(version.Lang(need))))
 			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go))
 		case local:
 			fd := finding.New(DockerfileBuilderGoTooOld, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s and %s, so the build fails with \"go.mod requires go >= %s (running go %s; GOTOOLCHAIN=local)\".",
 					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go, where, in.Module.Mod.Go, builderGo),
-				fmt.Sprintf("Use golang:%s or newer as the builder, or lower the go line if the module does not need %s.", strings.TrimPrefix(version.Lang(need), "go"), display(need)))
+				fmt.Sprintf("Use golang:%s or newer as the builder, or lower the go line if the module does not need %s.", lang(version.Lang(need)), display(need)))
 			out = append(out, withDetails(addSources(fd, img.Sources...), "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go, "GOTOOLCHAIN", gotoolchain))
 		default:
 			target := need
@@ -256,7 +256,7 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 			fd := finding.New(DockerfileToolchainDownload, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s; with GOTOOLCHAIN=%s the go command downloads %s during the build (network at build time, a toolchain the image tag does not show).",
 					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go, gotoolchain, target),
-				fmt.Sprintf("Build FROM golang:%s so the image's toolchain is the one used.", strings.TrimPrefix(version.Lang(target), "go")))
+				fmt.Sprintf("Build FROM golang:%s so the image's toolchain is the one used.", lang(version.Lang(target))))
 			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go, "GOTOOLCHAIN", gotoolchain))
 		}
 	} else if builderGo != "" && tc != "" && !satisfies(builderGo, tc) {
@@ -264,13 +264,13 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 			fd := finding.New(DockerfileToolchainIgnored, loc(file, line),
 				fmt.Sprintf("%s asks for toolchain %s, but %s ships %s and %s, so the image builds with %s (the toolchain line only suggests; GOTOOLCHAIN=local ignores it).",
 					in.goModRef(), tc, root.Base, display(builderGo), where, display(builderGo)),
-				fmt.Sprintf("Build FROM golang:%s, or drop the toolchain line if %s is what you want.", strings.TrimPrefix(tc, "go"), display(builderGo)))
+				fmt.Sprintf("Build FROM golang:%s, or drop the toolchain line if %s is what you want.", lang(tc), display(builderGo)))
 			out = append(out, withDetails(addSources(fd, img.Sources...), "image", root.Base, "imageGo", builderGo, "toolchain", tc))
 		} else {
 			fd := finding.New(DockerfileToolchainDownload, loc(file, line),
 				fmt.Sprintf("%s asks for toolchain %s, newer than the %s in %s; with GOTOOLCHAIN=%s the go command downloads it during the build.",
 					in.goModRef(), tc, display(builderGo), root.Base, gotoolchain),
-				fmt.Sprintf("Build FROM golang:%s so the image's toolchain is the one used.", strings.TrimPrefix(tc, "go")))
+				fmt.Sprintf("Build FROM golang:%s so the image's toolchain is the one used.", lang(tc)))
 			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "toolchain", tc))
 		}
 	}

@@ -79,7 +79,7 @@ func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
 			continue
 		}
 		reported[key] = true
-		if need != "" && !satisfies(strings.TrimPrefix(v, "go"), need) {
+		if need != "" && !satisfies(lang(v), need) {
 			behaviour := "with GOTOOLCHAIN=auto (Go's default) the go command switches to " + need + " or the toolchain line's version, so this job does not test the Go it names; with GOTOOLCHAIN=local it fails"
 			e, set := toolchainFor(g.Job)
 			switch {
