@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 
 	"github.com/gocompat/gocompat/internal/finding"
@@ -56,15 +57,11 @@ type Step struct {
 
 // Steps returns the steps of a full audit, in the order they run.
 func Steps() []Step {
-	return []Step{
-		toolchainStep(),
-		moduleStep(),
-		dockerfileStepDefault(), systemdStepDefault(), workflowStepDefault(),
-		hostStep(),
-		binaryStep(),
-		upgradeStep(),
-		loopvarStep(),
-	}
+	return slices.Concat(
+		[]Step{toolchainStep(), moduleStep()},
+		DeploySteps(),
+		[]Step{hostStep(), binaryStep(), upgradeStep(), loopvarStep()},
+	)
 }
 
 // Run runs every applicable step and merges the results into a report.

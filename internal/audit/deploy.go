@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/gosrc"
+	"github.com/gocompat/gocompat/internal/parseerr"
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/unit"
 	"github.com/gocompat/gocompat/internal/workflow"
@@ -108,13 +108,16 @@ func DiscoverDeploy(dir string) DeployFiles {
 	return df
 }
 
-// deployEnv loads, once per directory, the module a deployment file
-// belongs to.
+// deployEnv loads, once per directory and run, the module a deployment
+// file belongs to (go list is not cheap), and the toolchain's GODEBUG
+// names once per run.
 type deployEnv struct {
 	t       *Target
 	now     func() time.Time
 	modules map[string]*gosrc.Module // module dir (rel) -> module, nil if unreadable
 	errs    map[string]error
+	// reported are the module dirs whose error a step has reported.
+	reported map[string]bool
 
 	godebugsLoaded bool
 	godebugs       []string
@@ -125,8 +128,9 @@ type deployEnv struct {
 func (e *deployEnv) loadGodebugs(ctx context.Context) ([]string, map[string]string) {
 	if !e.godebugsLoaded {
 		goroot := goEnvGOROOT(ctx, e.t)
-		e.godebugs, _ = facts.GodebugNames(goroot)
-		e.removed, _ = facts.GodebugsRemoved(goroot)
+		tbl, _ := facts.Godebugs(goroot)
+		e.godebugs, _ = facts.GodebugNames(tbl, goroot)
+		e.removed = tbl.RemovedIn()
 		e.godebugsLoaded = true
 	}
 	return e.godebugs, e.removed
@@ -136,7 +140,7 @@ func newDeployEnv(t *Target, now func() time.Time) *deployEnv {
 	if now == nil {
 		now = time.Now
 	}
-	return &deployEnv{t: t, now: now, modules: map[string]*gosrc.Module{}, errs: map[string]error{}}
+	return &deployEnv{t: t, now: now, modules: map[string]*gosrc.Module{}, errs: map[string]error{}, reported: map[string]bool{}}
 }
 
 // moduleFor finds the nearest go.mod at or above the file's directory,
@@ -181,9 +185,15 @@ func (e *deployEnv) input(ctx context.Context, rel string) *deploy.Input {
 	}
 }
 
+// moduleErrors reports the modules that could not be read and are not
+// reported yet: the steps share the env, and each error is said once.
 func (e *deployEnv) moduleErrors() []finding.Finding {
 	var out []finding.Finding
 	for _, d := range sortedErrKeys(e.errs) {
+		if e.reported[d] {
+			continue
+		}
+		e.reported[d] = true
 		fd := finding.New(StepFailed, finding.Location{File: path.Join(d, "go.mod")},
 			fmt.Sprintf("The module could not be read, so deployment checks ran without it: %v", e.errs[d]),
 			"Fix go.mod; the checks that need the module's go line and imports then run too.")
@@ -206,28 +216,41 @@ func subject(kind, rel string, attrs map[string]string) report.Subject {
 	return report.Subject{Kind: kind, Name: rel, Path: rel, Attributes: attrs}
 }
 
+// deployRun is what the deployment steps of one run share: the files
+// found under the target (one walk, not two per step) and the deployEnv
+// (each module loaded once, not once per step).
+type deployRun struct {
+	opt   DeployOptions
+	t     *Target
+	files DeployFiles
+	env   *deployEnv
+}
+
+// of returns the shared state for t, discovering on first use.
+func (r *deployRun) of(t *Target) *deployRun {
+	if r.t != t {
+		r.t, r.files, r.env = t, DiscoverDeploy(t.Dir), newDeployEnv(t, r.opt.Now)
+	}
+	return r
+}
+
 // dockerfileStep checks Dockerfiles and Containerfiles.
-func dockerfileStep(opt DeployOptions) Step {
+func dockerfileStep(r *deployRun) Step {
 	return Step{
 		Family:  "dockerfile",
-		Applies: func(t *Target) bool { return len(DiscoverDeploy(t.Dir).Dockerfiles) > 0 },
+		Applies: func(t *Target) bool { return len(r.of(t).files.Dockerfiles) > 0 },
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			var res Result
-			env := newDeployEnv(t, opt.Now)
-			for _, rel := range DiscoverDeploy(t.Dir).Dockerfiles {
+			env := r.of(t).env
+			for _, rel := range r.files.Dockerfiles {
 				data, err := os.ReadFile(filepath.Join(t.Dir, filepath.FromSlash(rel)))
 				if err != nil {
 					return res, err
 				}
 				f, err := dockerfile.Parse(rel, data, nil)
 				if err != nil {
-					l := finding.Location{File: rel}
-					var pe *dockerfile.Error
-					if errors.As(err, &pe) {
-						l.Line = pe.Line
-					}
-					res.Findings = append(res.Findings, finding.New(deploy.DockerfileParseError, l,
-						err.Error(), "Fix the syntax; `docker build` rejects the file too."))
+					res.Findings = append(res.Findings, parseFinding(deploy.DockerfileParseError, rel, err,
+						"Fix the syntax; `docker build` rejects the file too."))
 					continue
 				}
 				in := env.input(ctx, rel)
@@ -241,6 +264,12 @@ func dockerfileStep(opt DeployOptions) Step {
 			return res, nil
 		},
 	}
+}
+
+// parseFinding reports a deployment file that does not parse, on the
+// line the parser blames (see parseerr).
+func parseFinding(c finding.Check, rel string, err error, fix string) finding.Finding {
+	return finding.New(c, finding.Location{File: rel, Line: parseerr.Line(err)}, err.Error(), fix)
 }
 
 // dockerContext guesses the build context: the module's root if the
@@ -271,23 +300,23 @@ func dockerContext(root, rel, modFile string) deploy.DockerContext {
 }
 
 // systemdStep checks systemd service units (with their drop-ins).
-func systemdStep(opt DeployOptions) Step {
+func systemdStep(r *deployRun) Step {
 	return Step{
 		Family:  "systemd",
-		Applies: func(t *Target) bool { return len(DiscoverDeploy(t.Dir).Units) > 0 },
+		Applies: func(t *Target) bool { return len(r.of(t).files.Units) > 0 },
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			var res Result
-			env := newDeployEnv(t, opt.Now)
+			env := r.of(t).env
 			fsys := os.DirFS(t.Dir)
 			analyze := ""
-			if opt.LookPath != nil {
-				analyze, _ = opt.LookPath("systemd-analyze")
+			if r.opt.LookPath != nil {
+				analyze, _ = r.opt.LookPath("systemd-analyze")
 			}
-			for _, rel := range DiscoverDeploy(t.Dir).Units {
+			for _, rel := range r.files.Units {
 				u, err := unit.Load(fsys, rel, unit.LoadOptions{EnvRoot: fsys, Sibling: true})
 				if err != nil {
-					res.Findings = append(res.Findings, finding.New(deploy.SystemdParseError, finding.Location{File: rel},
-						err.Error(), "Fix the syntax; systemd ignores what it cannot parse."))
+					res.Findings = append(res.Findings, parseFinding(deploy.SystemdParseError, rel, err,
+						"Fix the syntax; systemd ignores what it cannot parse."))
 					continue
 				}
 				in := env.input(ctx, rel)
@@ -301,7 +330,7 @@ func systemdStep(opt DeployOptions) Step {
 					abs := filepath.Join(t.Dir, filepath.FromSlash(rel))
 					if msgs, err := unit.Verify(ctx, analyze, abs); err == nil {
 						for i := range msgs {
-							msgs[i].File = relTo(t.Dir, msgs[i].File, rel, u.Name)
+							msgs[i].File = relTo(t.Dir, msgs[i].File, u.Name)
 						}
 						uc.Verify = msgs
 					}
@@ -321,7 +350,7 @@ func systemdStep(opt DeployOptions) Step {
 }
 
 // relTo maps a file named in systemd-analyze output to the audit root.
-func relTo(root, file, unitRel, unitName string) string {
+func relTo(root, file, unitName string) string {
 	if file == "" {
 		return ""
 	}
@@ -376,17 +405,17 @@ func goEnvGOROOT(ctx context.Context, t *Target) string {
 }
 
 // workflowStep checks GitHub Actions and GitLab CI files.
-func workflowStep(opt DeployOptions) Step {
+func workflowStep(r *deployRun) Step {
 	return Step{
 		Family: "workflow",
 		Applies: func(t *Target) bool {
-			df := DiscoverDeploy(t.Dir)
+			df := r.of(t).files
 			return len(df.Workflows)+len(df.GitLab) > 0
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			var res Result
-			env := newDeployEnv(t, opt.Now)
-			df := DiscoverDeploy(t.Dir)
+			env := r.of(t).env
+			df := r.files
 			type wf struct{ rel, kind string }
 			var files []wf
 			for _, r := range df.Workflows {
@@ -402,13 +431,8 @@ func workflowStep(opt DeployOptions) Step {
 				}
 				f, err := workflow.Parse(w.rel, w.kind, data)
 				if err != nil {
-					l := finding.Location{File: w.rel}
-					var pe *workflow.Error
-					if errors.As(err, &pe) {
-						l.Line = pe.Line
-					}
-					res.Findings = append(res.Findings, finding.New(deploy.WorkflowParseError, l,
-						err.Error(), "Fix the YAML; the CI service rejects the file too."))
+					res.Findings = append(res.Findings, parseFinding(deploy.WorkflowParseError, w.rel, err,
+						"Fix the YAML; the CI service rejects the file too."))
 					continue
 				}
 				// Workflows live outside the module's tree; the module is
@@ -433,17 +457,13 @@ type DeployOptions struct {
 	LookPath func(string) (string, error)
 }
 
-func defaultDeployOptions() DeployOptions { return DeployOptions{LookPath: exec.LookPath} }
-
-func dockerfileStepDefault() Step { return dockerfileStep(defaultDeployOptions()) }
-func systemdStepDefault() Step    { return systemdStep(defaultDeployOptions()) }
-func workflowStepDefault() Step   { return workflowStep(defaultDeployOptions()) }
-
 // DeploySteps are the deployment families (dockerfile, systemd,
-// workflow), as `gocompat deploy` runs them.
-func DeploySteps() []Step { return DeployStepsWith(defaultDeployOptions()) }
+// workflow), as `gocompat deploy` and `gocompat audit` run them.
+func DeploySteps() []Step { return DeployStepsWith(DeployOptions{LookPath: exec.LookPath}) }
 
-// DeployStepsWith returns the deployment steps with the given seams.
+// DeployStepsWith returns the deployment steps with the given seams. The
+// steps share what they discover and load, so use them for one run.
 func DeployStepsWith(opt DeployOptions) []Step {
-	return []Step{dockerfileStep(opt), systemdStep(opt), workflowStep(opt)}
+	r := &deployRun{opt: opt}
+	return []Step{dockerfileStep(r), systemdStep(r), workflowStep(r)}
 }

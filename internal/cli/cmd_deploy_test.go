@@ -3,11 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gocompat/gocompat/internal/sariftest"
 )
 
 // deployTree is a Go service with a Dockerfile, a systemd unit and a CI
@@ -62,26 +63,9 @@ func writeTree(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-type sarifLog struct {
-	Runs []struct {
-		Results []struct {
-			RuleID    string `json:"ruleId"`
-			Locations []struct {
-				PhysicalLocation struct {
-					ArtifactLocation struct {
-						URI string `json:"uri"`
-					} `json:"artifactLocation"`
-					Region struct {
-						StartLine int `json:"startLine"`
-					} `json:"region"`
-				} `json:"physicalLocation"`
-			} `json:"locations"`
-		} `json:"results"`
-	} `json:"runs"`
-}
-
 // TestAuditDeploySARIF runs `gocompat audit --format sarif` on the tree:
-// the Dockerfile, the unit and the workflow are reported together, each
+// the document is valid SARIF that GitHub code scanning accepts, and the
+// Dockerfile, the unit and the workflow are reported together, each
 // finding on its own file and line.
 func TestAuditDeploySARIF(t *testing.T) {
 	dir := writeTree(t, deployTree)
@@ -94,18 +78,13 @@ func TestAuditDeploySARIF(t *testing.T) {
 	if code != ExitFindings {
 		t.Fatalf("exit code %d, want %d; stderr: %s", code, ExitFindings, stderr.String())
 	}
-	var log sarifLog
-	if err := json.Unmarshal(stdout.Bytes(), &log); err != nil {
-		t.Fatalf("SARIF output is not JSON: %v", err)
-	}
 	type at struct {
 		uri  string
 		line int
 	}
 	got := map[string][]at{}
-	for _, r := range log.Runs[0].Results {
-		l := r.Locations[0].PhysicalLocation
-		got[r.RuleID] = append(got[r.RuleID], at{l.ArtifactLocation.URI, l.Region.StartLine})
+	for _, r := range sariftest.Validate(t, stdout.Bytes()) {
+		got[r.RuleID] = append(got[r.RuleID], at{r.URI, r.Line})
 	}
 	for _, w := range []struct {
 		rule string

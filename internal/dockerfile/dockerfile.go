@@ -36,6 +36,8 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
+
+	"github.com/gocompat/gocompat/internal/parseerr"
 )
 
 // File is a parsed Dockerfile.
@@ -106,8 +108,6 @@ type Run struct {
 	// stage's ARGs and ENVs at this line (ENV wins).
 	Env     map[string]string
 	Workdir string
-	// Mounts are the --mount flags as written.
-	Mounts []string
 	// Go lists the go build / go install commands found in the script.
 	Go []*GoCommand
 }
@@ -166,18 +166,10 @@ type Options struct {
 	BuildArgs map[string]string
 }
 
-// Error is a parse error; Line is the line BuildKit blames, or 0.
-type Error struct {
-	File string
-	Line int
-	Err  error
-}
-
-func (e *Error) Error() string { return fmt.Sprintf("parse %s: %v", e.File, e.Err) }
-func (e *Error) Unwrap() error { return e.Err }
-
+// parseError wraps a BuildKit error as a *parseerr.Error with the line
+// BuildKit blames, or 0.
 func parseError(name string, err error) error {
-	e := &Error{File: name, Err: err}
+	e := &parseerr.Error{File: name, Err: err}
 	var le *parser.LocationError
 	if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
 		e.Line = le.Locations[0][0].Start.Line
@@ -187,11 +179,11 @@ func parseError(name string, err error) error {
 
 // Parse parses a Dockerfile. name is used in errors. Parse never panics:
 // a failure inside the BuildKit parser is returned as an error naming the
-// file.
+// file. Errors are *parseerr.Error.
 func Parse(name string, data []byte, opt *Options) (f *File, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			f, err = nil, &Error{File: name, Err: fmt.Errorf("the Dockerfile parser failed: %v", r)}
+			f, err = nil, &parseerr.Error{File: name, Err: fmt.Errorf("the Dockerfile parser failed: %v", r)}
 		}
 	}()
 	if opt == nil {
@@ -206,7 +198,7 @@ func Parse(name string, data []byte, opt *Options) (f *File, err error) {
 		return nil, parseError(name, err)
 	}
 	if len(stages) == 0 {
-		return nil, &Error{File: name, Err: errors.New("no FROM instruction")}
+		return nil, &parseerr.Error{File: name, Err: errors.New("no FROM instruction")}
 	}
 	lex := shell.NewLex(res.EscapeToken)
 	f = &File{Path: name}
@@ -305,11 +297,6 @@ func parseCommand(lex *shell.Lex, f *File, s *Stage, sc, meta *scope, c instruct
 		s.Copies = append(s.Copies, newCopy(line, true, "", c.SourcePaths, c.DestPath, s.Workdir, stageIndex))
 	case *instructions.RunCommand:
 		r := &Run{Line: line, EndLine: endLine(c.Location()), ExecForm: !c.PrependShell, Env: sc.env(), Workdir: s.Workdir}
-		for _, fl := range c.FlagsUsed {
-			if fl == "mount" {
-				r.Mounts = append(r.Mounts, "mount")
-			}
-		}
 		script := strings.Join(c.CmdLine, " ")
 		for _, hf := range c.Files {
 			script += "\n" + hf.Data

@@ -78,10 +78,40 @@ func BuildOnlyEnv(name string) (EnvFact, bool) {
 // GOMEMLIMITSince is the release that added GOMEMLIMIT.
 const GOMEMLIMITSince = "go1.19"
 
+// SystemdMemoryLimit is a systemd option that caps a service's memory,
+// and what happens to the service above the cap.
+type SystemdMemoryLimit struct {
+	Option string
+	// OverLimit completes "the service is …".
+	OverLimit string
+}
+
+// SystemdMemoryLimits are the memory caps of systemd.resource-control(5)
+// (SrcSystemdResource): above MemoryMax= (and the cgroup v1 MemoryLimit=
+// it replaces) the kernel's OOM killer ends the service; above
+// MemoryHigh= the service is throttled and its memory reclaimed
+// aggressively, but not killed.
+var SystemdMemoryLimits = []SystemdMemoryLimit{
+	{Option: "MemoryMax", OverLimit: "OOM-killed"},
+	{Option: "MemoryHigh", OverLimit: "throttled by memory reclaim"},
+	{Option: "MemoryLimit", OverLimit: "OOM-killed"},
+}
+
 // ContainerMaxProcsSince is the release whose runtime derives GOMAXPROCS
 // from the cgroup CPU limit, when the main module's go line is at least
 // this version too.
 const ContainerMaxProcsSince = "go1.25"
+
+// ToolchainSwitchSince is the first release whose go command switches
+// toolchains (GOTOOLCHAIN, go.mod's go and toolchain lines; SrcToolchains):
+// an older go command builds with itself whatever go.mod asks. The golang
+// images set GOTOOLCHAIN=local from this release on (SrcDockerGolang472).
+const ToolchainSwitchSince = "go1.21"
+
+// BuildVCSSince is the first release whose go build stamps VCS
+// information into the binary, failing when the VCS tool is missing
+// (SrcBuildVCS).
+const BuildVCSSince = "go1.18"
 
 // GolangImage describes an official golang:* image reference.
 type GolangImage struct {
@@ -164,7 +194,7 @@ func ParseGolangImage(ref string) (GolangImage, bool) {
 			}
 		}
 	}
-	if ver == "" || version.Compare(NormalizeGo(majorOf(ver)), "go1.21") >= 0 {
+	if ver == "" || version.Compare(NormalizeGo(majorOf(ver)), ToolchainSwitchSince) >= 0 {
 		img.GOTOOLCHAIN = "local"
 	}
 	return img, true
@@ -218,10 +248,9 @@ func RuntimeDbgvars(goroot string) ([]string, bool) {
 }
 
 // GodebugNames returns every GODEBUG name the toolchain at goroot knows:
-// the internal/godebugs table (see Godebugs) and the runtime's dbgvars,
-// sorted, and whether both came from GOROOT.
-func GodebugNames(goroot string) ([]string, bool) {
-	tbl, fromTable := Godebugs(goroot)
+// the settings of its internal/godebugs table tbl (see Godebugs) and the
+// runtime's dbgvars, sorted, and whether the dbgvars came from GOROOT.
+func GodebugNames(tbl *GodebugTable, goroot string) ([]string, bool) {
 	rt, fromRuntime := RuntimeDbgvars(goroot)
 	set := map[string]bool{}
 	for _, s := range tbl.Settings {
@@ -235,18 +264,17 @@ func GodebugNames(goroot string) ([]string, bool) {
 		out = append(out, n)
 	}
 	sort.Strings(out)
-	return out, fromTable && fromRuntime
+	return out, fromRuntime
 }
 
-// GodebugsRemoved returns the settings the toolchain at goroot lists as
-// removed, as name -> the release that removed it ("go1.24").
-func GodebugsRemoved(goroot string) (map[string]string, bool) {
-	tbl, from := Godebugs(goroot)
+// RemovedIn returns the settings the table lists as removed, as name ->
+// the release that removed it ("go1.24").
+func (t *GodebugTable) RemovedIn() map[string]string {
 	out := map[string]string{}
-	for _, r := range tbl.Removed {
+	for _, r := range t.Removed {
 		out[r.Name] = fmt.Sprintf("go1.%d", r.Removed)
 	}
-	return out, from
+	return out
 }
 
 // ParseRuntimeDbgvars returns the name fields of runtime.dbgvars.

@@ -31,17 +31,19 @@ func TestRuntimeDbgvarsMatchGOROOT(t *testing.T) {
 }
 
 func TestGodebugNames(t *testing.T) {
-	names, _ := GodebugNames(runtime.GOROOT())
+	tbl, _ := Godebugs(runtime.GOROOT())
+	names, _ := GodebugNames(tbl, runtime.GOROOT())
 	for _, want := range []string{"gctrace", "httpmuxgo121", "asynctimerchan", "x509usefallbackroots"} {
 		if i := sort.SearchStrings(names, want); i >= len(names) || names[i] != want {
 			t.Errorf("GodebugNames lacks %s", want)
 		}
 	}
-	fallback, from := GodebugNames("/nonexistent")
-	if from || len(fallback) != len(names) {
-		t.Errorf("fallback has %d names (from GOROOT: %v), GOROOT %d", len(fallback), from, len(names))
+	embedded, fromTable := Godebugs("/nonexistent")
+	fallback, from := GodebugNames(embedded, "/nonexistent")
+	if from || fromTable || len(fallback) != len(names) {
+		t.Errorf("fallback has %d names (from GOROOT: %v, %v), GOROOT %d", len(fallback), fromTable, from, len(names))
 	}
-	removed, _ := GodebugsRemoved(runtime.GOROOT())
+	removed := tbl.RemovedIn()
 	if removed["x509sha1"] != "go1.24" {
 		t.Errorf("removed = %v, want x509sha1 removed in go1.24", removed)
 	}

@@ -58,9 +58,18 @@ func Schema(t testing.TB) string {
 	return schema
 }
 
+// Result is where a SARIF result points: its rule and the first
+// location's file and start line.
+type Result struct {
+	RuleID string
+	URI    string
+	Line   int
+}
+
 // Validate reports every way doc falls short of the schema or of GitHub
-// code scanning's requirements.
-func Validate(t testing.TB, doc []byte) {
+// code scanning's requirements, and returns the results of every run, so
+// a test can go on to assert where they point.
+func Validate(t testing.TB, doc []byte) []Result {
 	t.Helper()
 	res, err := gojsonschema.Validate(gojsonschema.NewStringLoader(Schema(t)), gojsonschema.NewBytesLoader(doc))
 	if err != nil {
@@ -99,6 +108,7 @@ func Validate(t testing.TB, doc []byte) {
 	if err := json.Unmarshal(doc, &log); err != nil {
 		t.Fatalf("SARIF is not JSON: %v", err)
 	}
+	var out []Result
 	for _, run := range log.Runs {
 		if run.Results == nil {
 			t.Error("SARIF run without a results array (GitHub rejects it)")
@@ -120,9 +130,11 @@ func Validate(t testing.TB, doc []byte) {
 				continue
 			}
 			pl := res.Locations[0].PhysicalLocation
+			out = append(out, Result{RuleID: res.RuleID, URI: pl.ArtifactLocation.URI, Line: pl.Region.StartLine})
 			if pl.ArtifactLocation.URI == "" || strings.Contains(pl.ArtifactLocation.URI, ":") || strings.HasPrefix(pl.ArtifactLocation.URI, "/") || pl.Region.StartLine < 1 {
 				t.Errorf("SARIF result %s: location %+v is not repo-relative with a start line", res.RuleID, pl)
 			}
 		}
 	}
+	return out
 }

@@ -30,6 +30,8 @@ import (
 	"strings"
 
 	sdunit "github.com/coreos/go-systemd/v22/unit"
+
+	"github.com/gocompat/gocompat/internal/parseerr"
 )
 
 // Option is one Key=Value assignment.
@@ -43,16 +45,17 @@ type Option struct {
 }
 
 // Parse parses one unit file or drop-in. name is used in errors and
-// recorded in each option. Parse never panics.
+// recorded in each option. Parse never panics; its errors are
+// *parseerr.Error (without a line: the parser reports none).
 func Parse(name string, data []byte) (opts []Option, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			opts, err = nil, fmt.Errorf("parse %s: the unit file parser failed: %v", name, r)
+			opts, err = nil, &parseerr.Error{File: name, Err: fmt.Errorf("the unit file parser failed: %v", r)}
 		}
 	}()
 	parsed, err := sdunit.DeserializeOptions(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", name, err)
+		return nil, &parseerr.Error{File: name, Err: err}
 	}
 	lines := keyLines(data)
 	seen := map[string]int{}
@@ -162,11 +165,7 @@ type LoadOptions struct {
 // Load reads the unit at name in fsys, its drop-ins and its environment
 // files.
 func Load(fsys fs.FS, name string, opt LoadOptions) (*Unit, error) {
-	data, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	opts, err := Parse(name, data)
+	opts, err := load(fsys, name)
 	if err != nil {
 		return nil, err
 	}
@@ -182,11 +181,7 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Unit, error) {
 		sort.Strings(names)
 		for _, n := range names {
 			p := path.Join(dropDir, n)
-			d, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				return nil, fmt.Errorf("read %s: %w", p, err)
-			}
-			o, err := Parse(p, d)
+			o, err := load(fsys, p)
 			if err != nil {
 				return nil, err
 			}
@@ -196,6 +191,15 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Unit, error) {
 	}
 	u.resolveEnv(fsys, opt)
 	return u, nil
+}
+
+// load reads and parses one unit file or drop-in.
+func load(fsys fs.FS, name string) ([]Option, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return Parse(name, data)
 }
 
 // Values returns the effective values of a list option: every assignment

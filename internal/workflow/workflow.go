@@ -23,6 +23,8 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/gocompat/gocompat/internal/parseerr"
 )
 
 // Kinds of workflow files.
@@ -81,29 +83,19 @@ type EnvVar struct {
 	Job   string
 }
 
-// Error is a parse error; Line is the line the YAML parser blames, or 0.
-type Error struct {
-	File string
-	Line int
-	Err  error
-}
-
-func (e *Error) Error() string { return fmt.Sprintf("parse %s: %v", e.File, e.Err) }
-func (e *Error) Unwrap() error { return e.Err }
-
 var yamlLine = regexp.MustCompile(`line (\d+):`)
 
 // Parse parses a workflow file; kind is GitHub or GitLab. Parse never
-// panics; errors name the file.
+// panics; errors for bad input are *parseerr.Error, naming the file.
 func Parse(name, kind string, data []byte) (f *File, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			f, err = nil, fmt.Errorf("parse %s: YAML parser failed: %v", name, r)
+			f, err = nil, &parseerr.Error{File: name, Err: fmt.Errorf("YAML parser failed: %v", r)}
 		}
 	}()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		e := &Error{File: name, Err: err}
+		e := &parseerr.Error{File: name, Err: err}
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 			e.Line, _ = strconv.Atoi(m[1])
 		}
@@ -115,7 +107,7 @@ func Parse(name, kind string, data []byte) (f *File, err error) {
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("parse %s: line %d: the top level is not a mapping", name, root.Line)
+		return nil, &parseerr.Error{File: name, Line: root.Line, Err: fmt.Errorf("line %d: the top level is not a mapping", root.Line)}
 	}
 	switch kind {
 	case GitHub:

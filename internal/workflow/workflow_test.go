@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gocompat/gocompat/internal/parseerr"
 )
 
 func load(t *testing.T, name, kind string) *File {
@@ -65,10 +67,21 @@ func TestGitLab(t *testing.T) {
 }
 
 func TestParseErrorNamesFile(t *testing.T) {
-	for _, src := range []string{"jobs: [", "- a\n- b\n", "a: b: c"} {
-		_, err := Parse(".github/workflows/x.yml", GitHub, []byte(src))
+	for _, tc := range []struct {
+		src  string
+		line int // the line the error blames; 0: the YAML parser names none
+	}{
+		{"jobs: [", 1},
+		{"- a\n- b\n", 1},
+		{"a: b: c", 0},
+		{"on: push\njobs:\n  a: [\n", 3},
+	} {
+		_, err := Parse(".github/workflows/x.yml", GitHub, []byte(tc.src))
 		if err == nil || !strings.Contains(err.Error(), ".github/workflows/x.yml") {
-			t.Errorf("Parse(%q) error = %v, want one naming the file", src, err)
+			t.Errorf("Parse(%q) error = %v, want one naming the file", tc.src, err)
+		}
+		if got := parseerr.Line(err); got != tc.line {
+			t.Errorf("Parse(%q) error blames line %d, want %d", tc.src, got, tc.line)
 		}
 	}
 }

@@ -87,7 +87,12 @@ func setupGoVersion(v string) string {
 
 // display turns "go1.22" into "Go 1.22".
 func display(v string) string {
-	return "Go " + strings.TrimPrefix(v, "go")
+	return "Go " + lang(v)
+}
+
+// lang turns "go1.22" into "1.22", as a go line writes it.
+func lang(v string) string {
+	return strings.TrimPrefix(v, "go")
 }
 
 func loc(file string, line int) finding.Location {

@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gocompat/gocompat/internal/audit"
+	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"golang.org/x/tools/txtar"
 )
@@ -154,5 +156,49 @@ func TestEveryCheckHasACase(t *testing.T) {
 	sort.Strings(missing)
 	if len(missing) > 0 {
 		t.Errorf("checks without a testdata case: %v", missing)
+	}
+}
+
+// TestImageFactsCiteSources: a finding that says what an image holds
+// (no CA bundle, no zoneinfo, no /etc/passwd, no C compiler) cites the
+// sources internal/facts gives for that image.
+func TestImageFactsCiteSources(t *testing.T) {
+	for _, tc := range []struct{ name, check string }{
+		{"missing-ca-certificates", "dockerfile/missing-ca-certificates"},
+		{"missing-zoneinfo", "dockerfile/missing-zoneinfo"},
+		{"missing-passwd", "dockerfile/missing-passwd"},
+		{"cgo-no-c-compiler", "dockerfile/cgo-no-c-compiler"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ar, err := txtar.ParseFile(filepath.Join("testdata", "dockerfile", tc.name+".txtar"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, f := range run(t, unpack(t, ar, "")) {
+				if f.Check != tc.check {
+					continue
+				}
+				n++
+				image := f.Details["image"]
+				var want []finding.Source
+				if img, ok := facts.ParseGolangImage(image); ok {
+					want = img.Sources
+				} else if p, ok := facts.LookupPreset(image); ok {
+					want = p.Sources
+				}
+				if len(want) == 0 {
+					t.Fatalf("internal/facts has no sources for image %q", image)
+				}
+				for _, s := range want {
+					if !slices.Contains(f.Sources, s) {
+						t.Errorf("%s on %s does not cite %q; sources: %v", f.Check, image, s.Title, f.Sources)
+					}
+				}
+			}
+			if n == 0 {
+				t.Fatalf("the case reports no %s", tc.check)
+			}
+		})
 	}
 }

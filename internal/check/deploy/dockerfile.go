@@ -180,21 +180,21 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 				fd := finding.New(DockerfileCgoNoCompiler, loc(file, b.run.Line),
 					fmt.Sprintf("CGO_ENABLED=1 is set for `go %s`, but %s has no C compiler, so the build fails with `cgo: C compiler \"gcc\" not found`.", b.cmd.Verb, root.Base),
 					"Install one before building (`RUN apk add --no-cache build-base`), use a Debian-based golang image, or build with CGO_ENABLED=0.")
-				out = append(out, withDetails(fd, "image", root.Base))
+				out = append(out, withDetails(addSources(fd, img.Sources...), "image", root.Base))
 			} else if !explicit && in.Module != nil && in.Module.Cgo {
 				fd := finding.New(DockerfileCgoNoCompiler, loc(file, b.run.Line),
 					fmt.Sprintf("The module has cgo files (import \"C\"), but %s has no C compiler, so cgo is off and `go %s` leaves those files out (build constraints exclude them or the build fails).", root.Base, b.cmd.Verb),
 					"Install a C compiler in the builder (`RUN apk add --no-cache build-base`) or use a Debian-based golang image.")
-				out = append(out, withDetails(fd, "image", root.Base))
+				out = append(out, withDetails(addSources(fd, img.Sources...), "image", root.Base))
 			}
 		}
 		if isGo && usesModule(b.cmd) && !img.Git && ctx.HasGit && !installedBefore(chain, b.run.Line, reInstallsGit) &&
 			!hasFlag(b.cmd, b.run, "-buildvcs", "false") && copiesGitDir(chain, b.run.Line) &&
-			(img.GoVersion == "" || satisfies(img.GoVersion, "go1.18")) {
+			(img.GoVersion == "" || satisfies(img.GoVersion, facts.BuildVCSSince)) {
 			fd := finding.New(DockerfileBuildVCSFails, loc(file, b.run.Line),
 				fmt.Sprintf("The build context's .git directory is copied into %s, which has no git, so `go %s` fails with \"error obtaining VCS status\".", root.Base, b.cmd.Verb),
 				"Pass -buildvcs=false (or GOFLAGS=-buildvcs=false), add .git to .dockerignore, or install git in the builder to keep the VCS stamp.")
-			out = append(out, fd)
+			out = append(out, addSources(fd, img.Sources...))
 		}
 	}
 	if !isGo {
@@ -236,18 +236,18 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 	line := root.Line
 	if builderGo != "" && need != "" && !satisfies(builderGo, need) {
 		switch {
-		case !satisfies(builderGo, "go1.21"):
+		case !satisfies(builderGo, facts.ToolchainSwitchSince):
 			fd := finding.New(DockerfileBuilderGoTooOld, loc(file, line),
-				fmt.Sprintf("%s ships %s, but %s needs go %s. Go before 1.21 cannot switch toolchains: it builds anyway and fails on newer language features and standard library APIs (and on a go line with a patch version, which it cannot parse).",
-					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go),
-				fmt.Sprintf("Use golang:%s or newer as the builder.", strings.TrimPrefix(version.Lang(need), "go")))
+				fmt.Sprintf("%s ships %s, but %s needs go %s. Go before %s cannot switch toolchains: it builds anyway and fails on newer language features and standard library APIs (and on a go line with a patch version, which it cannot parse).",
+					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go, lang(facts.ToolchainSwitchSince)),
+				fmt.Sprintf("Use golang:%s or newer as the builder.", lang(version.Lang(need))))
 			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go))
 		case local:
 			fd := finding.New(DockerfileBuilderGoTooOld, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s and %s, so the build fails with \"go.mod requires go >= %s (running go %s; GOTOOLCHAIN=local)\".",
 					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go, where, in.Module.Mod.Go, builderGo),
-				fmt.Sprintf("Use golang:%s or newer as the builder, or lower the go line if the module does not need %s.", strings.TrimPrefix(version.Lang(need), "go"), display(need)))
-			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go, "GOTOOLCHAIN", gotoolchain))
+				fmt.Sprintf("Use golang:%s or newer as the builder, or lower the go line if the module does not need %s.", lang(version.Lang(need)), display(need)))
+			out = append(out, withDetails(addSources(fd, img.Sources...), "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go, "GOTOOLCHAIN", gotoolchain))
 		default:
 			target := need
 			if tc != "" && version.Compare(tc, need) > 0 {
@@ -256,7 +256,7 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 			fd := finding.New(DockerfileToolchainDownload, loc(file, line),
 				fmt.Sprintf("%s ships %s, but %s needs go %s; with GOTOOLCHAIN=%s the go command downloads %s during the build (network at build time, a toolchain the image tag does not show).",
 					root.Base, display(builderGo), in.goModRef(), in.Module.Mod.Go, gotoolchain, target),
-				fmt.Sprintf("Build FROM golang:%s so the image's toolchain is the one used.", strings.TrimPrefix(version.Lang(target), "go")))
+				fmt.Sprintf("Build FROM golang:%s so the image's toolchain is the one used.", lang(version.Lang(target))))
 			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "goLine", in.Module.Mod.Go, "GOTOOLCHAIN", gotoolchain))
 		}
 	} else if builderGo != "" && tc != "" && !satisfies(builderGo, tc) {
@@ -264,13 +264,13 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 			fd := finding.New(DockerfileToolchainIgnored, loc(file, line),
 				fmt.Sprintf("%s asks for toolchain %s, but %s ships %s and %s, so the image builds with %s (the toolchain line only suggests; GOTOOLCHAIN=local ignores it).",
 					in.goModRef(), tc, root.Base, display(builderGo), where, display(builderGo)),
-				fmt.Sprintf("Build FROM golang:%s, or drop the toolchain line if %s is what you want.", strings.TrimPrefix(tc, "go"), display(builderGo)))
-			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "toolchain", tc))
+				fmt.Sprintf("Build FROM golang:%s, or drop the toolchain line if %s is what you want.", lang(tc), display(builderGo)))
+			out = append(out, withDetails(addSources(fd, img.Sources...), "image", root.Base, "imageGo", builderGo, "toolchain", tc))
 		} else {
 			fd := finding.New(DockerfileToolchainDownload, loc(file, line),
 				fmt.Sprintf("%s asks for toolchain %s, newer than the %s in %s; with GOTOOLCHAIN=%s the go command downloads it during the build.",
 					in.goModRef(), tc, display(builderGo), root.Base, gotoolchain),
-				fmt.Sprintf("Build FROM golang:%s so the image's toolchain is the one used.", strings.TrimPrefix(tc, "go")))
+				fmt.Sprintf("Build FROM golang:%s so the image's toolchain is the one used.", lang(tc)))
 			out = append(out, withDetails(fd, "image", root.Base, "imageGo", builderGo, "toolchain", tc))
 		}
 	}
@@ -426,7 +426,10 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 
 	// What a minimal image lacks.
 	if isMinimal && in.Module != nil && len(files) > 0 {
-		out = append(out, minimalFindings(in, f, final, chain, root, *preset.Contents, files, file)...)
+		// What the image holds is the preset's fact: cite its sources.
+		for _, fd := range minimalFindings(in, final, chain, root, *preset.Contents, files, file) {
+			out = append(out, addSources(fd, preset.Sources...))
+		}
 	}
 
 	// Variables only the go command reads, set where nothing is built.
@@ -721,7 +724,7 @@ func inChain(f *dockerfile.File, s, ancestor *dockerfile.Stage) bool {
 }
 
 // minimalFindings reports what scratch-like images lack.
-func minimalFindings(in *Input, f *dockerfile.File, final *dockerfile.Stage, chain []*dockerfile.Stage, root *dockerfile.Stage, have facts.ImageContents, files []placed, file string) []finding.Finding {
+func minimalFindings(in *Input, final *dockerfile.Stage, chain []*dockerfile.Stage, root *dockerfile.Stage, have facts.ImageContents, files []placed, file string) []finding.Finding {
 	var out []finding.Finding
 	copied := func(substrs ...string) bool {
 		for _, s := range chain {

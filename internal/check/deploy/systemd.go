@@ -209,14 +209,15 @@ func hasAutomemlimit(in *Input, uc UnitContext) bool {
 
 func memoryFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	var limit unit.Option
+	var over string // what the service is above the limit
 	limitBytes := math.Inf(1)
-	for _, name := range []string{"MemoryMax", "MemoryHigh", "MemoryLimit"} {
-		o, ok := u.Value("Service", name)
+	for _, m := range facts.SystemdMemoryLimits {
+		o, ok := u.Value("Service", m.Option)
 		if !ok {
 			continue
 		}
 		if b, ok := systemdBytes(o.Value); ok && b < limitBytes {
-			limit, limitBytes = o, b
+			limit, limitBytes, over = o, b, m.OverLimit
 		}
 	}
 	if math.IsInf(limitBytes, 1) {
@@ -231,7 +232,7 @@ func memoryFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 			return nil // GOMEMLIMIT does not exist for this binary.
 		}
 		fd := finding.New(SystemdMemoryNoGomemlimit, loc(limit.File, limit.Line),
-			fmt.Sprintf("%s=%s limits the service's memory, but GOMEMLIMIT is not set: the Go runtime reads no cgroup memory limit, so its garbage collector paces itself by GOGC alone and the service is %s instead of collecting sooner.", limit.Name, limit.Value, overLimit(limit.Name)),
+			fmt.Sprintf("%s=%s limits the service's memory, but GOMEMLIMIT is not set: the Go runtime reads no cgroup memory limit, so its garbage collector paces itself by GOGC alone and the service is %s instead of collecting sooner.", limit.Name, limit.Value, over),
 			fmt.Sprintf("Add Environment=GOMEMLIMIT=%s (about 90%% of the limit, leaving room for memory the Go runtime does not manage).", suggestLimit(limitBytes)))
 		return []finding.Finding{withDetails(fd, limit.Name, limit.Value)}
 	}
@@ -253,6 +254,9 @@ func suggestLimit(b float64) string {
 	return fmt.Sprintf("%dMiB", int(mib))
 }
 
+// procs is the release whose runtime follows the cgroup CPU limit.
+const procs = facts.ContainerMaxProcsSince
+
 func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	q, ok := u.Value("Service", "CPUQuota")
 	if !ok {
@@ -268,7 +272,7 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 		if err == nil && n > cpus {
 			fd := finding.New(SystemdCPUQuotaIgnored, loc(e.File, e.Line),
 				fmt.Sprintf("GOMAXPROCS=%d runs up to %d threads of Go code at once, but CPUQuota=%s (%s:%d) grants %d CPU(s): the service burns its quota early in each period and is throttled.", n, n, q.Value, q.File, q.Line, cpus),
-				fmt.Sprintf("Set GOMAXPROCS=%d or leave it unset on Go 1.25+ with a go line of 1.25 or later.", cpus))
+				fmt.Sprintf("Set GOMAXPROCS=%d or leave it unset on %s+ with a go line of %s or later.", cpus, display(procs), lang(procs)))
 			return []finding.Finding{withDetails(fd, "GOMAXPROCS", e.Value, "CPUQuota", q.Value)}
 		}
 		return nil
@@ -276,7 +280,7 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	if e, ok := u.Getenv("GODEBUG"); ok {
 		for _, kv := range strings.Split(e.Value, ",") {
 			if strings.TrimSpace(kv) == "containermaxprocs=0" {
-				return []finding.Finding{cpuIgnored(q, cpus, "GODEBUG=containermaxprocs=0 turns Go 1.25's container-aware GOMAXPROCS off")}
+				return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("GODEBUG=containermaxprocs=0 turns %s's container-aware GOMAXPROCS off", display(procs)))}
 			}
 		}
 	}
@@ -291,17 +295,17 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 		return nil
 	}
 	if goV := programGo(uc); goV != "" {
-		if version.Compare(goV, facts.ContainerMaxProcsSince) < 0 {
+		if version.Compare(goV, procs) < 0 {
 			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("the program is built with %s, whose runtime sets GOMAXPROCS to the number of CPUs on the machine, not the quota", display(goV)))}
 		}
 		if strings.Contains(setting(uc.Binary, "DefaultGODEBUG"), "containermaxprocs=0") {
-			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("the program is built with %s, but its main module's go line is before 1.25, so its DefaultGODEBUG has containermaxprocs=0 and the container-aware GOMAXPROCS is off", display(goV)))}
+			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("the program is built with %s, but its main module's go line is before %s, so its DefaultGODEBUG has containermaxprocs=0 and the container-aware GOMAXPROCS is off", display(goV), lang(procs)))}
 		}
 		return nil
 	}
 	if in.Module != nil {
-		if g := in.goLine(); g != "" && version.Compare(g, facts.ContainerMaxProcsSince) < 0 {
-			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("%s says go %s: even when built with Go 1.25 or later the container-aware GOMAXPROCS is off for a main module whose go line is before 1.25 (containermaxprocs=0), so GOMAXPROCS is the number of CPUs on the machine", in.goModRef(), in.Module.Mod.Go))}
+		if g := in.goLine(); g != "" && version.Compare(g, procs) < 0 {
+			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("%s says go %s: even when built with %s or later the container-aware GOMAXPROCS is off for a main module whose go line is before %s (containermaxprocs=0), so GOMAXPROCS is the number of CPUs on the machine", in.goModRef(), in.Module.Mod.Go, display(procs), lang(procs)))}
 		}
 		if v, _ := in.Module.Mod.GodebugValue("containermaxprocs"); v == "0" {
 			return []finding.Finding{cpuIgnored(q, cpus, fmt.Sprintf("%s sets godebug containermaxprocs=0", in.goModRef()))}
@@ -313,7 +317,7 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 func cpuIgnored(q unit.Option, cpus int, why string) finding.Finding {
 	fd := finding.New(SystemdCPUQuotaIgnored, loc(q.File, q.Line),
 		fmt.Sprintf("CPUQuota=%s grants %d CPU(s), but %s; the service runs more threads than its quota and is throttled.", q.Value, cpus, why),
-		fmt.Sprintf("Add Environment=GOMAXPROCS=%d, or build with Go 1.25+ and a go line of 1.25 or later.", cpus))
+		fmt.Sprintf("Add Environment=GOMAXPROCS=%d, or build with %s+ and a go line of %s or later.", cpus, display(procs), lang(procs)))
 	return withDetails(fd, "CPUQuota", q.Value)
 }
 
@@ -480,14 +484,4 @@ func syscallFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding 
 		names = append(names, b.s.Name)
 	}
 	return []finding.Finding{withDetails(fd, "syscalls", strings.Join(names, ","))}
-}
-
-// overLimit says what the kernel does to a service over a memory limit:
-// MemoryHigh= throttles it (reclaim pressure), MemoryMax= OOM-kills it
-// (systemd.resource-control(5)).
-func overLimit(name string) string {
-	if name == "MemoryHigh" {
-		return "throttled by memory reclaim"
-	}
-	return "OOM-killed"
 }

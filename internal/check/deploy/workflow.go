@@ -47,11 +47,13 @@ func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
 			out = append(out, withDetails(fd, "value", g.Value))
 		}
 		var v string
+		var img facts.GolangImage // the golang image the job runs in, if any
 		switch g.Source {
 		case "setup-go":
 			v = setupGoVersion(g.Value)
 		case "image":
-			img, ok := facts.ParseGolangImage(g.Value)
+			var ok bool
+			img, ok = facts.ParseGolangImage(g.Value)
 			if !ok || img.GoVersion == "" {
 				continue
 			}
@@ -77,14 +79,22 @@ func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
 			continue
 		}
 		reported[key] = true
-		if need != "" && !satisfies(strings.TrimPrefix(v, "go"), need) {
+		if need != "" && !satisfies(lang(v), need) {
 			behaviour := "with GOTOOLCHAIN=auto (Go's default) the go command switches to " + need + " or the toolchain line's version, so this job does not test the Go it names; with GOTOOLCHAIN=local it fails"
-			if e, ok := toolchainFor(g.Job); ok && e.Value == "local" {
+			e, set := toolchainFor(g.Job)
+			switch {
+			case set && e.Value == "local":
 				behaviour = fmt.Sprintf("with GOTOOLCHAIN=local (line %d) every go command fails with \"go.mod requires go >= %s\"", e.Line, in.Module.Mod.Go)
+			case set:
+			case img.GOTOOLCHAIN == "local":
+				behaviour = fmt.Sprintf("the image sets GOTOOLCHAIN=local, so every go command fails with \"go.mod requires go >= %s\"", in.Module.Mod.Go)
+			case !satisfies(v, facts.ToolchainSwitchSince):
+				behaviour = fmt.Sprintf("Go before %s cannot switch toolchains, so the job builds with %s anyway and fails on newer language features and standard library APIs", lang(facts.ToolchainSwitchSince), display(version.Lang(v)))
 			}
 			fd := finding.New(WorkflowGoOlderThanGoMod, at,
 				fmt.Sprintf("Job %s uses %s, but %s says go %s: %s.", jobName(g), display(v), in.goModRef(), in.Module.Mod.Go, behaviour),
 				fmt.Sprintf("Drop %s from the job (the module no longer builds with it) or lower the go line if it should.", display(v)))
+			fd = addSources(fd, img.Sources...)
 			out = append(out, withDetails(fd, "go", v, "goLine", in.Module.Mod.Go, "job", g.Job))
 		}
 		if old, since := unsupported(v, in.Now); old {
