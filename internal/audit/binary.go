@@ -23,16 +23,20 @@ func binaryStep() Step {
 	return Step{
 		Family: "binary",
 		Run: func(ctx context.Context, t *Target) (Result, error) {
-			targets, err := ResolveTargets(t.Targets, t.HostRoot, t.Dir)
-			if err != nil {
-				return Result{}, err
-			}
 			scan := binary.Scan([]string{t.Dir}, binary.ScanOptions{
 				MaxFiles: maxAuditFiles,
 				SkipDir:  func(p string, d fs.DirEntry) bool { return skipDirs[d.Name()] },
 			})
 			if len(scan) == 0 {
 				return Result{}, nil // no Go binaries here: nothing to say
+			}
+			targets := t.Targets
+			if len(targets) == 0 {
+				h, err := t.Host()
+				if err != nil {
+					return Result{}, fmt.Errorf("target host: %v", err)
+				}
+				targets = []platform.Platform{h}
 			}
 			return CheckBinaries(scan, targets, t.Dir, time.Now()), nil
 		},
