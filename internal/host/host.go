@@ -21,6 +21,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -415,7 +416,7 @@ func (h FS) glibcVersion(libc6 string, have bool) Value {
 		if vs, err := ef.DynamicVersions(); err == nil {
 			best := ""
 			for _, v := range vs {
-				if n, ok := strings.CutPrefix(v.Name, "GLIBC_"); ok && isNumericVersion(n) && (best == "" || CompareVersions(n, best) > 0) {
+				if n, ok := strings.CutPrefix(v.Name, "GLIBC_"); ok && IsNumericVersion(n) && (best == "" || CompareVersions(n, best) > 0) {
 					best = n
 				}
 			}
@@ -573,7 +574,7 @@ func (h FS) cgroup(in *Info) Cgroup {
 					continue
 				}
 				for _, m := range mounts {
-					if m.FSType == "cgroup" && slicesContains(m.SuperOpts, controller) {
+					if m.FSType == "cgroup" && slices.Contains(m.SuperOpts, controller) {
 						return cgroupDir(m, l.Path), 1
 					}
 				}
@@ -657,16 +658,9 @@ func cgroupDir(m Mount, cg string) string {
 	return path.Join(m.MountPoint, rel)
 }
 
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func isNumericVersion(s string) bool {
+// IsNumericVersion reports whether s is a dotted version of digits only
+// ("2.34", not "2.34a", "PRIVATE" or "").
+func IsNumericVersion(s string) bool {
 	if s == "" {
 		return false
 	}
