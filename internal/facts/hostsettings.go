@@ -14,3 +14,7 @@ var (
 	SrcKernelConfigFutex = Source{Title: "Go wiki: Linux — kernels need CONFIG_FUTEX and CONFIG_EPOLL", URL: "https://go.dev/wiki/Linux"}
 	SrcOSRelease         = Source{Title: "os-release(5)", URL: "https://www.freedesktop.org/software/systemd/man/latest/os-release.html"}
 )
+
+// KernelDefaultMaxMapCount is the kernel's default vm.max_map_count
+// (DEFAULT_MAX_MAP_COUNT), as SrcKernelSysctlVM states it.
+const KernelDefaultMaxMapCount = 65530
