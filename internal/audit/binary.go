@@ -16,7 +16,8 @@ import (
 // maxAuditFiles bounds the walk of an audited directory for binaries.
 const maxAuditFiles = 20000
 
-// skipDirs are not searched for binaries during an audit.
+// skipDirs are not searched for binaries during an audit (nor for
+// deploy files, see skipDir).
 var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, "node_modules": true, "vendor": true, "testdata": true}
 
 func binaryStep() Step {
