@@ -191,7 +191,7 @@ func Subject(name string, in *host.Info) report.Subject {
 	if in.ConfigFrom != "" {
 		a["kernel.config"] = in.ConfigFrom
 	} else {
-		a["kernel.config"] = "unknown: no /proc/config.gz or /boot/config-<release>"
+		a["kernel.config"] = "unknown: no /proc/config.gz, /boot/config-<release> or /lib/modules/<release>/config"
 	}
 	if pn := in.OSRelease["PRETTY_NAME"]; pn != "" {
 		a["os"] = pn
