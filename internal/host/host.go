@@ -271,6 +271,8 @@ func (h FS) kernelConfig(in *Info) {
 	}
 }
 
+// osRelease reads /etc/os-release, else /usr/lib/os-release, the order
+// os-release(5) gives (https://www.freedesktop.org/software/systemd/man/latest/os-release.html).
 func (h FS) osRelease(in *Info) {
 	for _, p := range []string{"/etc/os-release", "/usr/lib/os-release"} {
 		b, err := h.ReadFile(p)
