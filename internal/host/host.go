@@ -290,11 +290,13 @@ func (h FS) osRelease(in *Info) {
 	}
 }
 
-// multiarch maps GOARCH to the Debian multiarch triplet of its libraries.
+// multiarch maps GOARCH to the Debian multiarch triplet of its libraries
+// (https://wiki.debian.org/Multiarch/Tuples).
 var multiarch = map[string]string{"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu", "arm": "arm-linux-gnueabihf", "386": "i386-linux-gnu", "riscv64": "riscv64-linux-gnu", "ppc64le": "powerpc64le-linux-gnu", "s390x": "s390x-linux-gnu"}
 
 // libDirs returns the loader's search directories: ld.so.conf (with its
-// includes) first, then the built-in defaults.
+// includes) first, then the built-in defaults (ld.so(8),
+// https://man7.org/linux/man-pages/man8/ld.so.8.html).
 func (h FS) libDirs(arch string) []string {
 	var dirs []string
 	seen := map[string]bool{}
@@ -399,7 +401,9 @@ func (h FS) glibcVersion(libc6 string, have bool) Value {
 	if err != nil {
 		return unknown(err.Error())
 	}
-	// Up to glibc 2.33, libc.so.6 links to libc-2.NN.so.
+	// Up to glibc 2.33, libc.so.6 links to libc-2.NN.so; 2.34 installs
+	// it under its soname (NEWS of glibc 2.34,
+	// https://sourceware.org/git/?p=glibc.git;a=blob;f=NEWS;hb=glibc-2.34).
 	if v, ok := GlibcVersionFromName(filepath.Base(hp)); ok {
 		rel, _ := filepath.Rel(h.Root, hp)
 		return known(v, "/"+filepath.ToSlash(rel))
