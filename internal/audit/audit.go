@@ -7,10 +7,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"sync"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/host"
+	"github.com/gocompat/gocompat/internal/platform"
 	"github.com/gocompat/gocompat/internal/report"
 )
 
@@ -25,9 +28,10 @@ type Target struct {
 	HostRoot string
 	// Online allows checks that use the network.
 	Online bool
-	// Targets are the platforms binaries are matched against (--target:
-	// a preset name, "host" or "root:DIR"); none means this host.
-	Targets []string
+	// Targets are the platforms binaries are matched against, as
+	// ResolveTargets makes them from --target values (a preset name,
+	// "host" or "root:DIR"); none means this host.
+	Targets []platform.Platform
 	// Progress receives progress lines (stderr on a terminal), or nil.
 	Progress io.Writer
 	// VetTool is the executable the loopvar checks run go vet with (see
@@ -36,6 +40,37 @@ type Target struct {
 
 	goModOnce sync.Once
 	goModErrs []finding.Finding
+
+	// host is this host as Host read it, kept for the steps after.
+	host *probedHost
+}
+
+type probedHost struct {
+	root string
+	p    platform.Platform
+	err  error
+}
+
+// Host is this host, read under HostRoot, as a platform (its Host field
+// holds everything probed). The "host" entry of Targets is used when it
+// was read under HostRoot; otherwise the host is probed on the first call
+// and kept, so the steps of one audit read the machine once.
+func (t *Target) Host() (platform.Platform, error) {
+	root := filepath.Clean(t.HostRoot)
+	for _, p := range t.Targets {
+		if p.Kind == platform.KindHost && p.Host != nil && p.Host.Root == root {
+			return p, nil
+		}
+	}
+	if t.host == nil || t.host.root != root {
+		fs := host.NewFS(root)
+		in, err := fs.Probe()
+		t.host = &probedHost{root: root, err: err}
+		if err == nil {
+			t.host.p = platform.FromHost("host", fs, in)
+		}
+	}
+	return t.host.p, t.host.err
 }
 
 // Result is what one step found.

@@ -16,23 +16,28 @@ import (
 // maxAuditFiles bounds the walk of an audited directory for binaries.
 const maxAuditFiles = 20000
 
-// skipDirs are not searched for binaries during an audit.
+// skipDirs are not searched for binaries during an audit (nor for
+// deploy files, see skipDir).
 var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, "node_modules": true, "vendor": true, "testdata": true}
 
 func binaryStep() Step {
 	return Step{
 		Family: "binary",
 		Run: func(ctx context.Context, t *Target) (Result, error) {
-			targets, err := ResolveTargets(t.Targets, t.HostRoot, t.Dir)
-			if err != nil {
-				return Result{}, err
-			}
 			scan := binary.Scan([]string{t.Dir}, binary.ScanOptions{
 				MaxFiles: maxAuditFiles,
 				SkipDir:  func(p string, d fs.DirEntry) bool { return skipDirs[d.Name()] },
 			})
 			if len(scan) == 0 {
 				return Result{}, nil // no Go binaries here: nothing to say
+			}
+			targets := t.Targets
+			if len(targets) == 0 {
+				h, err := t.Host()
+				if err != nil {
+					return Result{}, fmt.Errorf("target host: %v", err)
+				}
+				targets = []platform.Platform{h}
 			}
 			return CheckBinaries(scan, targets, t.Dir, time.Now()), nil
 		},

@@ -38,13 +38,10 @@ const (
 	discoverMaxDepth   = 12
 )
 
-// skipDir says which directories discovery does not enter.
+// skipDir says which directories discovery does not enter: those the
+// binary walk skips, and hidden ones other than .github.
 func skipDir(name string) bool {
-	switch name {
-	case "vendor", "node_modules", "testdata", ".git", ".hg", ".svn":
-		return true
-	}
-	return strings.HasPrefix(name, ".") && name != ".github"
+	return skipDirs[name] || strings.HasPrefix(name, ".") && name != ".github"
 }
 
 // isDockerfile recognises Dockerfile, Containerfile, *.Dockerfile,

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/gocompat/gocompat/internal/check/hostcheck"
-	"github.com/gocompat/gocompat/internal/host"
 	"github.com/gocompat/gocompat/internal/report"
 )
 
@@ -12,12 +11,11 @@ func hostStep() Step {
 	return Step{
 		Family: "host",
 		Run: func(ctx context.Context, t *Target) (Result, error) {
-			fs := host.NewFS(t.HostRoot)
-			in, err := fs.Probe()
+			p, err := t.Host()
 			if err != nil {
 				return Result{}, err
 			}
-			return Result{Findings: hostcheck.Judge("host", in), Subjects: []report.Subject{hostcheck.Subject("host", in)}}, nil
+			return Result{Findings: hostcheck.Judge("host", p.Host), Subjects: []report.Subject{hostcheck.Subject("host", p.Host)}}, nil
 		},
 	}
 }

@@ -135,20 +135,19 @@ func ArchOfMachine(machine string) string {
 // maxInterp bounds the PT_INTERP string; real ones are a few dozen bytes.
 const maxInterp = 4096
 
-// ReadFile opens and reads the binary at path.
+// ReadFile opens and reads the binary at path. FIFOs, devices and
+// sockets are refused before they are opened, so a read never hangs.
 func ReadFile(path string) (*Info, error) {
+	if st, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file: %w", path, ErrNotELF)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	// Opening a FIFO would block before this; devices and sockets are
-	// refused here so that a read never hangs.
-	if st, err := f.Stat(); err != nil {
-		return nil, err
-	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file: %w", path, ErrNotELF)
-	}
 	return Read(path, f)
 }
 

@@ -3,13 +3,16 @@ package binary
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -260,6 +263,28 @@ func TestScan(t *testing.T) {
 	rs = Scan([]string{filepath.Join(dir, "script")}, ScanOptions{})
 	if len(rs) != 1 || !errors.Is(rs[0].Err, ErrNotELF) {
 		t.Errorf("Scan(script) = %+v", rs)
+	}
+	// Named directly, a FIFO is refused without blocking on it, by
+	// ReadFile and so by Scan.
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := ReadFile(fifo); done <- err }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrNotELF) || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("ReadFile(fifo) = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ReadFile(fifo) blocked")
+	}
+	if rs := Scan([]string{fifo}, ScanOptions{}); len(rs) != 1 || !errors.Is(rs[0].Err, ErrNotELF) {
+		t.Errorf("Scan(fifo) = %+v", rs)
+	}
+	if _, err := ReadFile(fifo + "-missing"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile(missing) = %v, want not-exist", err)
 	}
 	// The limit bounds the walk.
 	if rs := Scan([]string{dir}, ScanOptions{MaxFiles: 1}); len(rs) > 1 {

@@ -2,7 +2,6 @@ package binary
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -43,10 +42,6 @@ func Scan(paths []string, opt ScanOptions) []Result {
 			continue
 		}
 		if !st.IsDir() {
-			if !st.Mode().IsRegular() {
-				out = append(out, Result{Path: p, Err: fmt.Errorf("%s: not a regular file: %w", p, ErrNotELF)})
-				continue
-			}
 			info, err := ReadFile(p)
 			out = append(out, Result{Path: p, Info: info, Err: err})
 			continue

@@ -34,11 +34,11 @@ func auditCommand() *command {
 					return nil, usageErrorf("audit %s: not a directory", args[0])
 				}
 			}
-			targets := absTargets(e, targets)
-			if _, err := audit.ResolveTargets(targets, "/", e.dir); err != nil {
+			plats, err := audit.ResolveTargets(absTargets(e, targets), "/", e.dir)
+			if err != nil {
 				return nil, usageErrorf("%v", err)
 			}
-			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Online: online, Targets: targets, Progress: e.progress(), VetTool: e.inv.VetTool}
+			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Online: online, Targets: plats, Progress: e.progress(), VetTool: e.inv.VetTool}
 			return audit.Run(ctx, t, audit.Steps()), nil
 		},
 	}

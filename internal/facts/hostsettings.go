@@ -12,5 +12,8 @@ var (
 	SrcDockerClone3      = Source{Title: "moby#42680: seccomp profiles before Docker 20.10.10 return EPERM for clone3, which glibc 2.34+ treats as fatal", URL: "https://github.com/moby/moby/issues/42680"}
 	SrcCgroupV2          = Source{Title: "Linux kernel documentation: cgroup v2 (cpu.max, memory.max)", URL: "https://docs.kernel.org/admin-guide/cgroup-v2.html"}
 	SrcKernelConfigFutex = Source{Title: "Go wiki: Linux — kernels need CONFIG_FUTEX and CONFIG_EPOLL", URL: "https://go.dev/wiki/Linux"}
-	SrcOSRelease         = Source{Title: "os-release(5)", URL: "https://www.freedesktop.org/software/systemd/man/latest/os-release.html"}
 )
+
+// KernelDefaultMaxMapCount is the kernel's default vm.max_map_count
+// (DEFAULT_MAX_MAP_COUNT), as SrcKernelSysctlVM states it.
+const KernelDefaultMaxMapCount = 65530

@@ -90,6 +90,9 @@ var (
 	srcRHEL9CPU    = Source{Title: "RHEL 9 requires x86-64-v2 (RHEL 9 release notes)", URL: "https://docs.redhat.com/en/documentation/red_hat_enterprise_linux/9"}
 	srcRHEL10CPU   = Source{Title: "RHEL 10 requires x86-64-v3 (CentOS Stream 10 kernel, MR 3972)", URL: "https://gitlab.com/redhat/centos-stream/src/kernel/centos-stream-10/-/merge_requests/3972"}
 	srcAmazonLinux = Source{Title: "Amazon Linux release notes and FAQs", URL: "https://aws.amazon.com/amazon-linux-2/faqs/"}
+	srcAL2023EOL   = Source{Title: "Amazon Linux 2023 release cadence: standard support ends 2027-06-30", URL: "https://docs.aws.amazon.com/linux/al2023/ug/release-cadence.html"}
+	srcAL2023Glibc = Source{Title: "Amazon Linux 2023 core toolchain packages: glibc 2.34", URL: "https://docs.aws.amazon.com/linux/al2023/ug/core-glibc.html"}
+	srcAL2023Kern  = Source{Title: "The Amazon Linux kernel: AL2023's long-term support kernels, 6.1 the first", URL: "https://docs.aws.amazon.com/linux/al2023/ug/kernel-lifecycle.html"}
 	srcSLES        = Source{Title: "SUSE Linux Enterprise Server 15 life cycle and release notes", URL: "https://www.suse.com/lifecycle/"}
 	srcDockerGo    = Source{Title: "docker-library/golang Dockerfiles (1.26/*/Dockerfile)", URL: "https://github.com/docker-library/golang"}
 	srcDistroless  = Source{Title: "distroless base/README.md", URL: "https://github.com/GoogleContainerTools/distroless/blob/main/base/README.md"}
@@ -125,7 +128,7 @@ var Presets = []Preset{
 	{Name: "alpine-3.22", Aliases: []string{"alpine:3.22", "alpine:latest", "alpine"}, Kind: "distro", Libc: musl("1.2.5"), PackagedGo: "1.24", EndOfSupport: day("2027-05-01"), Sources: []Source{srcAlpinePkgs, srcAlpineEOL}},
 	// Amazon Linux and SLES.
 	{Name: "amazonlinux-2", Aliases: []string{"amazonlinux:2", "al2"}, Kind: "distro", Kernel: "4.14", Libc: glibc("2.26"), EndOfSupport: day("2026-06-30"), Sources: []Source{srcAmazonLinux}},
-	{Name: "amazonlinux-2023", Aliases: []string{"amazonlinux:2023", "al2023", "amazonlinux"}, Kind: "distro", Kernel: "6.1", Libc: glibc("2.34"), EndOfSupport: day("2027-06-30"), Sources: []Source{srcAmazonLinux}},
+	{Name: "amazonlinux-2023", Aliases: []string{"amazonlinux:2023", "al2023", "amazonlinux"}, Kind: "distro", Kernel: "6.1", Libc: glibc("2.34"), EndOfSupport: day("2027-06-30"), Sources: []Source{srcAL2023Kern, srcAL2023Glibc, srcAL2023EOL}},
 	{Name: "sles-15-sp5", Aliases: []string{"sles-15.5"}, Kind: "distro", Kernel: "5.14.21", Libc: glibc("2.31"), EndOfSupport: day("2024-12-31"), Sources: []Source{srcSLES}},
 	{Name: "sles-15-sp6", Aliases: []string{"sles-15.6", "sles-15"}, Kind: "distro", Kernel: "6.4.0", Libc: glibc("2.38"), EndOfSupport: day("2025-12-31"), Sources: []Source{srcSLES}},
 	// Images.
@@ -133,8 +136,8 @@ var Presets = []Preset{
 	{Name: "distroless-static", Aliases: []string{"gcr.io/distroless/static", "gcr.io/distroless/static-debian12", "gcr.io/distroless/static-debian13", "gcr.io/distroless/static:nonroot", "gcr.io/distroless/static-debian12:nonroot"}, Kind: "image", Libc: Libc{Flavor: LibcNone}, CCompiler: &no, Contents: distrolessContents, Sources: []Source{srcDistroless}},
 	{Name: "distroless-base-debian12", Aliases: []string{"gcr.io/distroless/base", "gcr.io/distroless/base-debian12", "gcr.io/distroless/base-nossl-debian12", "gcr.io/distroless/cc-debian12"}, Kind: "image", Libc: glibc("2.36"), CCompiler: &no, Contents: distrolessContents, Base: "debian-12", Sources: []Source{srcDistroless}},
 	{Name: "distroless-base-debian13", Aliases: []string{"gcr.io/distroless/base-debian13", "gcr.io/distroless/base-nossl-debian13", "gcr.io/distroless/cc-debian13"}, Kind: "image", Libc: glibc("2.41"), CCompiler: &no, Contents: distrolessContents, Base: "debian-13", Sources: []Source{srcDistroless}},
-	{Name: "golang-bookworm", Aliases: []string{"golang:bookworm", "golang:1.26-bookworm"}, Kind: "image", Libc: glibc("2.36"), GoToolchain: "1.26", CCompiler: &yes, Git: &yes, GOTOOLCHAIN: "local", Base: "debian-12", Sources: []Source{srcDockerGo, SrcDockerGolang472}},
-	{Name: "golang-trixie", Aliases: []string{"golang:trixie", "golang:1.26-trixie", "golang:1.26", "golang:latest", "golang"}, Kind: "image", Libc: glibc("2.41"), GoToolchain: "1.26", CCompiler: &yes, Git: &yes, GOTOOLCHAIN: "local", Base: "debian-13", Sources: []Source{srcDockerGo, SrcDockerGolang472}},
+	{Name: "golang-bookworm", Aliases: []string{"golang:bookworm", "golang:1.26-bookworm"}, Kind: "image", Libc: glibc("2.36"), GoToolchain: "1.26", CCompiler: &yes, Git: &yes, GOTOOLCHAIN: "local", Base: "debian-12", Sources: []Source{srcDockerGo, SrcDockerGolang472, srcDebianPkgs}},
+	{Name: "golang-trixie", Aliases: []string{"golang:trixie", "golang:1.26-trixie", "golang:1.26", "golang:latest", "golang"}, Kind: "image", Libc: glibc("2.41"), GoToolchain: "1.26", CCompiler: &yes, Git: &yes, GOTOOLCHAIN: "local", Base: "debian-13", Sources: []Source{srcDockerGo, SrcDockerGolang472, srcDebianPkgs}},
 	{Name: "golang-alpine", Aliases: []string{"golang:alpine", "golang:1.26-alpine", "golang:1.26-alpine3.22"}, Kind: "image", Libc: Libc{Flavor: LibcMusl}, GoToolchain: "1.26", CCompiler: &no, Git: &no, GOTOOLCHAIN: "local", Sources: []Source{srcDockerGo, SrcDockerGolang472}},
 }
 

@@ -21,6 +21,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -270,6 +271,8 @@ func (h FS) kernelConfig(in *Info) {
 	}
 }
 
+// osRelease reads /etc/os-release, else /usr/lib/os-release, the order
+// os-release(5) gives (https://www.freedesktop.org/software/systemd/man/latest/os-release.html).
 func (h FS) osRelease(in *Info) {
 	for _, p := range []string{"/etc/os-release", "/usr/lib/os-release"} {
 		b, err := h.ReadFile(p)
@@ -287,11 +290,13 @@ func (h FS) osRelease(in *Info) {
 	}
 }
 
-// multiarch maps GOARCH to the Debian multiarch triplet of its libraries.
+// multiarch maps GOARCH to the Debian multiarch triplet of its libraries
+// (https://wiki.debian.org/Multiarch/Tuples).
 var multiarch = map[string]string{"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu", "arm": "arm-linux-gnueabihf", "386": "i386-linux-gnu", "riscv64": "riscv64-linux-gnu", "ppc64le": "powerpc64le-linux-gnu", "s390x": "s390x-linux-gnu"}
 
 // libDirs returns the loader's search directories: ld.so.conf (with its
-// includes) first, then the built-in defaults.
+// includes) first, then the built-in defaults (ld.so(8),
+// https://man7.org/linux/man-pages/man8/ld.so.8.html).
 func (h FS) libDirs(arch string) []string {
 	var dirs []string
 	seen := map[string]bool{}
@@ -396,7 +401,9 @@ func (h FS) glibcVersion(libc6 string, have bool) Value {
 	if err != nil {
 		return unknown(err.Error())
 	}
-	// Up to glibc 2.33, libc.so.6 links to libc-2.NN.so.
+	// Up to glibc 2.33, libc.so.6 links to libc-2.NN.so; 2.34 installs
+	// it under its soname (NEWS of glibc 2.34,
+	// https://sourceware.org/git/?p=glibc.git;a=blob;f=NEWS;hb=glibc-2.34).
 	if v, ok := GlibcVersionFromName(filepath.Base(hp)); ok {
 		rel, _ := filepath.Rel(h.Root, hp)
 		return known(v, "/"+filepath.ToSlash(rel))
@@ -415,7 +422,7 @@ func (h FS) glibcVersion(libc6 string, have bool) Value {
 		if vs, err := ef.DynamicVersions(); err == nil {
 			best := ""
 			for _, v := range vs {
-				if n, ok := strings.CutPrefix(v.Name, "GLIBC_"); ok && isNumericVersion(n) && (best == "" || CompareVersions(n, best) > 0) {
+				if n, ok := strings.CutPrefix(v.Name, "GLIBC_"); ok && IsNumericVersion(n) && (best == "" || CompareVersions(n, best) > 0) {
 					best = n
 				}
 			}
@@ -573,7 +580,7 @@ func (h FS) cgroup(in *Info) Cgroup {
 					continue
 				}
 				for _, m := range mounts {
-					if m.FSType == "cgroup" && slicesContains(m.SuperOpts, controller) {
+					if m.FSType == "cgroup" && slices.Contains(m.SuperOpts, controller) {
 						return cgroupDir(m, l.Path), 1
 					}
 				}
@@ -657,16 +664,9 @@ func cgroupDir(m Mount, cg string) string {
 	return path.Join(m.MountPoint, rel)
 }
 
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-func isNumericVersion(s string) bool {
+// IsNumericVersion reports whether s is a dotted version of digits only
+// ("2.34", not "2.34a", "PRIVATE" or "").
+func IsNumericVersion(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -205,6 +205,17 @@ func TestCompareVersions(t *testing.T) {
 	}
 }
 
+func TestIsNumericVersion(t *testing.T) {
+	for s, want := range map[string]bool{
+		"2.34": true, "2.3.2": true, "2": true,
+		"": false, "PRIVATE": false, "2.34a": false, "2..3": false, ".2": false, "2.": false,
+	} {
+		if got := IsNumericVersion(s); got != want {
+			t.Errorf("IsNumericVersion(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
 // Fuzz tests: no parser may panic, whatever the bytes.
 
 func FuzzParseOSRelease(f *testing.F) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,10 +47,8 @@ func (r Result) Verdict() string {
 }
 
 func appendUnique(s []string, v string) []string {
-	for _, x := range s {
-		if x == v {
-			return s
-		}
+	if slices.Contains(s, v) {
+		return s
 	}
 	return append(s, v)
 }
@@ -65,12 +64,22 @@ var compat32 = map[[2]string]string{
 func Match(req Requirements, p Platform) Result {
 	var res Result
 	loc := finding.Location{File: req.Binary, Object: p.Name}
+	// Every finding states a fact of the platform (its kernel, libc,
+	// files or CPU); a preset's come from its sources.
+	withPlatformSources := func(f *finding.Finding) {
+		for _, s := range p.Sources {
+			if !slices.Contains(f.Sources, s) {
+				f.Sources = append(f.Sources, s)
+			}
+		}
+	}
 	add := func(c finding.Check, msg, fix string, details ...string) {
 		f := finding.New(c, loc, msg, fix)
 		f.Details = map[string]string{"binary": req.Binary, "target": p.Name}
 		for i := 0; i+1 < len(details); i += 2 {
 			f.Details[details[i]] = details[i+1]
 		}
+		withPlatformSources(&f)
 		res.Findings = append(res.Findings, f)
 	}
 	unknown := func(what string) { res.Unknown = append(res.Unknown, what) }
@@ -114,6 +123,7 @@ func Match(req Requirements, p Platform) Result {
 			"Upgrade the kernel, or build with a Go release whose minimum the kernel meets (Go 1.23 was the last for kernels from 2.6.32).")
 		f.Sources = append(f.Sources, req.KernelSources...)
 		f.Details = map[string]string{"binary": req.Binary, "target": p.Name, "need": req.MinKernel, "have": p.Kernel}
+		withPlatformSources(&f)
 		res.Findings = append(res.Findings, f)
 	}
 

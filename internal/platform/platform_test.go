@@ -84,6 +84,8 @@ func TestCgoOnPresets(t *testing.T) {
 				t.Errorf("cgo on %s: %v, want glibc-too-old", name, got)
 			} else if !strings.Contains(r.Findings[0].Message, "version `GLIBC_") {
 				t.Errorf("message lacks the loader's words: %s", r.Findings[0].Message)
+			} else {
+				citesPlatform(t, r.Findings[0], preset(t, name))
 			}
 		}
 	}
@@ -150,10 +152,16 @@ func TestCPULevel(t *testing.T) {
 
 func TestKernelAndArch(t *testing.T) {
 	_, req := read(t, testbin.Program{Env: []string{"CGO_ENABLED=0", "GOARCH=arm64"}})
-	old := Platform{Name: "el6", Kind: KindPreset, Kernel: "2.6.32-754.el6.x86_64", Libc: facts.Libc{Flavor: facts.LibcGlibc, Version: "2.12"}}
+	old := Platform{Name: "el6", Kind: KindPreset, Kernel: "2.6.32-754.el6.x86_64", Libc: facts.Libc{Flavor: facts.LibcGlibc, Version: "2.12"},
+		Sources: []finding.Source{{Title: "el6 kernel", URL: "https://example.org/el6"}}}
 	r := Match(req, old)
 	if got := checks(r); !slices.Equal(got, []string{KernelTooOld.ID}) {
 		t.Errorf("go1.26 on 2.6.32: %v", got)
+	} else {
+		citesPlatform(t, r.Findings[0], old)
+		if !slices.Contains(r.Findings[0].Sources, req.KernelSources[0]) {
+			t.Errorf("the kernel floor's source is missing: %v", r.Findings[0].Sources)
+		}
 	}
 	old.Arch = "amd64"
 	if got := checks(Match(req, old)); !slices.Equal(got, []string{ArchMismatch.ID}) {
@@ -237,4 +245,28 @@ func TestCgoBuildOnImages(t *testing.T) {
 			t.Errorf("%s on %s (most %v) = %q need %q; want %q need %q", c.builder, c.runtime, c.most, got, need, c.want, c.need)
 		}
 	}
+}
+
+// citesPlatform fails unless f cites every source of the platform it
+// states a fact of, each once.
+func citesPlatform(t *testing.T, f finding.Finding, p Platform) {
+	t.Helper()
+	if len(p.Sources) == 0 {
+		t.Fatalf("%s has no sources to cite", p.Name)
+	}
+	for _, s := range p.Sources {
+		if n := countSource(f.Sources, s); n != 1 {
+			t.Errorf("%s on %s cites %q %d times, want once: %v", f.Check, p.Name, s.Title, n, f.Sources)
+		}
+	}
+}
+
+func countSource(ss []finding.Source, s finding.Source) int {
+	n := 0
+	for _, x := range ss {
+		if x == s {
+			n++
+		}
+	}
+	return n
 }

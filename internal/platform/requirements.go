@@ -63,7 +63,7 @@ func FromBinary(info *binary.Info) Requirements {
 	for _, vn := range info.VersionNeeds {
 		for _, v := range vn.Versions {
 			n, ok := strings.CutPrefix(v, "GLIBC_")
-			if !ok || !isDotted(n) {
+			if !ok || !host.IsNumericVersion(n) {
 				continue // GLIBC_PRIVATE, GLIBCXX_…, other libraries' versions
 			}
 			libs[n] = append(libs[n], vn.Library)
@@ -113,16 +113,4 @@ func (r Requirements) GlibcMax() string {
 		return ""
 	}
 	return r.GlibcVersions[len(r.GlibcVersions)-1]
-}
-
-func isDotted(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, p := range strings.Split(s, ".") {
-		if p == "" || strings.Trim(p, "0123456789") != "" {
-			return false
-		}
-	}
-	return true
 }

@@ -105,11 +105,9 @@ func Build(t testing.TB, p Program) string {
 	return out
 }
 
-// HaveCC reports whether the C compiler cc (or the one named) is on PATH.
+// HaveCC reports whether the C compiler name ("gcc", "musl-gcc") is on
+// PATH.
 func HaveCC(name string) bool {
-	if name == "" {
-		name = "gcc"
-	}
 	_, err := exec.LookPath(name)
 	return err == nil
 }

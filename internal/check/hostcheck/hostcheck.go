@@ -65,9 +65,6 @@ var Checks = []finding.Check{
 	SeccompFilter, ASLROff, THPAlways, OvercommitStrict, MaxMapCountLow, ProbeError,
 }
 
-// defaultMaxMapCount is DEFAULT_MAX_MAP_COUNT of the kernel (65530).
-const defaultMaxMapCount = 65530
-
 // Judge turns probed facts into findings. name is the host as reports
 // call it ("host", "root:/srv/rootfs").
 func Judge(name string, in *host.Info) []finding.Finding {
@@ -142,10 +139,10 @@ func Judge(name string, in *host.Info) []finding.Finding {
 			"vm.overcommit_memory is 2: every private writable mapping counts against the commit limit, so a Go program that grows its heap gets \"fatal error: out of memory\" from the runtime (not an OOM kill) once the limit is reached, possibly well before physical memory is used up.",
 			"Size vm.overcommit_ratio or vm.overcommit_kbytes for the Go heaps expected here, or use overcommit mode 0.")
 	}
-	if v, err := strconv.Atoi(in.MaxMapCount.Value); err == nil && v < defaultMaxMapCount {
+	if v, err := strconv.Atoi(in.MaxMapCount.Value); err == nil && v < facts.KernelDefaultMaxMapCount {
 		add(MaxMapCountLow, in.MaxMapCount.From,
-			fmt.Sprintf("vm.max_map_count is %d, below the kernel default of %d. Go programs with large heaps, many threads or many memory-mapped files can fail with \"cannot allocate memory\" when they reach it.", v, defaultMaxMapCount),
-			fmt.Sprintf("Raise vm.max_map_count to at least %d.", defaultMaxMapCount),
+			fmt.Sprintf("vm.max_map_count is %d, below the kernel default of %d. Go programs with large heaps, many threads or many memory-mapped files can fail with \"cannot allocate memory\" when they reach it.", v, facts.KernelDefaultMaxMapCount),
+			fmt.Sprintf("Raise vm.max_map_count to at least %d.", facts.KernelDefaultMaxMapCount),
 			"value", in.MaxMapCount.Value)
 	}
 	for _, e := range in.Errors {
@@ -194,7 +191,7 @@ func Subject(name string, in *host.Info) report.Subject {
 	if in.ConfigFrom != "" {
 		a["kernel.config"] = in.ConfigFrom
 	} else {
-		a["kernel.config"] = "unknown: no /proc/config.gz or /boot/config-<release>"
+		a["kernel.config"] = "unknown: no /proc/config.gz, /boot/config-<release> or /lib/modules/<release>/config"
 	}
 	if pn := in.OSRelease["PRETTY_NAME"]; pn != "" {
 		a["os"] = pn
