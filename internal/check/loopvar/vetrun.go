@@ -48,22 +48,13 @@ func decodeCategory(category string) (check string, x recordExtra, err error) {
 	if !ok {
 		return "", x, fmt.Errorf("category %q carries no record (was the tool run with -loopvar.records?)", category)
 	}
-	if !knownCheck(check) {
+	if _, ok := lookupCheck(check); !ok {
 		return "", x, fmt.Errorf("category %q: unknown check %q", category, check)
 	}
 	if err := json.Unmarshal([]byte(rest), &x); err != nil {
 		return "", x, fmt.Errorf("category %q: %v", category, err)
 	}
 	return check, x, nil
-}
-
-func knownCheck(id string) bool {
-	for _, c := range Checks {
-		if c.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 // The shape of unitchecker's -json output (golang.org/x/tools
