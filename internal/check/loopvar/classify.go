@@ -543,7 +543,6 @@ func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]boo
 // writesVar reports whether n assigns to obj (or a field or element of
 // it).
 func writesVar(n ast.Node, obj *types.Var, info *types.Info) bool {
-	found := false
 	isObj := func(e ast.Expr) bool {
 		for {
 			switch x := ast.Unparen(e).(type) {
@@ -564,50 +563,34 @@ func writesVar(n ast.Node, obj *types.Var, info *types.Info) bool {
 			}
 		}
 	}
-	ast.Inspect(n, func(n ast.Node) bool {
-		switch s := n.(type) {
-		case *ast.AssignStmt:
-			if s.Tok != token.DEFINE {
-				for _, l := range s.Lhs {
-					if isObj(l) {
-						found = true
-					}
-				}
-			}
-		case *ast.IncDecStmt:
-			if isObj(s.X) {
-				found = true
-			}
-		}
-		return !found
-	})
-	return found
+	return assigns(n, isObj)
 }
 
 // derefWritten reports whether n writes through the pointer variable
 // obj (*p = …, *p += …, (*p)++).
 func derefWritten(n ast.Node, obj types.Object, info *types.Info) bool {
-	found := false
-	isDeref := func(e ast.Expr) bool {
+	return assigns(n, func(e ast.Expr) bool {
 		st, ok := ast.Unparen(e).(*ast.StarExpr)
 		if !ok {
 			return false
 		}
 		id, ok := ast.Unparen(st.X).(*ast.Ident)
 		return ok && info.Uses[id] == obj
-	}
+	})
+}
+
+// assigns reports whether n holds an assignment (=, op=, not :=) or an
+// increment or decrement whose target satisfies target.
+func assigns(n ast.Node, target func(ast.Expr) bool) bool {
+	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
 		switch s := n.(type) {
 		case *ast.AssignStmt:
-			for _, l := range s.Lhs {
-				if isDeref(l) {
-					found = true
-				}
-			}
-		case *ast.IncDecStmt:
-			if isDeref(s.X) {
+			if s.Tok != token.DEFINE && slices.ContainsFunc(s.Lhs, target) {
 				found = true
 			}
+		case *ast.IncDecStmt:
+			found = target(s.X)
 		}
 		return !found
 	})
