@@ -73,6 +73,7 @@ type fileInfo struct {
 type pass struct {
 	*analysis.Pass
 	funcs map[*types.Func]*ast.FuncDecl
+	srcs  map[*ast.File][]byte // see src
 }
 
 func run(p *analysis.Pass) (_ any, err error) {

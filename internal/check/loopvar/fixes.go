@@ -14,16 +14,22 @@ import (
 	"github.com/gocompat/gocompat/internal/facts"
 )
 
-// src returns the bytes of the file holding pos, or nil.
+// src returns the bytes of file, or nil. It reads each file once: a
+// file may need them for many fixes.
 func (p *pass) src(file *ast.File) []byte {
-	tf := p.Fset.File(file.Pos())
-	if tf == nil {
-		return nil
+	if b, ok := p.srcs[file]; ok {
+		return b
 	}
-	b, err := p.ReadFile(tf.Name())
-	if err != nil {
-		return nil
+	var b []byte
+	if tf := p.Fset.File(file.Pos()); tf != nil {
+		if data, err := p.ReadFile(tf.Name()); err == nil {
+			b = data
+		}
 	}
+	if p.srcs == nil {
+		p.srcs = map[*ast.File][]byte{}
+	}
+	p.srcs[file] = b
 	return b
 }
 
