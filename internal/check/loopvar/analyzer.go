@@ -433,7 +433,7 @@ func (p *pass) leakRecord(file *ast.File, fi fileInfo, lv *loopVar) (Record, boo
 			r.Message = fmt.Sprintf("loop variable %s %s, %s; %s, so today every iteration shares one %s and what runs later sees its last value; at %s each iteration gets its own %s: the upgrade fixes this latent bug and changes what the program does",
 				name, l.how, l.where, today, name, facts.LoopvarVersion, name)
 			r.Fix = fmt.Sprintf("Add %s := %s as the first statement of the loop body to get the per-iteration behaviour today, or raise the go line to %s.", name, name, facts.LoopvarVersion)
-			if fix, ok := p.copyFix(file, lv); ok {
+			if fix, ok := p.copyFix(file, lv, ls); ok {
 				r.Suggested = []analysis.SuggestedFix{fix}
 			}
 		}

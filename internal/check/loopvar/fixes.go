@@ -46,10 +46,10 @@ func (p *pass) indentOf(src []byte, pos token.Pos) string {
 }
 
 // copyFix inserts v := v at the top of the loop body, which gives a file
-// below go1.22 the per-iteration behaviour now. For 3-clause loops it is
-// offered only when nothing in the body writes the variable, since the
-// copy would otherwise split the counter.
-func (p *pass) copyFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, bool) {
+// below go1.22 the per-iteration behaviour now; ls are lv's leaks. For
+// 3-clause loops it is offered only when nothing in the body writes the
+// variable, since the copy would otherwise split the counter.
+func (p *pass) copyFix(file *ast.File, lv *loopVar, ls []leak) (analysis.SuggestedFix, bool) {
 	var body *ast.BlockStmt
 	switch l := lv.loop.(type) {
 	case *ast.RangeStmt:
@@ -71,7 +71,7 @@ func (p *pass) copyFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, bool
 	}
 	// A copy in the body helps only uses in the body (not a 3-clause
 	// loop's condition or post statement), and there must be one.
-	for _, l := range p.leaks(lv) {
+	for _, l := range ls {
 		if !slices.Contains(l.path, ast.Node(body)) {
 			return analysis.SuggestedFix{}, false
 		}
