@@ -112,26 +112,26 @@ func (p *pass) hoistFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, boo
 	}
 	tf := p.Fset.File(fs.Pos())
 	init := string(src[tf.Offset(fs.Init.Pos()):tf.Offset(fs.Init.End())])
-	start := ast.Node(fs)
-	// Keep a label on the loop: wrap the labeled statement.
-	inspectPath(file, nil, func(n ast.Node, stack []ast.Node) bool {
-		if n == ast.Node(fs) && len(stack) >= 2 {
-			if ls, ok := stack[len(stack)-2].(*ast.LabeledStmt); ok {
-				start = ls
-			}
-			return false
-		}
-		return true
-	})
-	indent := p.indentOf(src, start.Pos())
 	// The loop moves one level in: indent every following line by a tab,
 	// unless a raw string spans lines (its text must not change).
-	so, eo := tf.Offset(start.Pos()), tf.Offset(fs.End())
-	io, ie := tf.Offset(fs.Init.Pos()), tf.Offset(fs.Init.End())
-	loopText := string(src[so:io]) + string(src[ie:eo])
 	if rawMultiline(fs) {
 		return analysis.SuggestedFix{}, false
 	}
+	start := ast.Node(fs)
+	// Keep a label on the loop: wrap the labeled statement. Every use of
+	// the variable has the path from the file through the loop.
+	if len(lv.uses) > 0 {
+		path := lv.uses[0]
+		if i := slices.Index(path, ast.Node(fs)); i > 0 {
+			if ls, ok := path[i-1].(*ast.LabeledStmt); ok {
+				start = ls
+			}
+		}
+	}
+	indent := p.indentOf(src, start.Pos())
+	so, eo := tf.Offset(start.Pos()), tf.Offset(fs.End())
+	io, ie := tf.Offset(fs.Init.Pos()), tf.Offset(fs.Init.End())
+	loopText := string(src[so:io]) + string(src[ie:eo])
 	loopText = strings.ReplaceAll(loopText, "\n", "\n\t")
 	loopText = strings.ReplaceAll(loopText, "\n\t\n", "\n\n")
 	text := "{\n" + indent + "\t" + init + "\n" + indent + "\t" + loopText + "\n" + indent + "}"
