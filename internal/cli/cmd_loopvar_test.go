@@ -61,7 +61,7 @@ func TestLoopvarReportOnly(t *testing.T) {
 	if len(rep.Checks) != 1 || rep.Checks[0] != "loopvar" {
 		t.Errorf("checks = %v, want [loopvar]", rep.Checks)
 	}
-	if rep.Summary.Error != 3 || rep.Summary.Warning == 0 || rep.Summary.Info == 0 {
+	if rep.Summary.Error != 4 || rep.Summary.Warning == 0 || rep.Summary.Info == 0 {
 		t.Errorf("summary = %+v", rep.Summary)
 	}
 	for _, f := range rep.Findings {

@@ -129,12 +129,21 @@ func (p *pass) hoistFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, boo
 		}
 	}
 	indent := p.indentOf(src, start.Pos())
+	lead, pad := "", indent+"\t"
+	if start != ast.Node(fs) && tf.Line(start.Pos()) != tf.Line(fs.Pos()) {
+		// gofmt sets a label on its own line one tab left of its loop:
+		// the block opens at the loop's indent, and in it the label
+		// stays one tab left of the loop.
+		loopIndent := p.indentOf(src, fs.Pos())
+		lead = strings.TrimPrefix(loopIndent, indent)
+		indent, pad = loopIndent, loopIndent
+	}
 	so, eo := tf.Offset(start.Pos()), tf.Offset(fs.End())
 	io, ie := tf.Offset(fs.Init.Pos()), tf.Offset(fs.Init.End())
 	loopText := string(src[so:io]) + string(src[ie:eo])
 	loopText = strings.ReplaceAll(loopText, "\n", "\n\t")
 	loopText = strings.ReplaceAll(loopText, "\n\t\n", "\n\n")
-	text := "{\n" + indent + "\t" + init + "\n" + indent + "\t" + loopText + "\n" + indent + "}"
+	text := lead + "{\n" + indent + "\t" + init + "\n" + pad + loopText + "\n" + indent + "}"
 	return analysis.SuggestedFix{
 		Message:   fmt.Sprintf("Declare %s before the loop to keep one %s shared by all iterations", lv.decl.Name, lv.decl.Name),
 		TextEdits: []analysis.TextEdit{{Pos: start.Pos(), End: fs.End(), NewText: []byte(text)}},
