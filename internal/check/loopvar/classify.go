@@ -293,12 +293,7 @@ func (p *pass) aliasContext(lv *loopVar, path []ast.Node, name *ast.Ident, depth
 	if obj == nil || depth >= maxAliasDepth {
 		return verdict{kind: may, where: "assigned to " + name.Name + ", which the analyzer does not follow further"}
 	}
-	li := -1
-	for i, n := range path {
-		if n == ast.Node(lv.loop) {
-			li = i
-		}
-	}
+	li := slices.Index(path, ast.Node(lv.loop))
 	if li < 0 {
 		return verdict{kind: may, where: "assigned to " + name.Name}
 	}
@@ -310,12 +305,8 @@ func (p *pass) aliasContext(lv *loopVar, path []ast.Node, name *ast.Ident, depth
 			return true
 		}
 		// A reassignment of the alias is not a use of the value.
-		if as, ok := stack[len(stack)-2].(*ast.AssignStmt); ok {
-			for _, l := range as.Lhs {
-				if l == ast.Expr(id) {
-					return true
-				}
-			}
+		if as, ok := stack[len(stack)-2].(*ast.AssignStmt); ok && slices.Contains(as.Lhs, ast.Expr(id)) {
+			return true
 		}
 		var v verdict
 		if inFuncLit(stack, li) {
@@ -470,13 +461,7 @@ func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]boo
 		case *ast.ReturnStmt:
 			returned = true
 		case *ast.AssignStmt:
-			isLHS := false
-			for _, l := range par.Lhs {
-				if l == ast.Expr(id) {
-					isLHS = true
-				}
-			}
-			if !isLHS {
+			if !slices.Contains(par.Lhs, ast.Expr(id)) {
 				escapes = true
 			}
 		case *ast.CallExpr:
