@@ -75,13 +75,14 @@ func (p *pass) methodCall(lv *loopVar, path []ast.Node, k int, call *ast.CallExp
 		return verdict{kind: none, where: "and " + fn.FullName() + " does not keep its receiver"}
 	}
 	fd := p.funcDecl(fn)
-	if fd == nil || fd.Recv == nil || len(fd.Recv.List) == 0 || len(fd.Recv.List[0].Names) == 0 {
+	name := recvName(fd)
+	if name == nil {
 		if fd != nil {
 			return verdict{kind: none, where: "and " + fn.Name() + " does not use its receiver"}
 		}
 		return verdict{kind: may, where: "and " + fn.FullName() + " may keep its receiver"}
 	}
-	recv, _ := p.TypesInfo.Defs[fd.Recv.List[0].Names[0]].(*types.Var)
+	recv, _ := p.TypesInfo.Defs[name].(*types.Var)
 	esc, returned := p.paramUse(fd, recv, map[*types.Func]bool{})
 	switch {
 	case esc:
@@ -403,6 +404,15 @@ func (p *pass) funcDecl(fn *types.Func) *ast.FuncDecl {
 	return p.funcs[fn]
 }
 
+// recvName returns the name of the receiver declared by fd, or nil when
+// fd is nil, not a method, or leaves its receiver unnamed.
+func recvName(fd *ast.FuncDecl) *ast.Ident {
+	if fd == nil || fd.Recv == nil || len(fd.Recv.List) == 0 || len(fd.Recv.List[0].Names) == 0 {
+		return nil
+	}
+	return fd.Recv.List[0].Names[0]
+}
+
 func paramAt(info *types.Info, fd *ast.FuncDecl, idx int) *types.Var {
 	i := 0
 	for _, f := range fd.Type.Params.List {
@@ -503,7 +513,8 @@ func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]boo
 			if m != nil {
 				md = p.funcDecl(m)
 			}
-			if !called || md == nil || md.Recv == nil || len(md.Recv.List) == 0 || len(md.Recv.List[0].Names) == 0 {
+			name := recvName(md)
+			if !called || name == nil {
 				if m != nil && m.Pkg() != nil && nonRetainingStd[m.Pkg().Path()] && called {
 					break
 				}
@@ -513,7 +524,7 @@ func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]boo
 				escapes = true
 				break
 			}
-			r, _ := p.TypesInfo.Defs[md.Recv.List[0].Names[0]].(*types.Var)
+			r, _ := p.TypesInfo.Defs[name].(*types.Var)
 			if e, ret := p.paramUse(md, r, seen); e || ret {
 				escapes = true
 			}
