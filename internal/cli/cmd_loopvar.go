@@ -37,7 +37,9 @@ func loopvarCommand() *command {
 				if err != nil {
 					return nil, err
 				}
+				skipped := 0
 				for _, c := range changes {
+					skipped += c.Skipped
 					if diff {
 						fmt.Fprint(e.inv.Stdout, loopvar.UnifiedDiff(relPath(e.dir, c.File), c.Old, c.New))
 						continue
@@ -47,7 +49,15 @@ func loopvarCommand() *command {
 					}
 				}
 				if fix && len(changes) > 0 {
-					fmt.Fprintf(e.inv.Stderr, "gocompat: applied %s in %s\n", count(len(res.Edits), "fix", "fixes"), count(len(changes), "file", "files"))
+					fmt.Fprintf(e.inv.Stderr, "gocompat: applied %s in %s\n", count(len(res.Edits)-skipped, "fix", "fixes"), count(len(changes), "file", "files"))
+				}
+				// Changes keeps the first of overlapping edits; a later
+				// run offers the others on the text it leaves.
+				switch {
+				case skipped > 0 && fix:
+					fmt.Fprintf(e.inv.Stderr, "gocompat: left out %s that overlapped an applied one; run gocompat loopvar --fix again to apply the rest\n", count(skipped, "fix", "fixes"))
+				case skipped > 0:
+					fmt.Fprintf(e.inv.Stderr, "gocompat: left out of the diff %s that overlapped one in it; --diff shows the rest once this diff is applied\n", count(skipped, "fix", "fixes"))
 				}
 			}
 			return &report.Report{

@@ -61,7 +61,7 @@ func TestLoopvarReportOnly(t *testing.T) {
 	if len(rep.Checks) != 1 || rep.Checks[0] != "loopvar" {
 		t.Errorf("checks = %v, want [loopvar]", rep.Checks)
 	}
-	if rep.Summary.Error != 3 || rep.Summary.Warning == 0 || rep.Summary.Info == 0 {
+	if rep.Summary.Error != 4 || rep.Summary.Warning == 0 || rep.Summary.Info == 0 {
 		t.Errorf("summary = %+v", rep.Summary)
 	}
 	for _, f := range rep.Findings {
@@ -154,6 +154,63 @@ func TestLoopvarFix(t *testing.T) {
 				t.Errorf("errors left after --fix: %d (%v)", rep.Summary.Error, err)
 			}
 		})
+	}
+}
+
+// Two fixes that overlap (a counter hoisted out of its loop, a copy
+// inserted into a loop nested in it): --fix applies the first, says the
+// other is left out, and a second --fix applies that one.
+func TestLoopvarFixOverlap(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/overlap\n\ngo 1.21\n")
+	write("p/p.go", `package p
+
+func F(xs []int, done chan int) {
+	var f func()
+	for i := 0; i < 5; i++ {
+		if f == nil {
+			f = func() { i++ }
+		}
+		f()
+		for _, x := range xs {
+			go func() { done <- x }()
+		}
+	}
+}
+`)
+	_, diff, stderr := runCLI(t, "-C", dir, "loopvar", "--diff", "--fail-on", "never")
+	if !strings.Contains(diff, "+\t\ti := 0\n") || strings.Contains(diff, "+\t\t\t\tx := x") {
+		t.Errorf("--diff should hold the hoist and not the overlapping copy:\n%s", diff)
+	}
+	if !strings.Contains(stderr, "left out of the diff 1 fix") {
+		t.Errorf("--diff stderr %q does not say a fix was left out", stderr)
+	}
+	code, _, stderr := runCLI(t, "-C", dir, "loopvar", "--fix", "--fail-on", "never")
+	if code != ExitOK {
+		t.Fatalf("exit %d; stderr: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "applied 1 fix in 1 file\n") || !strings.Contains(stderr, "left out 1 fix") {
+		t.Errorf("first --fix: stderr %q, want 1 fix applied and 1 left out", stderr)
+	}
+	_, _, stderr = runCLI(t, "-C", dir, "loopvar", "--fix", "--fail-on", "never")
+	if !strings.Contains(stderr, "applied 1 fix in 1 file\n") || strings.Contains(stderr, "left out") {
+		t.Errorf("second --fix: stderr %q, want 1 fix applied and none left out", stderr)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "p", "p.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(got), "\t\ti := 0\n") || !strings.Contains(string(got), "x := x\n") {
+		t.Errorf("after two --fix runs:\n%s", got)
 	}
 }
 

@@ -18,10 +18,6 @@ var (
 		Title: "Go wiki: LoopvarExperiment (which loops change, and how to find them with the compiler's -d=loopvar flag and bisect)",
 		URL:   "https://go.dev/wiki/LoopvarExperiment",
 	}
-	SrcLoopvarBlog = Source{
-		Title: "Fixing For Loops in Go 1.22 (the Go blog)",
-		URL:   "https://go.dev/blog/loopvar-preview",
-	}
 	SrcGoBuildVersion = Source{
 		Title: "Go toolchains: a //go:build go1.N line sets a file's language version, but never below go1.21",
 		URL:   "https://go.dev/doc/toolchain#version",

@@ -52,6 +52,9 @@ type Record struct {
 	// Suggested are the edits offered; the first one is what --fix
 	// applies.
 	Suggested []analysis.SuggestedFix
+	// Sources are cited beyond the check's, for a fact the message
+	// states.
+	Sources []finding.Source
 }
 
 // loopVar is one variable declared with := in a loop header.
@@ -68,11 +71,14 @@ type fileInfo struct {
 	version string // the file's language version
 	source  string // where version comes from, in words
 	tag     string // the file's own //go:build version, or ""
+	// cites are the sources of the fact source states, if any.
+	cites []finding.Source
 }
 
 type pass struct {
 	*analysis.Pass
 	funcs map[*types.Func]*ast.FuncDecl
+	srcs  map[*ast.File][]byte // see src
 }
 
 func run(p *analysis.Pass) (_ any, err error) {
@@ -122,7 +128,8 @@ func (p *pass) fileVersion(file *ast.File) fileInfo {
 	pkgV := p.Pkg.GoVersion()
 	if v == "" && pkgV == "" && p.Module != nil && p.Module.Path != "" {
 		// A module whose go.mod has no go line is go1.16 to the compiler.
-		return fileInfo{version: facts.DefaultGoLine, source: "go.mod has no go directive, which means " + facts.DefaultGoLine}
+		return fileInfo{version: facts.DefaultGoLine, source: "go.mod has no go directive, which means " + facts.DefaultGoLine,
+			cites: []finding.Source{facts.SrcGoLineDefault}}
 	}
 	if file.GoVersion != "" {
 		src := "its //go:build " + file.GoVersion + " line"
@@ -132,7 +139,15 @@ func (p *pass) fileVersion(file *ast.File) fileInfo {
 		return fileInfo{version: v, source: src, tag: file.GoVersion}
 	}
 	if p.Module != nil && p.Module.GoVersion != "" {
-		return fileInfo{version: v, source: "the go directive in " + p.Module.Path + "'s go.mod"}
+		fi := fileInfo{version: v, source: "the go directive in " + p.Module.Path + "'s go.mod"}
+		// go/packages reports the version as "1.16", go vet as "go1.16".
+		if "go"+strings.TrimPrefix(p.Module.GoVersion, "go") == facts.DefaultGoLine {
+			// The go command reports a go.mod without a go directive
+			// as go 1.16 too; the analyzer cannot tell the two apart.
+			fi.source += ", or the lack of one, which means " + facts.DefaultGoLine
+			fi.cites = []finding.Source{facts.SrcGoLineDefault}
+		}
+		return fi
 	}
 	return fileInfo{version: v, source: "the package's language version (-lang)"}
 }
@@ -401,7 +416,7 @@ func (p *pass) leakRecord(file *ast.File, fi fileInfo, lv *loopVar) (Record, boo
 	if compiler != "" {
 		det["compiler"] = compiler
 	}
-	r := Record{Pos: lv.decl.Pos(), End: lv.decl.End(), Details: det}
+	r := Record{Pos: lv.decl.Pos(), End: lv.decl.End(), Details: det, Sources: fi.cites}
 	today := fmt.Sprintf("this file is at %s (from %s)", fi.version, fi.source)
 	if fi.tag != "" {
 		// A //go:build line pins the file: raising the go line does not
@@ -432,7 +447,7 @@ func (p *pass) leakRecord(file *ast.File, fi fileInfo, lv *loopVar) (Record, boo
 			r.Message = fmt.Sprintf("loop variable %s %s, %s; %s, so today every iteration shares one %s and what runs later sees its last value; at %s each iteration gets its own %s: the upgrade fixes this latent bug and changes what the program does",
 				name, l.how, l.where, today, name, facts.LoopvarVersion, name)
 			r.Fix = fmt.Sprintf("Add %s := %s as the first statement of the loop body to get the per-iteration behaviour today, or raise the go line to %s.", name, name, facts.LoopvarVersion)
-			if fix, ok := p.copyFix(file, lv); ok {
+			if fix, ok := p.copyFix(file, lv, ls); ok {
 				r.Suggested = []analysis.SuggestedFix{fix}
 			}
 		}

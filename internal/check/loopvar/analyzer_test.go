@@ -81,6 +81,7 @@ func TestOldModule(t *testing.T) {
 		"threeclause.go:27:6": "loopvar/changes-behaviour warning fixes-latent-bug",      // closure in cond
 		"threeclause.go:35:6": "loopvar/no-change info",                                  // cond called in place
 		"threeclause.go:46:6": "loopvar/changes-behaviour error breaks-shared-use +fix",  // closure writes i later
+		"threeclause.go:62:6": "loopvar/changes-behaviour error breaks-shared-use +fix",  // the same, labeled
 		"pat_test.go:6:9":     "loopvar/no-change info",                                  // t.Run, serial
 		"pat_test.go:12:9":    "loopvar/changes-behaviour warning fixes-latent-bug +fix", // t.Run + t.Parallel
 	}

@@ -42,13 +42,22 @@ var (
 // Checks lists the loopvar checks for the registry.
 var Checks = []finding.Check{ChangesBehaviour, MayChangeBehaviour, NoChange, RedundantCopy, PinnedOldSemantics}
 
-func checkByID(id string) finding.Check {
+// lookupCheck returns the loopvar check with the given ID.
+func lookupCheck(id string) (finding.Check, bool) {
 	for _, c := range Checks {
 		if c.ID == id {
-			return c
+			return c, true
 		}
 	}
-	panic("loopvar: unknown check " + id)
+	return finding.Check{}, false
+}
+
+func checkByID(id string) finding.Check {
+	c, ok := lookupCheck(id)
+	if !ok {
+		panic("loopvar: unknown check " + id)
+	}
+	return c
 }
 
 // IsUpgradeChange reports whether findings of check id name a loop

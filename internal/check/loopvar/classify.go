@@ -75,13 +75,14 @@ func (p *pass) methodCall(lv *loopVar, path []ast.Node, k int, call *ast.CallExp
 		return verdict{kind: none, where: "and " + fn.FullName() + " does not keep its receiver"}
 	}
 	fd := p.funcDecl(fn)
-	if fd == nil || fd.Recv == nil || len(fd.Recv.List) == 0 || len(fd.Recv.List[0].Names) == 0 {
+	name := recvName(fd)
+	if name == nil {
 		if fd != nil {
 			return verdict{kind: none, where: "and " + fn.Name() + " does not use its receiver"}
 		}
 		return verdict{kind: may, where: "and " + fn.FullName() + " may keep its receiver"}
 	}
-	recv, _ := p.TypesInfo.Defs[fd.Recv.List[0].Names[0]].(*types.Var)
+	recv, _ := p.TypesInfo.Defs[name].(*types.Var)
 	esc, returned := p.paramUse(fd, recv, map[*types.Func]bool{})
 	switch {
 	case esc:
@@ -293,12 +294,7 @@ func (p *pass) aliasContext(lv *loopVar, path []ast.Node, name *ast.Ident, depth
 	if obj == nil || depth >= maxAliasDepth {
 		return verdict{kind: may, where: "assigned to " + name.Name + ", which the analyzer does not follow further"}
 	}
-	li := -1
-	for i, n := range path {
-		if n == ast.Node(lv.loop) {
-			li = i
-		}
-	}
+	li := slices.Index(path, ast.Node(lv.loop))
 	if li < 0 {
 		return verdict{kind: may, where: "assigned to " + name.Name}
 	}
@@ -310,12 +306,8 @@ func (p *pass) aliasContext(lv *loopVar, path []ast.Node, name *ast.Ident, depth
 			return true
 		}
 		// A reassignment of the alias is not a use of the value.
-		if as, ok := stack[len(stack)-2].(*ast.AssignStmt); ok {
-			for _, l := range as.Lhs {
-				if l == ast.Expr(id) {
-					return true
-				}
-			}
+		if as, ok := stack[len(stack)-2].(*ast.AssignStmt); ok && slices.Contains(as.Lhs, ast.Expr(id)) {
+			return true
 		}
 		var v verdict
 		if inFuncLit(stack, li) {
@@ -412,6 +404,15 @@ func (p *pass) funcDecl(fn *types.Func) *ast.FuncDecl {
 	return p.funcs[fn]
 }
 
+// recvName returns the name of the receiver declared by fd, or nil when
+// fd is nil, not a method, or leaves its receiver unnamed.
+func recvName(fd *ast.FuncDecl) *ast.Ident {
+	if fd == nil || fd.Recv == nil || len(fd.Recv.List) == 0 || len(fd.Recv.List[0].Names) == 0 {
+		return nil
+	}
+	return fd.Recv.List[0].Names[0]
+}
+
 func paramAt(info *types.Info, fd *ast.FuncDecl, idx int) *types.Var {
 	i := 0
 	for _, f := range fd.Type.Params.List {
@@ -470,13 +471,7 @@ func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]boo
 		case *ast.ReturnStmt:
 			returned = true
 		case *ast.AssignStmt:
-			isLHS := false
-			for _, l := range par.Lhs {
-				if l == ast.Expr(id) {
-					isLHS = true
-				}
-			}
-			if !isLHS {
+			if !slices.Contains(par.Lhs, ast.Expr(id)) {
 				escapes = true
 			}
 		case *ast.CallExpr:
@@ -518,7 +513,8 @@ func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]boo
 			if m != nil {
 				md = p.funcDecl(m)
 			}
-			if !called || md == nil || md.Recv == nil || len(md.Recv.List) == 0 || len(md.Recv.List[0].Names) == 0 {
+			name := recvName(md)
+			if !called || name == nil {
 				if m != nil && m.Pkg() != nil && nonRetainingStd[m.Pkg().Path()] && called {
 					break
 				}
@@ -528,7 +524,7 @@ func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]boo
 				escapes = true
 				break
 			}
-			r, _ := p.TypesInfo.Defs[md.Recv.List[0].Names[0]].(*types.Var)
+			r, _ := p.TypesInfo.Defs[name].(*types.Var)
 			if e, ret := p.paramUse(md, r, seen); e || ret {
 				escapes = true
 			}
@@ -543,7 +539,6 @@ func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]boo
 // writesVar reports whether n assigns to obj (or a field or element of
 // it).
 func writesVar(n ast.Node, obj *types.Var, info *types.Info) bool {
-	found := false
 	isObj := func(e ast.Expr) bool {
 		for {
 			switch x := ast.Unparen(e).(type) {
@@ -564,50 +559,34 @@ func writesVar(n ast.Node, obj *types.Var, info *types.Info) bool {
 			}
 		}
 	}
-	ast.Inspect(n, func(n ast.Node) bool {
-		switch s := n.(type) {
-		case *ast.AssignStmt:
-			if s.Tok != token.DEFINE {
-				for _, l := range s.Lhs {
-					if isObj(l) {
-						found = true
-					}
-				}
-			}
-		case *ast.IncDecStmt:
-			if isObj(s.X) {
-				found = true
-			}
-		}
-		return !found
-	})
-	return found
+	return assigns(n, isObj)
 }
 
 // derefWritten reports whether n writes through the pointer variable
 // obj (*p = …, *p += …, (*p)++).
 func derefWritten(n ast.Node, obj types.Object, info *types.Info) bool {
-	found := false
-	isDeref := func(e ast.Expr) bool {
+	return assigns(n, func(e ast.Expr) bool {
 		st, ok := ast.Unparen(e).(*ast.StarExpr)
 		if !ok {
 			return false
 		}
 		id, ok := ast.Unparen(st.X).(*ast.Ident)
 		return ok && info.Uses[id] == obj
-	}
+	})
+}
+
+// assigns reports whether n holds an assignment (=, op=, not :=) or an
+// increment or decrement whose target satisfies target.
+func assigns(n ast.Node, target func(ast.Expr) bool) bool {
+	found := false
 	ast.Inspect(n, func(n ast.Node) bool {
 		switch s := n.(type) {
 		case *ast.AssignStmt:
-			for _, l := range s.Lhs {
-				if isDeref(l) {
-					found = true
-				}
-			}
-		case *ast.IncDecStmt:
-			if isDeref(s.X) {
+			if s.Tok != token.DEFINE && slices.ContainsFunc(s.Lhs, target) {
 				found = true
 			}
+		case *ast.IncDecStmt:
+			found = target(s.X)
 		}
 		return !found
 	})

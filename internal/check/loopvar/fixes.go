@@ -14,16 +14,22 @@ import (
 	"github.com/gocompat/gocompat/internal/facts"
 )
 
-// src returns the bytes of the file holding pos, or nil.
+// src returns the bytes of file, or nil. It reads each file once: a
+// file may need them for many fixes.
 func (p *pass) src(file *ast.File) []byte {
-	tf := p.Fset.File(file.Pos())
-	if tf == nil {
-		return nil
+	if b, ok := p.srcs[file]; ok {
+		return b
 	}
-	b, err := p.ReadFile(tf.Name())
-	if err != nil {
-		return nil
+	var b []byte
+	if tf := p.Fset.File(file.Pos()); tf != nil {
+		if data, err := p.ReadFile(tf.Name()); err == nil {
+			b = data
+		}
 	}
+	if p.srcs == nil {
+		p.srcs = map[*ast.File][]byte{}
+	}
+	p.srcs[file] = b
 	return b
 }
 
@@ -40,10 +46,10 @@ func (p *pass) indentOf(src []byte, pos token.Pos) string {
 }
 
 // copyFix inserts v := v at the top of the loop body, which gives a file
-// below go1.22 the per-iteration behaviour now. For 3-clause loops it is
-// offered only when nothing in the body writes the variable, since the
-// copy would otherwise split the counter.
-func (p *pass) copyFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, bool) {
+// below go1.22 the per-iteration behaviour now; ls are lv's leaks. For
+// 3-clause loops it is offered only when nothing in the body writes the
+// variable, since the copy would otherwise split the counter.
+func (p *pass) copyFix(file *ast.File, lv *loopVar, ls []leak) (analysis.SuggestedFix, bool) {
 	var body *ast.BlockStmt
 	switch l := lv.loop.(type) {
 	case *ast.RangeStmt:
@@ -65,7 +71,7 @@ func (p *pass) copyFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, bool
 	}
 	// A copy in the body helps only uses in the body (not a 3-clause
 	// loop's condition or post statement), and there must be one.
-	for _, l := range p.leaks(lv) {
+	for _, l := range ls {
 		if !slices.Contains(l.path, ast.Node(body)) {
 			return analysis.SuggestedFix{}, false
 		}
@@ -106,29 +112,38 @@ func (p *pass) hoistFix(file *ast.File, lv *loopVar) (analysis.SuggestedFix, boo
 	}
 	tf := p.Fset.File(fs.Pos())
 	init := string(src[tf.Offset(fs.Init.Pos()):tf.Offset(fs.Init.End())])
-	start := ast.Node(fs)
-	// Keep a label on the loop: wrap the labeled statement.
-	inspectPath(file, nil, func(n ast.Node, stack []ast.Node) bool {
-		if n == ast.Node(fs) && len(stack) >= 2 {
-			if ls, ok := stack[len(stack)-2].(*ast.LabeledStmt); ok {
-				start = ls
-			}
-			return false
-		}
-		return true
-	})
-	indent := p.indentOf(src, start.Pos())
 	// The loop moves one level in: indent every following line by a tab,
 	// unless a raw string spans lines (its text must not change).
-	so, eo := tf.Offset(start.Pos()), tf.Offset(fs.End())
-	io, ie := tf.Offset(fs.Init.Pos()), tf.Offset(fs.Init.End())
-	loopText := string(src[so:io]) + string(src[ie:eo])
 	if rawMultiline(fs) {
 		return analysis.SuggestedFix{}, false
 	}
+	start := ast.Node(fs)
+	// Keep a label on the loop: wrap the labeled statement. Every use of
+	// the variable has the path from the file through the loop.
+	if len(lv.uses) > 0 {
+		path := lv.uses[0]
+		if i := slices.Index(path, ast.Node(fs)); i > 0 {
+			if ls, ok := path[i-1].(*ast.LabeledStmt); ok {
+				start = ls
+			}
+		}
+	}
+	indent := p.indentOf(src, start.Pos())
+	lead, pad := "", indent+"\t"
+	if start != ast.Node(fs) && tf.Line(start.Pos()) != tf.Line(fs.Pos()) {
+		// gofmt sets a label on its own line one tab left of its loop:
+		// the block opens at the loop's indent, and in it the label
+		// stays one tab left of the loop.
+		loopIndent := p.indentOf(src, fs.Pos())
+		lead = strings.TrimPrefix(loopIndent, indent)
+		indent, pad = loopIndent, loopIndent
+	}
+	so, eo := tf.Offset(start.Pos()), tf.Offset(fs.End())
+	io, ie := tf.Offset(fs.Init.Pos()), tf.Offset(fs.Init.End())
+	loopText := string(src[so:io]) + string(src[ie:eo])
 	loopText = strings.ReplaceAll(loopText, "\n", "\n\t")
 	loopText = strings.ReplaceAll(loopText, "\n\t\n", "\n\n")
-	text := "{\n" + indent + "\t" + init + "\n" + indent + "\t" + loopText + "\n" + indent + "}"
+	text := lead + "{\n" + indent + "\t" + init + "\n" + pad + loopText + "\n" + indent + "}"
 	return analysis.SuggestedFix{
 		Message:   fmt.Sprintf("Declare %s before the loop to keep one %s shared by all iterations", lv.decl.Name, lv.decl.Name),
 		TextEdits: []analysis.TextEdit{{Pos: start.Pos(), End: fs.End(), NewText: []byte(text)}},

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -78,12 +79,7 @@ func oracle(t *testing.T, dir string) map[string]bool {
 }
 
 func positionOf(f finding.Finding) string {
-	return f.Location.File + ":" + itoa(f.Location.Line) + ":" + itoa(f.Location.Column)
-}
-
-func itoa(i int) string {
-	b, _ := json.Marshal(i)
-	return string(b)
+	return f.Location.File + ":" + strconv.Itoa(f.Location.Line) + ":" + strconv.Itoa(f.Location.Column)
 }
 
 // compareWithOracle checks recall and explains extras; it returns the

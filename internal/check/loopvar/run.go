@@ -120,7 +120,7 @@ func analyzeInProcess(ctx context.Context, dir string, patterns []string) (*Resu
 				check: r.Check, severity: r.Severity,
 				file: pos.Filename, line: pos.Line, column: pos.Column,
 				endLine: end.Line, endColumn: end.Column,
-				message: r.Message, fix: r.Fix, details: r.Details,
+				message: r.Message, fix: r.Fix, details: r.Details, sources: r.Sources,
 			}
 			if len(r.Suggested) > 0 {
 				rf.hasFix = true
@@ -149,6 +149,7 @@ type rawFinding struct {
 	endLine, endColumn int
 	message, fix       string
 	details            map[string]string
+	sources            []finding.Source // beyond the check's
 	hasFix             bool
 	fixMessage         string
 	edits              []Edit // of the first suggested fix
@@ -180,6 +181,7 @@ func (c *collector) add(r rawFinding) {
 	}, r.message, r.fix)
 	f.Severity = r.severity
 	f.Details = r.details
+	f.Sources = append(f.Sources, r.sources...)
 	if r.hasFix {
 		if f.Details == nil {
 			f.Details = map[string]string{}

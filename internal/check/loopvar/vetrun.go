@@ -30,12 +30,13 @@ type recordExtra struct {
 	Severity finding.Severity  `json:"severity"`
 	Fix      string            `json:"fix"`
 	Details  map[string]string `json:"details"`
+	Sources  []finding.Source  `json:"sources,omitempty"`
 }
 
 // encodeCategory returns the check ID, a space and the rest of the
 // record as JSON: the Category of a diagnostic under -records.
 func encodeCategory(r Record) string {
-	b, err := json.Marshal(recordExtra{Severity: r.Severity, Fix: r.Fix, Details: r.Details})
+	b, err := json.Marshal(recordExtra{Severity: r.Severity, Fix: r.Fix, Details: r.Details, Sources: r.Sources})
 	if err != nil {
 		panic(err) // strings and a severity always marshal
 	}
@@ -48,22 +49,13 @@ func decodeCategory(category string) (check string, x recordExtra, err error) {
 	if !ok {
 		return "", x, fmt.Errorf("category %q carries no record (was the tool run with -loopvar.records?)", category)
 	}
-	if !knownCheck(check) {
+	if _, ok := lookupCheck(check); !ok {
 		return "", x, fmt.Errorf("category %q: unknown check %q", category, check)
 	}
 	if err := json.Unmarshal([]byte(rest), &x); err != nil {
 		return "", x, fmt.Errorf("category %q: %v", category, err)
 	}
 	return check, x, nil
-}
-
-func knownCheck(id string) bool {
-	for _, c := range Checks {
-		if c.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 // The shape of unitchecker's -json output (golang.org/x/tools
@@ -198,7 +190,7 @@ func vetFinding(d vetDiagnostic) (rawFinding, error) {
 	rf := rawFinding{
 		check: check, severity: x.Severity,
 		file: file, line: line, column: col, endLine: endLine, endColumn: endCol,
-		message: d.Message, fix: x.Fix, details: x.Details,
+		message: d.Message, fix: x.Fix, details: x.Details, sources: x.Sources,
 	}
 	if len(d.SuggestedFixes) > 0 {
 		sf := d.SuggestedFixes[0]

@@ -8,11 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
+	"github.com/gocompat/gocompat/internal/facts"
 )
 
 var (
@@ -261,6 +263,51 @@ func TestVetDriverCopiesWithTrimpath(t *testing.T) {
 			if !strings.HasPrefix(e.File, dir+string(filepath.Separator)) {
 				t.Errorf("%s: edit of %s, outside the module", dir, e.File)
 			}
+		}
+	}
+}
+
+// A go.mod without a go directive means go1.16 (the go command reports
+// it as go 1.16, like a stated one): a finding says so and cites the
+// modules reference for it, in both drivers.
+func TestNoGoDirective(t *testing.T) {
+	t.Parallel()
+	bin := buildGocompat(t)
+	dir := t.TempDir()
+	write := func(name, s string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/nogo\n")
+	write("p.go", "package p\n\nfunc F(xs []int, c chan int) {\n\tfor _, x := range xs {\n\t\tgo func() { c <- x }()\n\t}\n}\n")
+	ctx := context.Background()
+	in, err := loopvar.AnalyzeInProcess(ctx, dir, []string{"./..."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vet, err := loopvar.AnalyzeVet(ctx, bin, dir, []string{"./..."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(in, vet) {
+		a, _ := json.MarshalIndent(in, "", " ")
+		b, _ := json.MarshalIndent(vet, "", " ")
+		t.Fatalf("results differ\nin process:\n%s\ngo vet:\n%s", a, b)
+	}
+	if len(in.Findings) != 1 {
+		t.Fatalf("%d findings, want 1: %+v", len(in.Findings), in.Findings)
+	}
+	f := in.Findings[0]
+	if f.Check != loopvar.ChangesBehaviour.ID || f.Details["version"] != facts.DefaultGoLine || !strings.Contains(f.Message, "or the lack of one, which means go1.16") {
+		t.Errorf("finding %s, version %q: %s", f.Check, f.Details["version"], f.Message)
+	}
+	if !slices.Contains(f.Sources, facts.SrcGoLineDefault) {
+		t.Errorf("sources %v lack %v", f.Sources, facts.SrcGoLineDefault)
+	}
+	for _, s := range loopvar.ChangesBehaviour.Sources {
+		if !slices.Contains(f.Sources, s) {
+			t.Errorf("sources %v lack the check's %v", f.Sources, s)
 		}
 	}
 }

@@ -52,3 +52,20 @@ func WritesLater() int {
 	}
 	return n
 }
+
+// The same with a label on the loop: the fix keeps the label on it, as
+// gofmt places it, inside the new block.
+func WritesLaterLabeled() int {
+	var fs []func()
+	n := 0
+loop:
+	for i := 0; i < 3; i++ { // want `loop variable i is captured by a func literal, appended to a slice.*the upgrade breaks this loop`
+		fs = append(fs, func() { i += 10 })
+		if len(fs) == 2 {
+			fs[0]()
+			continue loop
+		}
+		n++
+	}
+	return n
+}
