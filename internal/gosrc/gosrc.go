@@ -6,10 +6,11 @@
 // any of it.
 //
 // Imports come from `go list -deps` when that works offline (run with
-// GOTOOLCHAIN=local, GOPROXY=off, GOWORK=off and GOFLAGS cleared, so it never
-// downloads anything or picks up the user's flags); otherwise from parsing
-// the module's own files, with standard-library dependencies still closed
-// over by `go list -deps` of the standard packages, which needs no network.
+// module.GoEnv plus GOPROXY=off: GOTOOLCHAIN=local, GOWORK=off and GOFLAGS
+// cleared, so it never downloads anything or picks up the user's flags);
+// otherwise from parsing the module's own files, with standard-library
+// dependencies still closed over by `go list -deps` of the standard
+// packages, which needs no network.
 package gosrc
 
 import (
@@ -95,7 +96,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Module, error) {
 	if env == nil {
 		env = os.Environ()
 	}
-	env = append(append([]string(nil), env...), "GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off", "GOFLAGS=", "GO111MODULE=on")
+	env = module.GoEnv(env, "GOPROXY=off", "GO111MODULE=on")
 	if deps, err := goListDeps(ctx, goCmd, dir, env, []string{"./..."}); err == nil && len(deps) > 0 {
 		m.ImportsComplete = true
 		for _, d := range deps {
