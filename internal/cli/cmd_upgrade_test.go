@@ -15,26 +15,7 @@ import (
 // temporary directory.
 func copyModule(t *testing.T, name string) string {
 	t.Helper()
-	src := filepath.Join("..", "check", "upgrade", "testdata", name)
-	dst := t.TempDir()
-	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return copyTree(t, filepath.Join("..", "check", "upgrade", "testdata", name))
 }
 
 func TestUpgradeCommandTestNamesTheLoop(t *testing.T) {
