@@ -61,6 +61,19 @@ func treeHash(t *testing.T, dir string) map[string]string {
 	return h
 }
 
+// runUnchanged runs Run and fails the test when it returns an error or
+// leaves any file under o.Dir other than it was.
+func runUnchanged(t *testing.T, o Options) *Result {
+	t.Helper()
+	before := treeHash(t, o.Dir)
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertUnchanged(t, o.Dir, before)
+	return res
+}
+
 func assertUnchanged(t *testing.T, dir string, before map[string]string) {
 	t.Helper()
 	after := treeHash(t, dir)
@@ -138,16 +151,11 @@ func dump(fs []finding.Finding) string {
 
 func TestLoopFailureIsBisectedToTheLoop(t *testing.T) {
 	dir := copyTree(t, "testdata/loop121")
-	before := treeHash(t, dir)
 	var progress strings.Builder
-	res, err := Run(context.Background(), Options{
+	res := runUnchanged(t, Options{
 		Dir: dir, Target: "1.22", Test: true, Environ: os.Environ(),
 		Bisect: testBisect(t), Toolchain: toolchain(t), Progress: &progress,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertUnchanged(t, dir, before)
 	fs := res.Findings
 
 	outcome := byCheck(fs, TestOutcomeChanges.ID)
@@ -177,16 +185,11 @@ func TestLoopFailureIsBisectedToTheLoop(t *testing.T) {
 
 func TestGodebugFailureIsAttributedToTheSetting(t *testing.T) {
 	dir := copyTree(t, "testdata/godebug121")
-	before := treeHash(t, dir)
 	tc := toolchain(t)
-	res, err := Run(context.Background(), Options{
+	res := runUnchanged(t, Options{
 		Dir: dir, Target: "1.23", Test: true, Environ: os.Environ(),
 		Bisect: testBisect(t), Toolchain: tc,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertUnchanged(t, dir, before)
 	fs := res.Findings
 
 	// Every setting of the toolchain's table that changes between 1.21 and 1.23.
@@ -257,13 +260,8 @@ func TestStaticReport(t *testing.T) {
 	if err := os.WriteFile(gomod, []byte("module example.com/godebug121\n\ngo 1.21\n\ngodebug (\n\tasynctimerchan=1\n\tx509sha1=1\n)\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	before := treeHash(t, dir)
 	tc := toolchain(t)
-	res, err := Run(context.Background(), Options{Dir: dir, Environ: os.Environ(), Toolchain: tc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertUnchanged(t, dir, before)
+	res := runUnchanged(t, Options{Dir: dir, Environ: os.Environ(), Toolchain: tc})
 	fs := res.Findings
 	if n := len(byCheck(fs, TestOutcomeChanges.ID)); n != 0 {
 		t.Errorf("tests ran without Test: %d outcome findings", n)
@@ -298,16 +296,13 @@ func TestStaticReport(t *testing.T) {
 func TestInjectedLoopvarAnalyzer(t *testing.T) {
 	dir := copyTree(t, "testdata/loop121")
 	var gotDir string
-	res, err := Run(context.Background(), Options{
+	res := runUnchanged(t, Options{
 		Dir: dir, Target: "1.22", Environ: os.Environ(), Toolchain: toolchain(t),
 		Loopvar: func(ctx context.Context, d string) ([]finding.Finding, error) {
 			gotDir = d
 			return []finding.Finding{{Check: "loopvar/example", Location: finding.Location{File: "counter.go", Line: 10}}}, nil
 		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if gotDir != dir {
 		t.Errorf("analyzer called with %q, want %q", gotDir, dir)
 	}
@@ -513,12 +508,7 @@ func TestNestedModulesAndWorkspace(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before := treeHash(t, dir)
-	res, err := Run(context.Background(), Options{Dir: dir, Target: "1.23", Environ: os.Environ(), Toolchain: toolchain(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertUnchanged(t, dir, before)
+	res := runUnchanged(t, Options{Dir: dir, Target: "1.23", Environ: os.Environ(), Toolchain: toolchain(t)})
 	subj := map[string]map[string]string{}
 	for _, s := range res.Subjects {
 		subj[s.Path] = s.Attributes
@@ -547,13 +537,10 @@ func TestNestedModulesAndWorkspace(t *testing.T) {
 func TestFlakyTestIsNotAttributed(t *testing.T) {
 	dir := copyTree(t, "testdata/flaky121")
 	counter := filepath.Join(t.TempDir(), "count")
-	res, err := Run(context.Background(), Options{
+	res := runUnchanged(t, Options{
 		Dir: dir, Target: "1.22", Test: true, Environ: append(os.Environ(), "FLAKY_COUNTER="+counter),
 		Bisect: testBisect(t), Toolchain: toolchain(t),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := byCheck(res.Findings, TestOutcomeChanges.ID)
 	if len(out) != 1 || out[0].Details["flaky"] != "true" || out[0].Severity != finding.Info || !strings.Contains(out[0].Message, "flaky") {
 		t.Errorf("test-outcome-changes =\n%s", dump(out))
