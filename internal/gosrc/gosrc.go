@@ -58,8 +58,6 @@ type Module struct {
 
 // Options adjust Load.
 type Options struct {
-	// Go is the go command to run ("go" if empty).
-	Go string
 	// Environ is the environment go list runs with (the process's if nil);
 	// Load overrides the variables that could make it use the network or
 	// another toolchain.
@@ -88,16 +86,12 @@ func Load(ctx context.Context, dir string, opt Options) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	goCmd := opt.Go
-	if goCmd == "" {
-		goCmd = "go"
-	}
 	env := opt.Environ
 	if env == nil {
 		env = os.Environ()
 	}
 	env = module.GoEnv(env, "GOPROXY=off", "GO111MODULE=on")
-	if deps, err := goListDeps(ctx, goCmd, dir, env, []string{"./..."}); err == nil && len(deps) > 0 {
+	if deps, err := goListDeps(ctx, dir, env, []string{"./..."}); err == nil && len(deps) > 0 {
 		m.ImportsComplete = true
 		for _, d := range deps {
 			m.Imports[d.path] = true
@@ -115,7 +109,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Module, error) {
 		}
 		sort.Strings(std)
 		if len(std) > 0 {
-			if deps, err := goListDeps(ctx, goCmd, dir, env, std); err == nil {
+			if deps, err := goListDeps(ctx, dir, env, std); err == nil {
 				for _, d := range deps {
 					m.Imports[d.path] = true
 				}
@@ -140,8 +134,8 @@ type dep struct {
 	files []string
 }
 
-func goListDeps(ctx context.Context, goCmd, dir string, env, args []string) ([]dep, error) {
-	cmd := exec.CommandContext(ctx, goCmd, append([]string{"list", "-e=false", "-deps", "-f", "{{.ImportPath}}\t{{.Standard}}\t{{.Dir}}\t{{join .GoFiles \",\"}}"}, args...)...)
+func goListDeps(ctx context.Context, dir string, env, args []string) ([]dep, error) {
+	cmd := exec.CommandContext(ctx, "go", append([]string{"list", "-e=false", "-deps", "-f", "{{.ImportPath}}\t{{.Standard}}\t{{.Dir}}\t{{join .GoFiles \",\"}}"}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = env
 	var stderr bytes.Buffer
