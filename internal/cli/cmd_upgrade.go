@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"github.com/gocompat/gocompat/internal/check/loopvar"
-	"github.com/gocompat/gocompat/internal/finding"
 	"io"
 	"os"
 	"time"
 
+	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/check/upgrade"
+	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
 )
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gocompat/gocompat/internal/report"
+	"github.com/gocompat/gocompat/internal/sariftest"
 )
 
 // copyModule copies a testdata module of the upgrade checks into a
@@ -68,6 +69,7 @@ func TestUpgradeCommandTestNamesTheLoop(t *testing.T) {
 	if err := json.Unmarshal([]byte(sarifOut), &doc); err != nil || doc.Version != "2.1.0" || len(doc.Runs) != 1 || len(doc.Runs[0].Results) == 0 {
 		t.Errorf("sarif (exit %d): %v\n%.500s", code, err, sarifOut)
 	}
+	sariftest.Validate(t, []byte(sarifOut))
 	code, text, _ := runCLI(t, "upgrade", "--to", "1.22", "--fail-on", "never", dir)
 	// The command lists the loops through the loopvar analyzer, loop by
 	// loop, instead of the compiler's summary.
