@@ -552,3 +552,15 @@ func TestFlakyTestIsNotAttributed(t *testing.T) {
 		t.Errorf("the test ran %s times, want 4 (base, target, and one confirmation each)", b)
 	}
 }
+
+func TestKeepOldFix(t *testing.T) {
+	s := facts.GodebugSetting{Name: "panicnil", Old: "1"}
+	before := keepOldFix("Check.", "go.mod", "1.22", s)
+	if !strings.Contains(before, "above the package clause of each main package (go.mod godebug lines need Go 1.23):\n//go:debug panicnil=1\n") ||
+		!strings.HasSuffix(before, "Once the go line is 1.23 or later, this line in go.mod does it for the whole module:\ngodebug panicnil=1") {
+		t.Errorf("fix for target 1.22:\n%s", before)
+	}
+	if at := keepOldFix("Check.", "svc/go.mod", "1.23", s); at != "Check. To keep the old behaviour for now, add this line to svc/go.mod:\ngodebug panicnil=1" {
+		t.Errorf("fix for target 1.23:\n%s", at)
+	}
+}
