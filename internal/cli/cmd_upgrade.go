@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"github.com/gocompat/gocompat/internal/check/loopvar"
-	"github.com/gocompat/gocompat/internal/finding"
 	"time"
 
+	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/check/upgrade"
+	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
 )
 

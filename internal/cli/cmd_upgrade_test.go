@@ -9,32 +9,14 @@ import (
 	"testing"
 
 	"github.com/gocompat/gocompat/internal/report"
+	"github.com/gocompat/gocompat/internal/sariftest"
 )
 
 // copyModule copies a testdata module of the upgrade checks into a
 // temporary directory.
 func copyModule(t *testing.T, name string) string {
 	t.Helper()
-	src := filepath.Join("..", "check", "upgrade", "testdata", name)
-	dst := t.TempDir()
-	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return copyTree(t, filepath.Join("..", "check", "upgrade", "testdata", name))
 }
 
 func TestUpgradeCommandTestNamesTheLoop(t *testing.T) {
@@ -87,6 +69,7 @@ func TestUpgradeCommandTestNamesTheLoop(t *testing.T) {
 	if err := json.Unmarshal([]byte(sarifOut), &doc); err != nil || doc.Version != "2.1.0" || len(doc.Runs) != 1 || len(doc.Runs[0].Results) == 0 {
 		t.Errorf("sarif (exit %d): %v\n%.500s", code, err, sarifOut)
 	}
+	sariftest.Validate(t, []byte(sarifOut))
 	code, text, _ := runCLI(t, "upgrade", "--to", "1.22", "--fail-on", "never", dir)
 	// The command lists the loops through the loopvar analyzer, loop by
 	// loop, instead of the compiler's summary.

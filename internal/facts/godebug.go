@@ -76,6 +76,14 @@ var SrcGodebugDefaults = Source{Title: "doc/godebug.md, Default GODEBUG Values: 
 // 1.20 are configured to match Go 1.20" (doc/godebug.md).
 const GodebugDefaultsFloor = 20
 
+// GodebugLinesSince is the first Go version whose go.mod and go.work
+// files can hold godebug lines: "starting in Go 1.23, the work module's
+// go.mod or the workspace's go.work can list one or more godebug lines",
+// and "toolchains older than Go 1.23 reject all godebug lines"
+// (doc/godebug.md, SrcGodebugDefaults). Before it, only //go:debug
+// directives in main packages set GODEBUG defaults.
+const GodebugLinesSince = "1.23"
+
 //go:embed godebug_table.json
 var embeddedGodebugJSON []byte
 

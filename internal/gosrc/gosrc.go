@@ -6,10 +6,11 @@
 // any of it.
 //
 // Imports come from `go list -deps` when that works offline (run with
-// GOTOOLCHAIN=local, GOPROXY=off, GOWORK=off and GOFLAGS cleared, so it never
-// downloads anything or picks up the user's flags); otherwise from parsing
-// the module's own files, with standard-library dependencies still closed
-// over by `go list -deps` of the standard packages, which needs no network.
+// module.GoEnv plus GOPROXY=off: GOTOOLCHAIN=local, GOWORK=off and GOFLAGS
+// cleared, so it never downloads anything or picks up the user's flags);
+// otherwise from parsing the module's own files, with standard-library
+// dependencies still closed over by `go list -deps` of the standard
+// packages, which needs no network.
 package gosrc
 
 import (
@@ -57,8 +58,6 @@ type Module struct {
 
 // Options adjust Load.
 type Options struct {
-	// Go is the go command to run ("go" if empty).
-	Go string
 	// Environ is the environment go list runs with (the process's if nil);
 	// Load overrides the variables that could make it use the network or
 	// another toolchain.
@@ -87,16 +86,12 @@ func Load(ctx context.Context, dir string, opt Options) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	goCmd := opt.Go
-	if goCmd == "" {
-		goCmd = "go"
-	}
 	env := opt.Environ
 	if env == nil {
 		env = os.Environ()
 	}
-	env = append(append([]string(nil), env...), "GOTOOLCHAIN=local", "GOPROXY=off", "GOWORK=off", "GOFLAGS=", "GO111MODULE=on")
-	if deps, err := goListDeps(ctx, goCmd, dir, env, []string{"./..."}); err == nil && len(deps) > 0 {
+	env = module.GoEnv(env, "GOPROXY=off", "GO111MODULE=on")
+	if deps, err := goListDeps(ctx, dir, env, []string{"./..."}); err == nil && len(deps) > 0 {
 		m.ImportsComplete = true
 		for _, d := range deps {
 			m.Imports[d.path] = true
@@ -114,7 +109,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Module, error) {
 		}
 		sort.Strings(std)
 		if len(std) > 0 {
-			if deps, err := goListDeps(ctx, goCmd, dir, env, std); err == nil {
+			if deps, err := goListDeps(ctx, dir, env, std); err == nil {
 				for _, d := range deps {
 					m.Imports[d.path] = true
 				}
@@ -139,8 +134,8 @@ type dep struct {
 	files []string
 }
 
-func goListDeps(ctx context.Context, goCmd, dir string, env, args []string) ([]dep, error) {
-	cmd := exec.CommandContext(ctx, goCmd, append([]string{"list", "-e=false", "-deps", "-f", "{{.ImportPath}}\t{{.Standard}}\t{{.Dir}}\t{{join .GoFiles \",\"}}"}, args...)...)
+func goListDeps(ctx context.Context, dir string, env, args []string) ([]dep, error) {
+	cmd := exec.CommandContext(ctx, "go", append([]string{"list", "-e=false", "-deps", "-f", "{{.ImportPath}}\t{{.Standard}}\t{{.Dir}}\t{{join .GoFiles \",\"}}"}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = env
 	var stderr bytes.Buffer

@@ -91,6 +91,20 @@ func TestLoadComplete(t *testing.T) {
 	}
 }
 
+func TestLoadIgnoresUserGoSettings(t *testing.T) {
+	// Flags, a toolchain switch and a workspace from the user's
+	// environment would each make go list fail or look elsewhere.
+	dir := unpack(t, service)
+	env := append(os.Environ(), "GOFLAGS=-no-such-flag", "GOTOOLCHAIN=go1.999.0", "GOWORK="+filepath.Join(t.TempDir(), "go.work"))
+	m, err := Load(context.Background(), dir, Options{Environ: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.ImportsComplete || !m.Imports["crypto/x509"] {
+		t.Errorf("go list -deps did not run with the user's go settings scrubbed: complete %v, imports %v", m.ImportsComplete, m.Imports)
+	}
+}
+
 func TestLoadFallback(t *testing.T) {
 	// A requirement that is not in the module cache: go list cannot run
 	// offline, so imports come from parsing plus the standard library.

@@ -256,3 +256,15 @@ func FuzzScanFile(f *testing.F) {
 		}
 	})
 }
+
+func TestGoEnv(t *testing.T) {
+	user := []string{"HOME=/home/u", "GOFLAGS=-mod=vendor", "GOTOOLCHAIN=go1.99.0+auto", "GOPROXY=https://example.com", "GOWORK=/w/go.work", "PATH=/bin"}
+	got := GoEnv(user, "GOFLAGS=-mod=mod", "GOPROXY=off", "GOFLAGS=")
+	want := []string{"HOME=/home/u", "PATH=/bin", "GOTOOLCHAIN=local", "GOWORK=off", "GOFLAGS=", "GOPROXY=off"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("GoEnv = %q, want %q", got, want)
+	}
+	if got := GoEnv(nil); !reflect.DeepEqual(got, []string{"GOTOOLCHAIN=local", "GOWORK=off", "GOFLAGS="}) {
+		t.Errorf("GoEnv(nil) = %q", got)
+	}
+}

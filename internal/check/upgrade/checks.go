@@ -23,10 +23,8 @@ import (
 )
 
 var (
-	srcLoopvar     = finding.Source{Title: "Go 1.22 release notes: loop variables are per-iteration in modules declaring go 1.22 or later", URL: "https://go.dev/doc/go1.22#language"}
-	srcLoopvarWiki = finding.Source{Title: "Go wiki: LoopvarExperiment (bisect -compile=loopvar, -d=loopvarhash)", URL: "https://go.dev/wiki/LoopvarExperiment"}
-	srcBisect      = finding.Source{Title: "golang.org/x/tools/cmd/bisect", URL: "https://pkg.go.dev/golang.org/x/tools/cmd/bisect"}
-	srcModfile     = finding.Source{Title: "go help build: -modfile", URL: "https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies"}
+	srcBisect  = finding.Source{Title: "golang.org/x/tools/cmd/bisect", URL: "https://pkg.go.dev/golang.org/x/tools/cmd/bisect"}
+	srcModfile = finding.Source{Title: "go help build: -modfile", URL: "https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies"}
 )
 
 var (
@@ -44,7 +42,7 @@ var (
 	}
 	LoopvarSemanticsChange = finding.Check{
 		ID: "upgrade/loopvar-semantics-change", Title: "Raising the go line to 1.22 or later makes loop variables per-iteration",
-		Severity: finding.Warning, Sources: []finding.Source{srcLoopvar, srcLoopvarWiki},
+		Severity: finding.Warning, Sources: []finding.Source{facts.SrcLoopvarRelNotes, facts.SrcLoopvarWiki},
 	}
 	KernelFloorRises = finding.Check{
 		ID: "upgrade/kernel-floor-rises", Title: "The target Go version needs a newer Linux kernel",
@@ -56,7 +54,7 @@ var (
 	}
 	TestBrokenByLoop = finding.Check{
 		ID: "upgrade/test-broken-by-loop", Title: "A test fails at the target because of this loop's per-iteration variables",
-		Severity: finding.Error, Sources: []finding.Source{srcLoopvar, srcLoopvarWiki, srcBisect},
+		Severity: finding.Error, Sources: []finding.Source{facts.SrcLoopvarRelNotes, facts.SrcLoopvarWiki, srcBisect},
 	}
 	TestBrokenByGodebug = finding.Check{
 		ID: "upgrade/test-broken-by-godebug", Title: "A test fails at the target because of a GODEBUG default change",

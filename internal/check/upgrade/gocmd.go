@@ -13,26 +13,13 @@ import (
 )
 
 // goEnv is the environment every go command of this package runs with:
-// the user's, with the toolchain pinned to the installed one (never a
-// download), workspaces off (each module is looked at on its own, and
-// -modfile needs it) and -mod=mod so that a missing go.sum entry is added
-// to the temporary copy instead of failing. None of it can write the
-// user's go.mod or go.sum: every command gets -modfile=<copy>.
+// module.GoEnv (the user's, with GOTOOLCHAIN=local, GOWORK=off and their
+// GOFLAGS dropped) with GOFLAGS=-mod=mod, so that a missing go.sum entry
+// is added to the temporary copy instead of failing, then extra on top.
+// None of it can write the user's go.mod or go.sum: every command gets
+// -modfile=<copy>.
 func goEnv(environ []string, extra ...string) []string {
-	drop := map[string]bool{"GOTOOLCHAIN": true, "GOFLAGS": true, "GOWORK": true}
-	for _, kv := range extra {
-		k, _, _ := strings.Cut(kv, "=")
-		drop[k] = true
-	}
-	var env []string
-	for _, kv := range environ {
-		k, _, _ := strings.Cut(kv, "=")
-		if !drop[k] {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "GOTOOLCHAIN=local", "GOFLAGS=-mod=mod", "GOWORK=off")
-	return append(env, extra...)
+	return module.GoEnv(environ, append([]string{"GOFLAGS=-mod=mod"}, extra...)...)
 }
 
 // runGo runs the go command in dir and returns stdout and stderr.

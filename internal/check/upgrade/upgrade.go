@@ -335,11 +335,12 @@ func (a *analysis) godebug(ctx context.Context) error {
 }
 
 // keepOldFix says how to keep a setting's old value: a godebug line in
-// go.mod, which toolchains before Go 1.23 cannot parse, so for targets
-// before 1.23 a //go:debug directive in each main package instead.
+// go.mod, which toolchains before facts.GodebugLinesSince cannot parse,
+// so for earlier targets a //go:debug directive in each main package
+// instead.
 func keepOldFix(first, gomod, target string, s facts.GodebugSetting) string {
-	if versionLess(target, "1.23") {
-		return fmt.Sprintf("%s To keep the old behaviour for now, put this directive above the package clause of each main package (go.mod godebug lines need Go 1.23):\n//go:debug %s=%s\nOnce the go line is 1.23 or later, this line in %s does it for the whole module:\ngodebug %s=%s", first, s.Name, s.Old, gomod, s.Name, s.Old)
+	if v := facts.GodebugLinesSince; versionLess(target, v) {
+		return fmt.Sprintf("%s To keep the old behaviour for now, put this directive above the package clause of each main package (go.mod godebug lines need Go %s):\n//go:debug %s=%s\nOnce the go line is %s or later, this line in %s does it for the whole module:\ngodebug %s=%s", first, v, s.Name, s.Old, v, gomod, s.Name, s.Old)
 	}
 	return fmt.Sprintf("%s To keep the old behaviour for now, add this line to %s:\ngodebug %s=%s", first, gomod, s.Name, s.Old)
 }

@@ -25,21 +25,7 @@ import (
 func copyTree(t *testing.T, src string) string {
 	t.Helper()
 	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
 		t.Fatal(err)
 	}
 	return dst
@@ -73,6 +59,19 @@ func treeHash(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// runUnchanged runs Run and fails the test when it returns an error or
+// leaves any file under o.Dir other than it was.
+func runUnchanged(t *testing.T, o Options) *Result {
+	t.Helper()
+	before := treeHash(t, o.Dir)
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertUnchanged(t, o.Dir, before)
+	return res
 }
 
 func assertUnchanged(t *testing.T, dir string, before map[string]string) {
@@ -152,16 +151,11 @@ func dump(fs []finding.Finding) string {
 
 func TestLoopFailureIsBisectedToTheLoop(t *testing.T) {
 	dir := copyTree(t, "testdata/loop121")
-	before := treeHash(t, dir)
 	var progress strings.Builder
-	res, err := Run(context.Background(), Options{
+	res := runUnchanged(t, Options{
 		Dir: dir, Target: "1.22", Test: true, Environ: os.Environ(),
 		Bisect: testBisect(t), Toolchain: toolchain(t), Progress: &progress,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertUnchanged(t, dir, before)
 	fs := res.Findings
 
 	outcome := byCheck(fs, TestOutcomeChanges.ID)
@@ -191,16 +185,11 @@ func TestLoopFailureIsBisectedToTheLoop(t *testing.T) {
 
 func TestGodebugFailureIsAttributedToTheSetting(t *testing.T) {
 	dir := copyTree(t, "testdata/godebug121")
-	before := treeHash(t, dir)
 	tc := toolchain(t)
-	res, err := Run(context.Background(), Options{
+	res := runUnchanged(t, Options{
 		Dir: dir, Target: "1.23", Test: true, Environ: os.Environ(),
 		Bisect: testBisect(t), Toolchain: tc,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertUnchanged(t, dir, before)
 	fs := res.Findings
 
 	// Every setting of the toolchain's table that changes between 1.21 and 1.23.
@@ -271,13 +260,8 @@ func TestStaticReport(t *testing.T) {
 	if err := os.WriteFile(gomod, []byte("module example.com/godebug121\n\ngo 1.21\n\ngodebug (\n\tasynctimerchan=1\n\tx509sha1=1\n)\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	before := treeHash(t, dir)
 	tc := toolchain(t)
-	res, err := Run(context.Background(), Options{Dir: dir, Environ: os.Environ(), Toolchain: tc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertUnchanged(t, dir, before)
+	res := runUnchanged(t, Options{Dir: dir, Environ: os.Environ(), Toolchain: tc})
 	fs := res.Findings
 	if n := len(byCheck(fs, TestOutcomeChanges.ID)); n != 0 {
 		t.Errorf("tests ran without Test: %d outcome findings", n)
@@ -312,16 +296,13 @@ func TestStaticReport(t *testing.T) {
 func TestInjectedLoopvarAnalyzer(t *testing.T) {
 	dir := copyTree(t, "testdata/loop121")
 	var gotDir string
-	res, err := Run(context.Background(), Options{
+	res := runUnchanged(t, Options{
 		Dir: dir, Target: "1.22", Environ: os.Environ(), Toolchain: toolchain(t),
 		Loopvar: func(ctx context.Context, d string) ([]finding.Finding, error) {
 			gotDir = d
 			return []finding.Finding{{Check: "loopvar/example", Location: finding.Location{File: "counter.go", Line: 10}}}, nil
 		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if gotDir != dir {
 		t.Errorf("analyzer called with %q, want %q", gotDir, dir)
 	}
@@ -527,12 +508,7 @@ func TestNestedModulesAndWorkspace(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before := treeHash(t, dir)
-	res, err := Run(context.Background(), Options{Dir: dir, Target: "1.23", Environ: os.Environ(), Toolchain: toolchain(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assertUnchanged(t, dir, before)
+	res := runUnchanged(t, Options{Dir: dir, Target: "1.23", Environ: os.Environ(), Toolchain: toolchain(t)})
 	subj := map[string]map[string]string{}
 	for _, s := range res.Subjects {
 		subj[s.Path] = s.Attributes
@@ -561,13 +537,10 @@ func TestNestedModulesAndWorkspace(t *testing.T) {
 func TestFlakyTestIsNotAttributed(t *testing.T) {
 	dir := copyTree(t, "testdata/flaky121")
 	counter := filepath.Join(t.TempDir(), "count")
-	res, err := Run(context.Background(), Options{
+	res := runUnchanged(t, Options{
 		Dir: dir, Target: "1.22", Test: true, Environ: append(os.Environ(), "FLAKY_COUNTER="+counter),
 		Bisect: testBisect(t), Toolchain: toolchain(t),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := byCheck(res.Findings, TestOutcomeChanges.ID)
 	if len(out) != 1 || out[0].Details["flaky"] != "true" || out[0].Severity != finding.Info || !strings.Contains(out[0].Message, "flaky") {
 		t.Errorf("test-outcome-changes =\n%s", dump(out))
@@ -577,5 +550,17 @@ func TestFlakyTestIsNotAttributed(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(counter); string(b) != "4" {
 		t.Errorf("the test ran %s times, want 4 (base, target, and one confirmation each)", b)
+	}
+}
+
+func TestKeepOldFix(t *testing.T) {
+	s := facts.GodebugSetting{Name: "panicnil", Old: "1"}
+	before := keepOldFix("Check.", "go.mod", "1.22", s)
+	if !strings.Contains(before, "above the package clause of each main package (go.mod godebug lines need Go 1.23):\n//go:debug panicnil=1\n") ||
+		!strings.HasSuffix(before, "Once the go line is 1.23 or later, this line in go.mod does it for the whole module:\ngodebug panicnil=1") {
+		t.Errorf("fix for target 1.22:\n%s", before)
+	}
+	if at := keepOldFix("Check.", "svc/go.mod", "1.23", s); at != "Check. To keep the old behaviour for now, add this line to svc/go.mod:\ngodebug panicnil=1" {
+		t.Errorf("fix for target 1.23:\n%s", at)
 	}
 }
