@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 
+	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/finding"
 )
@@ -26,7 +27,21 @@ func upgradeStep() Step {
 		Family:  "upgrade",
 		Applies: func(t *Target) bool { return t.goModParses() && hasModuleBelow(t.Dir) },
 		Run: func(ctx context.Context, t *Target) (Result, error) {
-			res, err := upgrade.Run(ctx, upgrade.Options{Dir: t.Dir, Environ: t.Environ, Progress: t.Progress, Offline: !t.Online})
+			// The loopvar step analyses the same loops through go vet,
+			// whose cache makes the second run nearly free; a summary
+			// here keeps each loop reported once.
+			loops := func(ctx context.Context, dir string) ([]finding.Finding, error) {
+				fs, err := loopvar.Run(ctx, t.VetTool, dir, nil)
+				kept := fs[:0]
+				for _, f := range fs {
+					if loopvar.IsUpgradeChange(f.Check) {
+						kept = append(kept, f)
+					}
+				}
+				return kept, err
+			}
+			res, err := upgrade.Run(ctx, upgrade.Options{Dir: t.Dir, Environ: t.Environ, Progress: t.Progress, Offline: !t.Online,
+				Loopvar: loops, SummarizeLoops: true})
 			if err != nil {
 				return Result{}, err
 			}

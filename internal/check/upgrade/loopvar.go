@@ -76,6 +76,10 @@ func (a *analysis) loopvar(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("loopvar analysis: %w", err)
 		}
+		if a.o.SummarizeLoops {
+			a.summarizeLoops(fs)
+			return nil
+		}
 		for _, f := range fs {
 			if f.Location.File != "" && !path.IsAbs(f.Location.File) {
 				f.Location.File = a.rel(f.Location.File)
@@ -131,4 +135,37 @@ func (a *analysis) loopvar(ctx context.Context) error {
 		"method": "go list -export -test " + flags + " ./...",
 	})
 	return nil
+}
+
+// summarizeLoops reports the loop variables the loopvar analyzer says
+// become per-iteration as one finding on the go line, like the compiler
+// preview does, without repeating each loop's own finding.
+func (a *analysis) summarizeLoops(fs []finding.Finding) {
+	var list []string
+	changes := 0
+	for _, f := range fs {
+		file := f.Location.File
+		if file != "" && !path.IsAbs(file) {
+			file = a.rel(file)
+		}
+		list = append(list, fmt.Sprintf("%s:%d:%d %s", file, f.Location.Line, f.Location.Column, f.Details["variable"]))
+		if f.Severity > finding.Info {
+			changes++
+		}
+	}
+	var msg string
+	if len(fs) == 0 {
+		msg = fmt.Sprintf("Raising the go line from %s to %s makes loop variables per-iteration (Go 1.22 semantics); no loop in this module has a variable that is captured or has its address taken, so none changes behaviour.", a.current, a.target)
+	} else {
+		msg = fmt.Sprintf("Raising the go line from %s to %s makes loop variables per-iteration (Go 1.22 semantics); %d loop variable(s) in this module get a fresh copy per iteration, %d of which may change behaviour (see the loopvar findings): %s.",
+			a.current, a.target, len(fs), changes, listSome(list, 5))
+	}
+	f := finding.New(LoopvarSemanticsChange, a.goLineLoc(), msg,
+		"Review the loops the loopvar findings name (code that relied on one shared variable changes behaviour); gocompat upgrade --test runs the tests at the target and names the loop that breaks one.")
+	if changes == 0 {
+		f.Severity = finding.Info
+	}
+	a.add(f, map[string]string{
+		"loops": strings.Join(list, "\n"), "count": strconv.Itoa(len(fs)), "method": "loopvar analyzer",
+	})
 }

@@ -36,6 +36,11 @@ type Options struct {
 	// semantics change at Go 1.22; its findings are reported when the
 	// range crosses 1.22. Without it, the compiler's own count is used.
 	Loopvar func(ctx context.Context, dir string) ([]finding.Finding, error)
+	// SummarizeLoops reports Loopvar's findings as one
+	// upgrade/loopvar-semantics-change finding (count and positions)
+	// instead of each: for an audit, whose loopvar step already reports
+	// each loop, and where Loopvar then costs no second compilation.
+	SummarizeLoops bool
 	// Bisect is the command that runs golang.org/x/tools/cmd/bisect;
 	// nil means: build it into the user cache (see bisectCommand).
 	Bisect []string
