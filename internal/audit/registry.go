@@ -6,6 +6,7 @@ import (
 
 	"github.com/gocompat/gocompat/docs"
 	"github.com/gocompat/gocompat/internal/check/deploy"
+	"github.com/gocompat/gocompat/internal/check/deps"
 	"github.com/gocompat/gocompat/internal/check/hostcheck"
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/check/toolchain"
@@ -27,6 +28,7 @@ func Registry() *finding.Registry {
 	reg.Add(hostcheck.Checks...)
 	reg.Add(upgrade.Checks...)
 	reg.Add(loopvar.Checks...)
+	reg.Add(deps.Checks...)
 	for _, c := range reg.All() {
 		if page, ok := docs.Check(c.ID); ok {
 			reg.SetHelp(c.ID, page)

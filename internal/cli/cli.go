@@ -17,6 +17,7 @@ import (
 	"github.com/gocompat/gocompat/internal/config"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
+	"github.com/gocompat/gocompat/internal/report/openvex"
 	"github.com/gocompat/gocompat/internal/report/sarif"
 	"github.com/gocompat/gocompat/internal/report/text"
 )
@@ -165,6 +166,8 @@ func commands() []*command {
 		binaryCommand(),
 		doctorCommand(),
 		deployCommand(),
+		depsCommand(),
+		vulndbCommand(),
 		hostCommand(),
 		explainCommand(),
 		upgradeCommand(),
@@ -267,9 +270,9 @@ func run(ctx context.Context, inv *Invocation) error {
 	}
 
 	switch format {
-	case "text", "json", "sarif":
+	case "text", "json", "sarif", "openvex":
 	default:
-		return usageErrorf("unknown --format %q (want text, json or sarif)", format)
+		return usageErrorf("unknown --format %q (want text, json, sarif or openvex)", format)
 	}
 	e.format = format
 	useColor, err := colorEnabled(color, inv.Stdout, e.Getenv)
@@ -314,6 +317,8 @@ func run(ctx context.Context, inv *Invocation) error {
 		err = report.Encode(inv.Stdout, rep)
 	case "sarif":
 		err = sarif.Write(inv.Stdout, rep)
+	case "openvex":
+		err = openvex.Write(inv.Stdout, rep, inv.Now())
 	default:
 		err = text.Write(inv.Stdout, rep, text.Options{Color: useColor, Verbose: verbose})
 	}

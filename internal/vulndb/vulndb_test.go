@@ -88,9 +88,9 @@ func TestImportSmall(t *testing.T) {
 		t.Errorf("Import = %+v", res)
 	}
 	want := map[string]string{
-		"index/db.json":      `{"modified":"2023-01-02T03:04:05Z"}`,
-		"index/modules.json": `[{"path":"golang.org/x/text","vulns":[{"id":"GO-2021-0113","modified":"2023-01-02T03:04:05Z","fixed":"0.3.7"}]}]`,
-		"index/vulns.json":   `[{"id":"GO-2021-0113","modified":"2023-01-02T03:04:05Z","aliases":["CVE-2021-38561","GHSA-ppp9-7jff-5vj2"]}]`,
+		"index/db.json":        `{"modified":"2023-01-02T03:04:05Z"}`,
+		"index/modules.json":   `[{"path":"golang.org/x/text","vulns":[{"id":"GO-2021-0113","modified":"2023-01-02T03:04:05Z","fixed":"0.3.7"}]}]`,
+		"index/vulns.json":     `[{"id":"GO-2021-0113","modified":"2023-01-02T03:04:05Z","aliases":["CVE-2021-38561","GHSA-ppp9-7jff-5vj2"]}]`,
 		"ID/GO-2021-0113.json": textEntry,
 	}
 	for name, w := range want {
