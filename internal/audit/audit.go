@@ -38,6 +38,9 @@ type Target struct {
 	// cli.Invocation.VetTool); empty: they run in process.
 	VetTool string
 
+	// Deps are the settings of the deps step.
+	Deps DepsOptions
+
 	goModOnce sync.Once
 	goModErrs []finding.Finding
 
@@ -95,7 +98,7 @@ func Steps() []Step {
 	return slices.Concat(
 		[]Step{toolchainStep(), moduleStep()},
 		DeploySteps(),
-		[]Step{hostStep(), binaryStep(), upgradeStep(), loopvarStep()},
+		[]Step{hostStep(), binaryStep(), upgradeStep(), loopvarStep(), depsStep()},
 	)
 }
 

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/check/deps"
 	"github.com/gocompat/gocompat/internal/dockerfile"
 	"github.com/gocompat/gocompat/internal/facts"
@@ -28,15 +30,19 @@ type DepsOptions struct {
 	Outdated bool
 	// Now dates the database's age (zero: time.Now).
 	Now time.Time
+	// Offline keeps the step off the network, as an audit without
+	// --online is: an https:// database is not consulted and the module
+	// proxy is not asked (GOPROXY=off), without a finding for either.
+	Offline bool
 }
 
 // DepsSteps are the steps of `gocompat deps`.
-func DepsSteps(o DepsOptions) []Step { return []Step{moduleStep(), DepsStep(o)} }
+func DepsSteps() []Step { return []Step{moduleStep(), depsStep()} }
 
-// DepsStep checks the module in the audited directory: vulnerabilities
-// reachable from its code, at the Go release the go command selects for
-// it, and the health of its requirements.
-func DepsStep(o DepsOptions) Step {
+// depsStep checks the module in the audited directory with t.Deps:
+// vulnerabilities reachable from its code, at the Go release the go
+// command selects for it, and the health of its requirements.
+func depsStep() Step {
 	return Step{
 		Family:  "deps",
 		Applies: func(t *Target) bool { return fileExists(filepath.Join(t.Dir, "go.mod")) },
@@ -44,7 +50,7 @@ func DepsStep(o DepsOptions) Step {
 			if !t.goModParses() {
 				return Result{}, nil // module/go-mod-invalid says why
 			}
-			return runDeps(ctx, t, o)
+			return runDeps(ctx, t, t.Deps)
 		},
 	}
 }
@@ -82,19 +88,28 @@ func runDeps(ctx context.Context, t *Target, o DepsOptions) (Result, error) {
 	}
 	hin.Builds = dockerBuilds(t)
 
+	env := t.Environ
+	if o.Offline {
+		env = append(env[:len(env):len(env)], "GOPROXY=off")
+	}
+
 	// Vulnerabilities.
 	dbURL, err := vulndb.URL(o.DB, t.Environ)
 	if err != nil {
 		return res, err
 	}
-	meta, err := vulndb.ReadMeta(ctx, dbURL, nil)
-	if err != nil {
+	var meta vulndb.Meta
+	if o.Offline && !strings.HasPrefix(dbURL, "file://") {
+		err = errOffline
+		res.Subjects = append(res.Subjects, report.Subject{Kind: "vulndb", Name: dbURL + " not consulted: offline (use --online, or --db file://DIR)"})
+	} else if meta, err = vulndb.ReadMeta(ctx, dbURL, nil); err != nil {
 		res.Findings = append(res.Findings, deps.DBUnavailable(err, anchor))
-	} else {
+	}
+	if err == nil {
 		res.Subjects = append(res.Subjects, DBSubject(meta))
 		res.Findings = append(res.Findings, deps.DB(meta, now, anchor)...)
-		gover, gerr := vulnscan.GoVersion(ctx, t.Dir, t.Environ)
-		scan, err := vulnscan.Run(ctx, vulnscan.Options{DB: dbURL, Dir: t.Dir, Env: t.Environ, GoVersion: gover})
+		gover, gerr := vulnscan.GoVersion(ctx, t.Dir, env)
+		scan, err := vulnscan.Run(ctx, vulnscan.Options{DB: dbURL, Dir: t.Dir, Env: env, GoVersion: gover})
 		if err != nil {
 			res.Findings = append(res.Findings, deps.ScanFailed(err, anchor))
 		} else {
@@ -108,14 +123,16 @@ func runDeps(ctx context.Context, t *Target, o DepsOptions) (Result, error) {
 	}
 
 	// Module health.
-	info, err := modhealth.List(ctx, t.Dir, t.Environ)
+	info, err := modhealth.List(ctx, t.Dir, env)
 	if err != nil {
 		return res, err
 	}
-	hin.Info = info
+	hin.Info, hin.Offline = info, o.Offline
 	res.Findings = append(res.Findings, deps.Health(hin)...)
 	return res, nil
 }
+
+var errOffline = errors.New("offline")
 
 // DBSubject names the vulnerability database and its date in a report.
 func DBSubject(m vulndb.Meta) report.Subject {
@@ -198,4 +215,54 @@ func readBounded(p string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// BinaryVulns checks the Go binaries of a binary scan for
+// vulnerabilities in binary mode (the symbols linked in, at the module
+// versions and Go release recorded in the binary). Names are made
+// relative to base as CheckBinaries makes them.
+func BinaryVulns(ctx context.Context, scan []binary.Result, base string, environ []string, o DepsOptions) Result {
+	var res Result
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	dbURL, err := vulndb.URL(o.DB, environ)
+	var meta vulndb.Meta
+	if err == nil {
+		meta, err = vulndb.ReadMeta(ctx, dbURL, nil)
+	}
+	for _, r := range scan {
+		if r.Err != nil || r.Info == nil {
+			continue
+		}
+		name := binaryName(base, r.Path)
+		anchor := finding.Location{File: name}
+		if err != nil {
+			res.Findings = append(res.Findings, deps.DBUnavailable(err, anchor))
+			return res
+		}
+		if len(res.Subjects) == 0 {
+			res.Subjects = append(res.Subjects, DBSubject(meta))
+			res.Findings = append(res.Findings, deps.DB(meta, now, anchor)...)
+		}
+		s, serr := vulnscan.Run(ctx, vulnscan.Options{DB: dbURL, Binary: r.Path, Env: environ})
+		if serr != nil {
+			res.Findings = append(res.Findings, deps.ScanFailed(serr, anchor))
+			continue
+		}
+		res.Findings = append(res.Findings, deps.Vulns(s, deps.VulnInput{Binary: name})...)
+	}
+	return res
+}
+
+func binaryName(base, p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	if r, err := filepath.Rel(base, abs); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(abs)
 }

@@ -105,8 +105,8 @@ func gocompatLevels(fs []finding.Finding) map[string][]string {
 
 func runDepsAudit(t *testing.T, dir, db string, env []string) []finding.Finding {
 	t.Helper()
-	tg := &Target{Dir: dir, Environ: env, HostRoot: "/"}
-	rep := Run(context.Background(), tg, DepsSteps(DepsOptions{DB: db, Now: testbin.VulnDBModified.Add(24 * time.Hour)}))
+	tg := &Target{Dir: dir, Environ: env, HostRoot: "/", Deps: DepsOptions{DB: db, Now: testbin.VulnDBModified.Add(24 * time.Hour)}}
+	rep := Run(context.Background(), tg, DepsSteps())
 	for _, f := range rep.Findings {
 		if f.Check == StepFailed.ID || f.Check == deps.VulnScanFailed.ID || f.Check == deps.VulnDBUnavailable.ID {
 			t.Fatalf("%s: %s", f.Check, f.Message)
@@ -283,7 +283,7 @@ func TestDepsBadInput(t *testing.T) {
 		"no index":    "file://" + filepath.ToSlash(t.TempDir()),
 		"unreachable": "http://127.0.0.1:1",
 	} {
-		rep := Run(context.Background(), &Target{Dir: dir, Environ: env}, DepsSteps(DepsOptions{DB: db}))
+		rep := Run(context.Background(), &Target{Dir: dir, Environ: env, Deps: DepsOptions{DB: db}}, DepsSteps())
 		u := byCheck(rep.Findings, deps.VulnDBUnavailable.ID)
 		if len(u) != 1 || !strings.Contains(u[0].Message, "vulnerability database") {
 			t.Errorf("%s: %s findings %+v", name, deps.VulnDBUnavailable.ID, u)
@@ -293,7 +293,7 @@ func TestDepsBadInput(t *testing.T) {
 		}
 	}
 	mustWrite(t, filepath.Join(dir, "go.mod"), "module example.com/textcall\n\ngo 1.22\nrequire (\n")
-	rep := Run(context.Background(), &Target{Dir: dir, Environ: env}, DepsSteps(DepsOptions{DB: "http://127.0.0.1:1"}))
+	rep := Run(context.Background(), &Target{Dir: dir, Environ: env, Deps: DepsOptions{DB: "http://127.0.0.1:1"}}, DepsSteps())
 	if len(rep.Findings) != 1 || rep.Findings[0].Check != GoModInvalid.ID {
 		t.Errorf("unparsable go.mod: %+v", rep.Findings)
 	}

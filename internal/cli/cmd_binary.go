@@ -8,6 +8,7 @@ import (
 	"github.com/gocompat/gocompat/internal/audit"
 	"github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/report"
+	"github.com/gocompat/gocompat/internal/vulndb"
 )
 
 // targetList is a repeatable --target flag.
@@ -28,6 +29,7 @@ const targetUsage = "platform to match binaries against (repeatable): a preset s
 func binaryCommand() *command {
 	var targets targetList
 	var maxFiles int
+	var db string
 	return &command{
 		name:    "binary",
 		args:    "FILE|DIR...",
@@ -36,6 +38,7 @@ func binaryCommand() *command {
 		flags: func(fs *flag.FlagSet) {
 			fs.Var(&targets, "target", targetUsage)
 			fs.IntVar(&maxFiles, "max-files", 0, "stop walking directories after this many files (0: no limit)")
+			fs.StringVar(&db, "db", "", "also check the binaries for vulnerabilities (govulncheck's binary mode) against this database: an https:// URL or a file:// folder (default: $GOVULNDB if set, else no check)")
 		},
 		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
 			if len(args) == 0 {
@@ -54,6 +57,15 @@ func binaryCommand() *command {
 			rep := &report.Report{
 				Root: e.dir, Anchor: audit.DefaultAnchor(e.dir),
 				Checks: []string{"binary"}, Subjects: res.Subjects, Findings: res.Findings,
+			}
+			if db != "" || e.Getenv("GOVULNDB") != "" {
+				if _, err := vulndb.URL(db, e.environ); err != nil {
+					return nil, usageErrorf("%v", err)
+				}
+				v := audit.BinaryVulns(ctx, scan, e.dir, e.environ, audit.DepsOptions{DB: db, Now: e.inv.Now()})
+				rep.Checks = append(rep.Checks, "deps")
+				rep.Subjects = append(rep.Subjects, v.Subjects...)
+				rep.Findings = append(rep.Findings, v.Findings...)
 			}
 			return rep, nil
 		},

@@ -54,8 +54,8 @@ func depsCommand() *command {
 			if _, err := vulndb.URL(df.db, e.environ); err != nil {
 				return nil, usageErrorf("%v", err)
 			}
-			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Progress: e.progress()}
-			return audit.Run(ctx, t, audit.DepsSteps(df.options(e))), nil
+			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Progress: e.progress(), Deps: df.options(e)}
+			return audit.Run(ctx, t, audit.DepsSteps()), nil
 		},
 	}
 }

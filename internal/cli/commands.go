@@ -14,6 +14,7 @@ import (
 func auditCommand() *command {
 	var online bool
 	var targets targetList
+	var df depsFlags
 	return &command{
 		name:    "audit",
 		args:    "[dir]",
@@ -22,6 +23,7 @@ func auditCommand() *command {
 		flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&online, "online", false, "allow checks that use the network (module proxy reachability)")
 			fs.Var(&targets, "target", targetUsage)
+			df.register(fs)
 		},
 		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
 			if len(args) > 1 {
@@ -38,7 +40,9 @@ func auditCommand() *command {
 			if err != nil {
 				return nil, usageErrorf("%v", err)
 			}
-			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Online: online, Targets: plats, Progress: e.progress(), VetTool: e.inv.VetTool}
+			deps := df.options(e)
+			deps.Offline = !online
+			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Online: online, Targets: plats, Progress: e.progress(), VetTool: e.inv.VetTool, Deps: deps}
 			return audit.Run(ctx, t, audit.Steps()), nil
 		},
 	}

@@ -32,6 +32,9 @@ type HealthInput struct {
 	Builds []Build
 	// Outdated asks for the available updates (deps/update-available).
 	Outdated bool
+	// Offline says the run was asked to stay off the network, so the
+	// proxy's silence is no finding.
+	Offline bool
 }
 
 // LocalReplace is a replace directive whose target is a directory.
@@ -62,7 +65,7 @@ func Health(in HealthInput) []finding.Finding {
 	var out []finding.Finding
 	at := func(line int) finding.Location { return finding.Location{File: in.GoMod, Line: line} }
 	info := in.Info
-	if info != nil && info.Offline != "" {
+	if info != nil && info.Offline != "" && !in.Offline {
 		out = append(out, finding.Finding{
 			Check: ProxyUnreachable.ID, Severity: ProxyUnreachable.Severity, Location: at(0),
 			Message: fmt.Sprintf("The module proxy cannot be asked (%s), so retracted versions, deprecated modules and updates are unknown; the other checks ran on the module cache.", info.Offline),

@@ -24,7 +24,9 @@ type VulnInput struct {
 	// the toolchain directive (0 if absent).
 	Requires              map[string]int
 	GoLine, ToolchainLine int
-	// Binary is the scanned binary's path, for binary mode.
+	// Binary is the scanned binary's path (relative to the audited
+	// directory where it lies in it), for binary mode; findings are
+	// anchored to the file, as the binary checks' are.
 	Binary string
 }
 
@@ -63,6 +65,9 @@ func vulnFinding(res *vulnscan.Result, v *vulnscan.Vuln, in VulnInput) finding.F
 	}
 	if res.DB != "" {
 		d["db"] = res.DB
+	}
+	if in.Binary != "" {
+		d["binary"] = in.Binary
 	}
 	f := finding.Finding{Details: d, Sources: vulnSources(v)}
 	id := v.ID
@@ -178,7 +183,7 @@ func firstCallSite(v *vulnscan.Vuln, mainModule string) (string, *vulnscan.Posit
 
 func callLocation(pos *vulnscan.Position, in VulnInput, v *vulnscan.Vuln, std bool) finding.Location {
 	if in.Binary != "" {
-		return finding.Location{Object: in.Binary}
+		return finding.Location{File: in.Binary}
 	}
 	if pos == nil {
 		return reqLocation(in, v.Module, std)
@@ -188,7 +193,7 @@ func callLocation(pos *vulnscan.Position, in VulnInput, v *vulnscan.Vuln, std bo
 
 func reqLocation(in VulnInput, mod string, std bool) finding.Location {
 	if in.Binary != "" {
-		return finding.Location{Object: in.Binary}
+		return finding.Location{File: in.Binary}
 	}
 	loc := finding.Location{File: in.GoMod}
 	switch {

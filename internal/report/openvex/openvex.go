@@ -92,8 +92,8 @@ func Write(w io.Writer, rep *report.Report, now time.Time) error {
 		if m := f.Details["main_module"]; m != "" {
 			prod = "pkg:golang/" + m
 		}
-		if f.Location.Object != "" && f.Location.File == "" {
-			prod = f.Location.Object
+		if b := f.Details["binary"]; b != "" {
+			prod = b
 		}
 		k := key{id, prod}
 		s := byKey[k]
