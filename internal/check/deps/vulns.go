@@ -90,19 +90,22 @@ func vulnFinding(res *vulnscan.Result, v *vulnscan.Vuln, in VulnInput) finding.F
 		f.Check, f.Severity = VulnCalled.ID, VulnCalled.Severity
 		syms := v.Symbols()
 		d["symbols"] = strings.Join(syms, ",")
-		caller, pos := firstCallSite(v, res.MainModule)
+		site := firstCallSite(v, res.MainModule)
 		how := "reaches " + strings.Join(syms, ", ")
-		if caller != "" {
-			how = caller + " calls " + syms[0]
+		if site.pos != nil {
+			how = site.caller + " calls " + site.callee
+			if site.callee != site.symbol {
+				how += ", which reaches " + site.symbol
+			}
 			if len(syms) > 1 {
-				how += fmt.Sprintf(" (and %d other vulnerable symbols: %s)", len(syms)-1, strings.Join(syms[1:], ", "))
+				how += fmt.Sprintf(" (vulnerable symbols reached: %s)", strings.Join(syms, ", "))
 			}
 		}
 		if in.Binary != "" {
 			how = "the binary contains " + strings.Join(syms, ", ")
 		}
 		f.Message = fmt.Sprintf("%s in %s %s%s The code %s.", id, what, found, summary, how)
-		f.Location = callLocation(pos, in, v, std)
+		f.Location = callLocation(site.pos, in, v, std)
 	case vulnscan.Imported:
 		f.Check, f.Severity = VulnImported.ID, VulnImported.Severity
 		f.Message = fmt.Sprintf("%s in %s %s%s The code imports %s but no vulnerable symbol is reachable from it, so it is not affected as built today.", id, what, found, summary, strings.Join(v.Packages, ", "))
@@ -144,29 +147,33 @@ func vulnFix(v *vulnscan.Vuln, std bool) string {
 	return fmt.Sprintf("`go get %s@%s` (then `go mod tidy`).", v.Module, v.Fixed)
 }
 
+// callSite is where the module's own code calls toward a vulnerable
+// symbol: caller calls callee, from which symbol is reached (callee is
+// symbol when the call is direct).
+type callSite struct {
+	caller, callee, symbol string
+	pos                    *vulnscan.Position
+}
+
 // firstCallSite is the first place in the main module's code, over all
-// traces, from which the vulnerable symbol is reached: the frame nearest
-// the vulnerable symbol in each trace that belongs to the main module,
-// and of those the first by file, line and column. It returns the
-// calling function and its position.
-func firstCallSite(v *vulnscan.Vuln, mainModule string) (string, *vulnscan.Position) {
-	type site struct {
-		caller string
-		pos    *vulnscan.Position
-	}
-	var sites []site
+// traces, from which a vulnerable symbol is reached: in each trace the
+// frame nearest the vulnerable symbol that belongs to the main module
+// (a frame's position is where its function makes the call toward the
+// symbol), and of those the first by file, line and column.
+func firstCallSite(v *vulnscan.Vuln, mainModule string) callSite {
+	var sites []callSite
 	for _, tr := range v.Traces {
 		for i := 1; i < len(tr); i++ {
 			fr := tr[i]
 			if fr.Module != mainModule || fr.Position == nil || fr.Position.Line <= 0 {
 				continue
 			}
-			sites = append(sites, site{fr.Symbol(), fr.Position})
+			sites = append(sites, callSite{caller: fr.Symbol(), callee: tr[i-1].Symbol(), symbol: tr[0].Symbol(), pos: fr.Position})
 			break
 		}
 	}
 	if len(sites) == 0 {
-		return "", nil
+		return callSite{}
 	}
 	sort.SliceStable(sites, func(i, j int) bool {
 		a, b := sites[i].pos, sites[j].pos
@@ -178,7 +185,7 @@ func firstCallSite(v *vulnscan.Vuln, mainModule string) (string, *vulnscan.Posit
 		}
 		return a.Column < b.Column
 	})
-	return sites[0].caller, sites[0].pos
+	return sites[0]
 }
 
 func callLocation(pos *vulnscan.Position, in VulnInput, v *vulnscan.Vuln, std bool) finding.Location {
