@@ -173,7 +173,11 @@ func dockerBuilds(t *Target) []deps.Build {
 				ContextDir: filepath.Dir(abs),
 				HasContext: true,
 			}
-			if img, ok := facts.ParseGolangImage(st.Base); ok {
+			base := st
+			for base.BaseStage >= 0 && base.BaseStage < base.Index {
+				base = f.Stages[base.BaseStage] // FROM an earlier stage: its image
+			}
+			if img, ok := facts.ParseGolangImage(base.Base); ok {
 				b.Go, b.Local = img.GoVersion, img.GOTOOLCHAIN == "local"
 			}
 			for _, kv := range st.Env {
