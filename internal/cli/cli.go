@@ -17,8 +17,7 @@ import (
 	"github.com/gocompat/gocompat/internal/config"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
-	"github.com/gocompat/gocompat/internal/report/sarif"
-	"github.com/gocompat/gocompat/internal/report/text"
+	"github.com/gocompat/gocompat/internal/report/format"
 )
 
 // Invocation is everything a run takes from its process; tests build one
@@ -107,7 +106,11 @@ func oneLine(s string) string {
 	return strings.ReplaceAll(s, "\n", "; ")
 }
 
-// command is one subcommand.
+// command is one subcommand. A command that reports is a named set of
+// pipeline steps (see internal/audit): steps names them, target builds the
+// run from the arguments, and the common flags, the configuration, the
+// rendering and the exit code are the same for all. A new command is one
+// cmd_<name>.go file that calls registerCommand from its init func.
 type command struct {
 	name    string
 	args    string // argument synopsis for usage
@@ -117,10 +120,30 @@ type command struct {
 	reports bool
 	// flags declares the command's own flags.
 	flags func(fs *flag.FlagSet)
-	// run does the work. For reporting commands it returns the report; the
-	// caller applies configuration, renders it and computes the exit code.
+	// steps are the step families the command runs; all means every
+	// registered step that applies (gocompat audit).
+	steps []string
+	all   bool
+	// target builds the run from the arguments (default: dirTarget, at
+	// most one directory, default .).
+	target func(e *env, args []string) (*audit.Target, error)
+	// finish, if set, sees the steps' report or error: the command's own
+	// output (a diff) and error wording.
+	finish func(ctx context.Context, e *env, rep *report.Report, err error) (*report.Report, error)
+	// timeout, if set, bounds the steps' run (0: no limit).
+	timeout func() time.Duration
+	// run does the work of a command without steps (explain, version,
+	// report). For reporting commands it returns the report, which is
+	// rendered as saved: the configuration is not applied again.
 	run func(ctx context.Context, e *env, args []string) (*report.Report, error)
 }
+
+// commandTable holds the constructors of every command; each builds a
+// fresh command, since its flags bind to variables of one run.
+var commandTable []func() *command
+
+// registerCommand adds a command; its cmd_<name>.go calls it from init.
+func registerCommand(f func() *command) { commandTable = append(commandTable, f) }
 
 // env is what a running command can use.
 type env struct {
@@ -159,18 +182,14 @@ func (e *env) abs(p string) string {
 	return filepath.Join(e.dir, p)
 }
 
+// commands returns every command, by name.
 func commands() []*command {
-	return []*command{
-		auditCommand(),
-		binaryCommand(),
-		doctorCommand(),
-		deployCommand(),
-		hostCommand(),
-		explainCommand(),
-		upgradeCommand(),
-		loopvarCommand(),
-		versionCommand(),
+	out := make([]*command, 0, len(commandTable))
+	for _, f := range commandTable {
+		out = append(out, f())
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
 }
 
 func lookupCommand(name string) *command {
@@ -225,10 +244,10 @@ func run(ctx context.Context, inv *Invocation) error {
 	fs := flag.NewFlagSet("gocompat "+c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&chdir, "C", chdir, "")
-	var format, failOn, color string
+	var formatName, failOn, color string
 	var verbose bool
 	if c.reports {
-		fs.StringVar(&format, "format", "text", "")
+		fs.StringVar(&formatName, "format", "text", "")
 		fs.StringVar(&failOn, "fail-on", "", "")
 		fs.StringVar(&color, "color", "auto", "")
 		fs.BoolVar(&verbose, "v", false, "")
@@ -266,64 +285,125 @@ func run(ctx context.Context, inv *Invocation) error {
 		return err
 	}
 
-	switch format {
-	case "text", "json", "sarif":
-	default:
-		return usageErrorf("unknown --format %q (want text, json or sarif)", format)
+	rd, ok := format.Lookup(formatName)
+	if !ok {
+		return usageErrorf("unknown --format %q (want %s)", formatName, format.Names())
 	}
-	e.format = format
+	e.format = formatName
 	useColor, err := colorEnabled(color, inv.Stdout, e.Getenv)
 	if err != nil {
 		return err
 	}
-
-	cfg, err := config.Find(e.dir)
-	if err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	threshold := finding.Threshold{Min: finding.Error}
-	if cfg != nil && cfg.FailOn != "" {
-		if threshold, err = finding.ParseThreshold(cfg.FailOn); err != nil {
-			return &exitError{code: ExitError, err: fmt.Errorf("%s: %v", cfg.Path, err)}
-		}
-	}
 	if failOn != "" {
-		if threshold, err = finding.ParseThreshold(failOn); err != nil {
+		if _, err := finding.ParseThreshold(failOn); err != nil {
 			return usageErrorf("%v", err)
 		}
 	}
 
-	rep, err := c.run(ctx, e, pos)
-	if err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
-			return err
+	var rep *report.Report
+	threshold := finding.Threshold{Min: finding.Error}
+	if c.run != nil {
+		// A command without steps (report --from) renders what it
+		// returns as it is.
+		if rep, err = c.run(ctx, e, pos); err != nil {
+			return asExitError(err)
 		}
-		return &exitError{code: ExitError, err: err}
+	} else {
+		build := c.target
+		if build == nil {
+			build = dirTarget(c.name)
+		}
+		t, err := build(e, pos)
+		if err != nil {
+			return asExitError(err)
+		}
+		// The configuration belongs to the audited directory (or a
+		// parent up to the repository root), not to the working one.
+		cfg, err := config.Find(t.Dir)
+		if err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+		if cfg != nil && cfg.FailOn != "" {
+			if threshold, err = finding.ParseThreshold(cfg.FailOn); err != nil {
+				return &exitError{code: ExitError, err: fmt.Errorf("%s: %v", cfg.Path, err)}
+			}
+		}
+		steps := audit.Steps()
+		if !c.all {
+			steps = audit.StepsOf(c.steps...)
+		}
+		if c.timeout != nil && c.timeout() > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, c.timeout())
+			defer cancel()
+		}
+		rep, err = audit.Run(ctx, t, steps)
+		if c.finish != nil {
+			rep, err = c.finish(ctx, e, rep, err)
+		}
+		if err != nil {
+			return asExitError(err)
+		}
+		if len(rep.Checks) == 0 {
+			// Say what was looked at even when nothing applied.
+			rep.Checks = append([]string(nil), c.steps...)
+		}
+		rep.Tool = report.Tool{Name: "gocompat", Version: Version(), URI: "https://github.com/gocompat/gocompat"}
+		rep.Command = c.name
+		if rep.Root == "" {
+			rep.Root = t.Dir
+		}
+		config.Apply(rep, cfg, e.registry, inv.Now())
+		rep.Finish(e.registry)
 	}
-	rep.Tool = report.Tool{Name: "gocompat", Version: Version(), URI: "https://github.com/gocompat/gocompat"}
-	rep.Command = c.name
-	if rep.Root == "" {
-		rep.Root = e.dir
+	if failOn != "" {
+		threshold, _ = finding.ParseThreshold(failOn)
 	}
-	config.Apply(rep, cfg, e.registry, inv.Now())
-	rep.Finish(e.registry)
 
-	switch format {
-	case "json":
-		err = report.Encode(inv.Stdout, rep)
-	case "sarif":
-		err = sarif.Write(inv.Stdout, rep)
-	default:
-		err = text.Write(inv.Stdout, rep, text.Options{Color: useColor, Verbose: verbose})
-	}
-	if err != nil {
+	if err := rd.Write(inv.Stdout, rep, format.Options{Color: useColor, Verbose: verbose}); err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 	}
 	if threshold.Fails(rep.Findings) {
 		return errFindings
 	}
 	return nil
+}
+
+// asExitError keeps an error that carries its exit code and makes any
+// other an operational error (exit 2).
+func asExitError(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	return &exitError{code: ExitError, err: err}
+}
+
+// newTarget is a run of the pipeline on dir with this invocation's
+// environment and seams.
+func (e *env) newTarget(dir string) *audit.Target {
+	return &audit.Target{
+		Dir: dir, Environ: e.environ, HostRoot: "/", Progress: e.progress(),
+		VetTool: e.inv.VetTool, Now: e.inv.Now, LookPath: audit.DefaultLookPath,
+	}
+}
+
+// dirTarget builds the run of a command that takes at most one directory
+// (default: the working directory).
+func dirTarget(name string) func(e *env, args []string) (*audit.Target, error) {
+	return func(e *env, args []string) (*audit.Target, error) {
+		if len(args) > 1 {
+			return nil, usageErrorf("%s takes at most one directory, got %d arguments", name, len(args))
+		}
+		dir := e.dir
+		if len(args) == 1 {
+			dir = e.abs(args[0])
+			if !isDir(dir) {
+				return nil, usageErrorf("%s %s: not a directory", name, args[0])
+			}
+		}
+		return e.newTarget(dir), nil
+	}
 }
 
 // parseInterspersed parses flags that may come after positional
