@@ -475,6 +475,9 @@ func Version() string {
 	return "devel"
 }
 
+// writeUsage prints gocompat help: generated from the command table and
+// the format table, so that it lists every command and format there is.
+// cmd/gocompat/doc.go and the README embed it (a test keeps them equal).
 func writeUsage(w io.Writer) {
 	fmt.Fprint(w, `gocompat audits Go projects and their Linux deployments.
 
@@ -483,15 +486,18 @@ Usage:
 
 Commands:
 `)
-	cs := commands()
-	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
-	for _, c := range cs {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	for _, c := range commands() {
+		writeWrapped(w, fmt.Sprintf("  %-10s ", c.name), c.summary)
 	}
+	writeWrapped(w, fmt.Sprintf("  %-10s ", "help"), "print this text, or with a command name its flags and steps")
 	fmt.Fprint(w, `
-Flags of every reporting command:
-  --format text|json|sarif   output format (default text)
-  --fail-on error|warning|info|never
+Flags of every reporting command (before or after the arguments):
+  --format F                 output format (default text), one of:
+`)
+	for _, r := range format.All() {
+		writeWrapped(w, fmt.Sprintf("      %-7s", r.Name), r.Summary)
+	}
+	fmt.Fprint(w, `  --fail-on error|warning|info|never
                              exit 1 when a finding is at or above this
                              severity (default error, or fail-on in .gocompat.yaml)
   --color auto|always|never  colour in text output (auto: a terminal without NO_COLOR)
@@ -505,8 +511,39 @@ for what a finding means and how to fix it.
 `)
 }
 
+// writeWrapped prints prefix and text, wrapping text at 80 columns with
+// continuation lines indented to the prefix's width.
+func writeWrapped(w io.Writer, prefix, text string) {
+	const width = 80
+	indent := strings.Repeat(" ", len(prefix))
+	line := prefix
+	n := 0
+	for _, word := range strings.Fields(text) {
+		if n > 0 && len(line)+1+len(word) > width {
+			fmt.Fprintln(w, line)
+			line, n = indent, 0
+		}
+		if n > 0 {
+			line += " "
+		}
+		line += word
+		n++
+	}
+	fmt.Fprintln(w, line)
+}
+
 func writeCommandUsage(w io.Writer, c *command) {
 	fmt.Fprintf(w, "Usage: gocompat %s [flags] %s\n\n%s\n", c.name, c.args, c.summary)
+	switch {
+	case c.all:
+		var names []string
+		for _, s := range audit.Steps() {
+			names = append(names, s.Family)
+		}
+		fmt.Fprintf(w, "\nSteps: every one that applies (%s).\n", strings.Join(names, ", "))
+	case len(c.steps) > 0:
+		fmt.Fprintf(w, "\nSteps: %s.\n", strings.Join(c.steps, ", "))
+	}
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	if c.flags != nil {
 		c.flags(fs)
@@ -519,6 +556,6 @@ func writeCommandUsage(w io.Writer, c *command) {
 		fs.PrintDefaults()
 	}
 	if c.reports {
-		fmt.Fprint(w, "\nAlso --format, --fail-on, --color, -v and -C (see gocompat help).\n")
+		fmt.Fprintf(w, "\nAlso --format %s, --fail-on, --color, -v and -C (see gocompat help).\n", format.Bar())
 	}
 }
