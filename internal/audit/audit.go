@@ -179,14 +179,20 @@ var (
 )
 
 // Register adds a step to the registry; a step file calls it from init.
-// A duplicate family is a programming error and panics.
-func Register(s Step) {
+// A duplicate family is a programming error and panics. The returned
+// func removes the step again (for tests that add one).
+func Register(s Step) (unregister func()) {
 	regMu.Lock()
 	defer regMu.Unlock()
 	if _, dup := steps[s.Family]; dup {
 		panic("audit: duplicate step " + s.Family)
 	}
 	steps[s.Family] = s
+	return func() {
+		regMu.Lock()
+		defer regMu.Unlock()
+		delete(steps, s.Family)
+	}
 }
 
 // Steps returns every registered step, in the order they run.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -140,10 +141,17 @@ type command struct {
 
 // commandTable holds the constructors of every command; each builds a
 // fresh command, since its flags bind to variables of one run.
-var commandTable []func() *command
+var commandTable []*func() *command
 
 // registerCommand adds a command; its cmd_<name>.go calls it from init.
-func registerCommand(f func() *command) { commandTable = append(commandTable, f) }
+// The returned func removes it again (for tests that add one).
+func registerCommand(f func() *command) (unregister func()) {
+	p := &f
+	commandTable = append(commandTable, p)
+	return func() {
+		commandTable = slices.DeleteFunc(commandTable, func(q *func() *command) bool { return q == p })
+	}
+}
 
 // env is what a running command can use.
 type env struct {
@@ -186,7 +194,7 @@ func (e *env) abs(p string) string {
 func commands() []*command {
 	out := make([]*command, 0, len(commandTable))
 	for _, f := range commandTable {
-		out = append(out, f())
+		out = append(out, (*f)())
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out

@@ -35,15 +35,21 @@ var (
 	table = map[string]Renderer{}
 )
 
-// Register adds a renderer; a duplicate name is a programming error and
-// panics.
-func Register(r Renderer) {
+// Register adds a renderer; a format file calls it from init. A
+// duplicate name is a programming error and panics. The returned func
+// removes the renderer again (for tests that add one).
+func Register(r Renderer) (unregister func()) {
 	mu.Lock()
 	defer mu.Unlock()
 	if _, dup := table[r.Name]; dup {
 		panic("format: duplicate format " + r.Name)
 	}
 	table[r.Name] = r
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		delete(table, r.Name)
+	}
 }
 
 // Lookup returns the renderer of name.
