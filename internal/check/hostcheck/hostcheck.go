@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/dotted"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/host"
@@ -89,7 +90,7 @@ func Judge(name string, in *host.Info) []finding.Finding {
 
 	if k := in.Kernel.Value; k != "" {
 		newest := facts.GoReleases[len(facts.GoReleases)-1]
-		if host.CompareVersions(k, newest.MinKernel) < 0 {
+		if dotted.Compare(k, newest.MinKernel) < 0 {
 			add(KernelTooOldForGo, in.Kernel.From,
 				fmt.Sprintf("Kernel %s is older than %s, the minimum of Go %s and later releases; programs built with them may fail here.", k, newest.MinKernel, strings.TrimPrefix(firstWithFloor(newest.MinKernel), "go")),
 				"Upgrade the kernel, or build the programs for this host with an older Go release (gocompat binary --target host tells which binaries are affected).",
