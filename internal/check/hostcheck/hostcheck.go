@@ -14,7 +14,6 @@ import (
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/host"
-	"github.com/gocompat/gocompat/internal/report"
 )
 
 var (
@@ -175,7 +174,7 @@ func formatBytes(n int64) string {
 
 // Subject describes the host for a report: every probed value, with
 // "unknown: why" where it could not be read.
-func Subject(name string, in *host.Info) report.Subject {
+func Subject(name string, in *host.Info) finding.Subject {
 	a := map[string]string{}
 	val := func(k string, v host.Value) {
 		switch {
@@ -262,5 +261,5 @@ func Subject(name string, in *host.Info) report.Subject {
 	if desc == "" {
 		desc = name
 	}
-	return report.Subject{Kind: "host", Name: desc, Path: in.Root, Attributes: a}
+	return finding.Subject{Kind: "host", Name: desc, Path: in.Root, Attributes: a}
 }
