@@ -5,8 +5,8 @@ import (
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/check/upgrade"
+	"github.com/gocompat/gocompat/internal/discover"
 	"github.com/gocompat/gocompat/internal/finding"
-	"github.com/gocompat/gocompat/internal/module"
 )
 
 func init() { Register(upgradeStep()) }
@@ -42,7 +42,7 @@ func upgradeStep() Step {
 		Order:   80,
 		Needs:   []string{NeedModule, NeedToolchain},
 		Checks:  upgrade.Checks,
-		Applies: func(t *Target) bool { return t.Focused || t.goModParses() && hasModuleBelow(t.Dir) },
+		Applies: func(t *Target) bool { return t.Focused || t.goModParses() && hasModuleBelow(t) },
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			opt := OptionsOf[UpgradeOptions](t, "upgrade")
 			res, err := upgrade.Run(ctx, upgrade.Options{
@@ -84,11 +84,12 @@ func upgradeLoops(vetTool string) func(ctx context.Context, dir string) ([]findi
 	}
 }
 
-// hasModuleBelow reports whether dir holds a go.mod at any depth (nested
-// modules and workspaces without a root go.mod) or lies inside a module.
-// A go.mod that does not parse counts, so that the step runs and reports
-// the error instead of being skipped in silence.
-func hasModuleBelow(dir string) bool {
-	t, err := module.Discover(dir)
-	return err != nil || len(t.Modules) > 0
+// hasModuleBelow reports whether the audited directory holds a go.mod or
+// go.work at any depth (nested modules and workspaces without a root
+// go.mod) or lies inside a module. A go.mod that does not parse counts, so
+// that the step runs and reports the error instead of being skipped in
+// silence.
+func hasModuleBelow(t *Target) bool {
+	tr := t.Tree()
+	return len(tr.Files(discover.GoMod))+len(tr.Files(discover.GoWork)) > 0 || discover.InsideModule(t.Dir)
 }

@@ -18,6 +18,7 @@ package discover
 
 import (
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -50,6 +51,7 @@ const (
 	GitLab      = "gitlab-ci"
 	Executable  = "executable" // a regular file with an x bit: a binary candidate
 	GoMod       = "go.mod"
+	GoWork      = "go.work"
 	gitlabCIYML = ".gitlab-ci.yml"
 )
 
@@ -72,6 +74,7 @@ var kinds = []kind{
 	}},
 	{GitLab, func(rel, _ string, _ fs.DirEntry) bool { return rel == gitlabCIYML }},
 	{GoMod, func(_, name string, _ fs.DirEntry) bool { return name == "go.mod" }},
+	{GoWork, func(_, name string, _ fs.DirEntry) bool { return name == "go.work" }},
 	{Executable, func(_, _ string, d fs.DirEntry) bool {
 		fi, err := d.Info()
 		return err == nil && fi.Mode().Perm()&0o111 != 0
@@ -131,6 +134,19 @@ func Walk(dir string) *Tree {
 		return nil
 	})
 	return t
+}
+
+// InsideModule reports whether a directory above dir holds a go.mod, so
+// that dir lies inside a module.
+func InsideModule(dir string) bool {
+	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
+		if st, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && st.Mode().IsRegular() {
+			return true
+		}
+		if d == filepath.Dir(d) {
+			return false
+		}
+	}
 }
 
 // IsDockerfile recognises Dockerfile, Containerfile, *.Dockerfile,

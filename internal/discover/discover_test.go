@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -39,5 +40,52 @@ func TestWalkFindsDeployFiles(t *testing.T) {
 	sort.Strings(want[Dockerfile])
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Walk =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+// TestWalkRules: one walk, one set of rules. It never follows a symbolic
+// link (a link to a directory outside the tree, or to a file, is not
+// entered or listed), skips hidden directories other than .github and the
+// SkipDirNames, stops below MaxDepth, and sorts files into kinds: an
+// executable file is a binary candidate, go.mod and go.work are listed.
+func TestWalkRules(t *testing.T) {
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "Dockerfile"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	deep := strings.Repeat("d/", MaxDepth+1)
+	for name, mode := range map[string]os.FileMode{
+		"go.mod": 0o644, "sub/go.work": 0o644, "bin/tool": 0o755, "bin/readme": 0o644,
+		".hidden/tool": 0o755, "vendor/x/tool": 0o755, deep + "Dockerfile": 0o644,
+		strings.Repeat("d/", MaxDepth-1) + "Dockerfile": 0o644,
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "linked")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "bin", "tool"), filepath.Join(dir, "toollink")); err != nil {
+		t.Fatal(err)
+	}
+	tree := Walk(dir)
+	for kind, want := range map[string][]string{
+		Executable: {"bin/tool"},
+		GoMod:      {"go.mod"},
+		GoWork:     {"sub/go.work"},
+		Dockerfile: {strings.Repeat("d/", MaxDepth-1) + "Dockerfile"},
+	} {
+		if got := tree.Files(kind); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %v, want %v", kind, got, want)
+		}
+	}
+	if !InsideModule(filepath.Join(dir, "sub")) || InsideModule(dir) {
+		t.Error("InsideModule is wrong about sub (inside) or the root (not inside)")
 	}
 }
