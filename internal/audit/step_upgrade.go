@@ -19,6 +19,19 @@ type UpgradeOptions struct {
 	Test bool
 }
 
+// Validate checks the options before a run: To must be a go line 1.N.
+func (o UpgradeOptions) Validate() error {
+	if o.To == "" {
+		return nil
+	}
+	_, err := upgrade.TargetVersion(o.To, "go1.999")
+	return err
+}
+
+// ErrNoModule is the upgrade step's error when there is no module to
+// upgrade.
+var ErrNoModule = upgrade.ErrNoModule
+
 // previewOnly are the upgrade checks that describe what would change if
 // the go line were raised. An audit asks "is this sound now?", and nothing
 // changes until someone raises the line, so there they are information;

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gocompat/gocompat/internal/audit"
-	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/report"
 )
 
@@ -36,10 +35,9 @@ func init() {
 				if timeout < 0 {
 					return nil, usageErrorf("--timeout must not be negative")
 				}
-				if to != "" {
-					if _, err := upgrade.TargetVersion(to, "go1.999"); err != nil {
-						return nil, usageErrorf("%v", err)
-					}
+				opt := audit.UpgradeOptions{To: to, Test: test}
+				if err := opt.Validate(); err != nil {
+					return nil, usageErrorf("%v", err)
 				}
 				t.Focused = true
 				t.Progress = nil
@@ -47,7 +45,7 @@ func init() {
 					// Test runs take long enough that silence would look like a hang.
 					t.Progress = e.inv.Stderr
 				}
-				t.SetOptions("upgrade", audit.UpgradeOptions{To: to, Test: test})
+				t.SetOptions("upgrade", opt)
 				return t, nil
 			},
 			finish: func(ctx context.Context, e *env, rep *report.Report, err error) (*report.Report, error) {
@@ -57,7 +55,7 @@ func init() {
 				if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
 					return nil, usageErrorf("upgrade: stopped after --timeout %s", timeout)
 				}
-				if errors.Is(err, upgrade.ErrNoModule) {
+				if errors.Is(err, audit.ErrNoModule) {
 					return nil, usageErrorf("upgrade: %v (run it in a module, or name a directory that holds one)", err)
 				}
 				return nil, err
