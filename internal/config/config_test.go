@@ -261,3 +261,18 @@ func TestApplyReadsOnlyFilesWithFindings(t *testing.T) {
 		t.Errorf("the inline ignore in a.go was not applied: %+v", rep.Findings[0])
 	}
 }
+
+// A .gocompat.yaml that is no regular file, or too large, is an error
+// naming it, not a hang or a huge read.
+func TestFindBoundsTheFile(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.Mkdir(filepath.Join(dir, ".gocompat.yaml"), 0o755))
+	if _, err := Find(dir); err == nil || !strings.Contains(err.Error(), ".gocompat.yaml: not a regular file") {
+		t.Errorf("a directory: %v", err)
+	}
+	dir = t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, ".gocompat.yaml"), []byte("version: 1\n#"+strings.Repeat("x", maxConfigFile)+"\n"), 0o644))
+	if _, err := Find(dir); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("a huge file: %v", err)
+	}
+}
