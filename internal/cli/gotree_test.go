@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -16,17 +17,32 @@ import (
 func goTree(tb testing.TB, n int) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	for i := range n {
-		sub := filepath.Join(dir, fmt.Sprintf("p%02d", i%100))
-		if i < 100 {
-			if err := os.Mkdir(sub, 0o755); err != nil {
-				tb.Fatal(err)
-			}
-		}
-		src := fmt.Sprintf("package p\n\n//gocompat:ignore\nvar V%d = %d\n", i, i)
-		if err := os.WriteFile(filepath.Join(sub, fmt.Sprintf("f%05d.go", i)), []byte(src), 0o644); err != nil {
+	const dirs = 100
+	for d := range dirs {
+		if err := os.Mkdir(filepath.Join(dir, fmt.Sprintf("p%02d", d)), 0o755); err != nil {
 			tb.Fatal(err)
 		}
+	}
+	// Written from a few goroutines: creating files is latency-bound.
+	var wg sync.WaitGroup
+	errs := make(chan error, dirs)
+	for d := range dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := d; i < n; i += dirs {
+				src := fmt.Sprintf("package p\n\n//gocompat:ignore\nvar V%d = %d\n", i, i)
+				if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("p%02d", d), fmt.Sprintf("f%05d.go", i)), []byte(src), 0o644); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		tb.Fatal(err)
 	}
 	return dir
 }
