@@ -161,14 +161,15 @@ type Step struct {
 	Family string
 	// Order places the step in a run (lower first); gaps leave room.
 	Order int
-	// Needs names the subjects the step looks at (documentation and
-	// gocompat help; Applies decides).
+	// Needs names the subjects the step looks at: kinds of files of
+	// internal/discover (discover.Dockerfile …) and the Need* subjects.
 	Needs []string
 	// Checks are the checks the step owns (registered for explain, SARIF
 	// rules and the doc-page test).
 	Checks []finding.Check
-	// Applies reports whether the step has anything to look at in t; nil
-	// means always.
+	// Applies reports whether the step has anything to look at in t. If
+	// nil, a step that needs kinds of files applies when the walk found
+	// a file of one of them, any other step always.
 	Applies func(t *Target) bool
 	Run     func(ctx context.Context, t *Target) (Result, error)
 }
@@ -235,6 +236,23 @@ func StepsOf(families ...string) []Step {
 	return out
 }
 
+// applies reports whether s has anything to look at in t (see Applies).
+func (s Step) applies(t *Target) bool {
+	if s.Applies != nil {
+		return s.Applies(t)
+	}
+	kinds := false
+	for _, n := range s.Needs {
+		if discover.IsKind(n) {
+			kinds = true
+			if len(t.Tree().Files(n)) > 0 {
+				return true
+			}
+		}
+	}
+	return !kinds
+}
+
 // Run runs every applicable step and merges the results into a report.
 // A step that fails does not stop the others: its error becomes a finding
 // of audit/step-failed, so one unreadable file never hides the rest —
@@ -242,7 +260,7 @@ func StepsOf(families ...string) []Step {
 func Run(ctx context.Context, t *Target, steps []Step) (*report.Report, error) {
 	rep := &report.Report{Root: t.Dir}
 	for _, s := range steps {
-		if s.Applies != nil && !s.Applies(t) {
+		if !s.applies(t) {
 			continue
 		}
 		if t.Progress != nil && !t.Focused {

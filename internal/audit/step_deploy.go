@@ -18,24 +18,21 @@ import (
 func init() {
 	Register(Step{
 		Family: "dockerfile", Order: 30,
-		Needs:   []string{discover.Dockerfile, NeedModule},
-		Checks:  checksOf(deploy.Checks, "dockerfile"),
-		Applies: func(t *Target) bool { return len(t.Tree().Files(discover.Dockerfile)) > 0 },
-		Run:     runDockerfiles,
+		Needs:  []string{discover.Dockerfile, NeedModule},
+		Checks: checksOf(deploy.Checks, "dockerfile"),
+		Run:    runDockerfiles,
 	})
 	Register(Step{
 		Family: "systemd", Order: 40,
-		Needs:   []string{discover.Unit, NeedModule},
-		Checks:  checksOf(deploy.Checks, "systemd"),
-		Applies: func(t *Target) bool { return len(t.Tree().Files(discover.Unit)) > 0 },
-		Run:     runUnits,
+		Needs:  []string{discover.Unit, NeedModule},
+		Checks: checksOf(deploy.Checks, "systemd"),
+		Run:    runUnits,
 	})
 	Register(Step{
 		Family: "workflow", Order: 50,
-		Needs:   []string{discover.Workflow, discover.GitLab, NeedModule},
-		Checks:  checksOf(deploy.Checks, "workflow"),
-		Applies: func(t *Target) bool { return len(t.Tree().Workflows()) > 0 },
-		Run:     runWorkflows,
+		Needs:  []string{discover.Workflow, discover.GitLab, NeedModule},
+		Checks: checksOf(deploy.Checks, "workflow"),
+		Run:    runWorkflows,
 	})
 }
 

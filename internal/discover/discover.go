@@ -81,6 +81,17 @@ var kinds = []kind{
 	}},
 }
 
+// IsKind reports whether name is a kind of file subject the walk sorts
+// files into.
+func IsKind(name string) bool {
+	for _, k := range kinds {
+		if k.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // Tree is what one walk of a directory found: per kind, the files as
 // slash-separated paths relative to Dir, in walk (lexical) order.
 type Tree struct {
