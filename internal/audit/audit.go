@@ -15,7 +15,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -295,6 +294,3 @@ var StepFailed = finding.Check{
 	Title:    "A family of checks could not run",
 	Severity: finding.Error,
 }
-
-// DefaultLookPath is the LookPath commands pass (exec.LookPath).
-var DefaultLookPath = exec.LookPath

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
@@ -392,7 +393,7 @@ func asExitError(err error) error {
 func (e *env) newTarget(dir string) *audit.Target {
 	return &audit.Target{
 		Dir: dir, Environ: e.environ, HostRoot: "/", Progress: e.progress(),
-		VetTool: e.inv.VetTool, Now: e.inv.Now, LookPath: audit.DefaultLookPath,
+		VetTool: e.inv.VetTool, Now: e.inv.Now, LookPath: exec.LookPath,
 	}
 }
 
