@@ -103,10 +103,21 @@ func gocompatLevels(fs []finding.Finding) map[string][]string {
 	return out
 }
 
+// depsTarget is the run gocompat deps makes: online, with db.
+func depsTarget(dir string, env []string, db string) *Target {
+	t := &Target{Dir: dir, Environ: env, HostRoot: "/"}
+	t.SetOptions("deps", DepsOptions{DB: db, Online: true})
+	return t
+}
+
 func runDepsAudit(t *testing.T, dir, db string, env []string) []finding.Finding {
 	t.Helper()
-	tg := &Target{Dir: dir, Environ: env, HostRoot: "/", Deps: DepsOptions{DB: db, Now: testbin.VulnDBModified.Add(24 * time.Hour)}}
-	rep := Run(context.Background(), tg, DepsSteps())
+	tg := depsTarget(dir, env, db)
+	tg.Now = func() time.Time { return testbin.VulnDBModified.Add(24 * time.Hour) }
+	rep, err := Run(context.Background(), tg, StepsOf("module", "deps"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range rep.Findings {
 		if f.Check == StepFailed.ID || f.Check == deps.VulnScanFailed.ID || f.Check == deps.VulnDBUnavailable.ID {
 			t.Fatalf("%s: %s", f.Check, f.Message)
@@ -283,7 +294,10 @@ func TestDepsBadInput(t *testing.T) {
 		"no index":    "file://" + filepath.ToSlash(t.TempDir()),
 		"unreachable": "http://127.0.0.1:1",
 	} {
-		rep := Run(context.Background(), &Target{Dir: dir, Environ: env, Deps: DepsOptions{DB: db}}, DepsSteps())
+		rep, err := Run(context.Background(), depsTarget(dir, env, db), StepsOf("module", "deps"))
+		if err != nil {
+			t.Fatal(err)
+		}
 		u := byCheck(rep.Findings, deps.VulnDBUnavailable.ID)
 		if len(u) != 1 || !strings.Contains(u[0].Message, "vulnerability database") {
 			t.Errorf("%s: %s findings %+v", name, deps.VulnDBUnavailable.ID, u)
@@ -293,7 +307,10 @@ func TestDepsBadInput(t *testing.T) {
 		}
 	}
 	mustWrite(t, filepath.Join(dir, "go.mod"), "module example.com/textcall\n\ngo 1.22\nrequire (\n")
-	rep := Run(context.Background(), &Target{Dir: dir, Environ: env, Deps: DepsOptions{DB: "http://127.0.0.1:1"}}, DepsSteps())
+	rep, err := Run(context.Background(), depsTarget(dir, env, "http://127.0.0.1:1"), StepsOf("module", "deps"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(rep.Findings) != 1 || rep.Findings[0].Check != GoModInvalid.ID {
 		t.Errorf("unparsable go.mod: %+v", rep.Findings)
 	}

@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 )
 
 // isDir reports whether p is a directory (following links).
@@ -14,20 +11,10 @@ func isDir(p string) bool {
 	return err == nil && st.IsDir()
 }
 
-// relPath makes p relative to dir when it lies inside it.
-func relPath(dir, p string) string {
-	if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") {
-		return filepath.ToSlash(r)
-	}
-	return filepath.ToSlash(p)
-}
-
-// count says "1 file" or "3 files".
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
+// isFile reports whether p is a regular file (following links).
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // isTerminal reports whether w is a character device (a terminal).

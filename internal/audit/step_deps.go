@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -13,7 +12,7 @@ import (
 
 	"github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/check/deps"
-	"github.com/gocompat/gocompat/internal/dockerfile"
+	"github.com/gocompat/gocompat/internal/discover"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/modhealth"
@@ -22,46 +21,62 @@ import (
 	"github.com/gocompat/gocompat/internal/vulnscan"
 )
 
-// DepsOptions are the deps step's settings.
+func init() { Register(depsStep()) }
+
+// DepsOptions are the deps step's options (gocompat deps, audit, binary).
 type DepsOptions struct {
 	// DB is the --db value ("" = $GOVULNDB, else the Go database).
 	DB string
 	// Outdated asks for available updates.
 	Outdated bool
-	// Now dates the database's age (zero: time.Now).
-	Now time.Time
-	// Offline keeps the step off the network, as an audit without
-	// --online is: an https:// database is not consulted and the module
-	// proxy is not asked (GOPROXY=off), without a finding for either.
-	Offline bool
+	// Online lets the step use the network (the database over https,
+	// the module proxy) even when the run as a whole is offline: gocompat
+	// deps sets it, as govulncheck uses the network by default. Without
+	// it, and without Target.Online (audit --online), an https database
+	// is not consulted and the proxy is not asked (GOPROXY=off), with a
+	// subject line saying so and no finding.
+	Online bool
+	// Binaries asks for binary mode on the binaries the binary step
+	// reads (gocompat binary --db), instead of the module in Dir.
+	Binaries bool
 }
 
-// DepsSteps are the steps of `gocompat deps`.
-func DepsSteps() []Step { return []Step{moduleStep(), depsStep()} }
-
-// depsStep checks the module in the audited directory with t.Deps:
-// vulnerabilities reachable from its code, at the Go release the go
-// command selects for it, and the health of its requirements.
+// depsStep checks the module in the audited directory: vulnerabilities
+// reachable from its code, at the Go release the go command selects for
+// it, and the health of its requirements; or, for gocompat binary with a
+// database, the vulnerabilities of each Go binary's symbols.
 func depsStep() Step {
 	return Step{
-		Family:  "deps",
-		Applies: func(t *Target) bool { return fileExists(filepath.Join(t.Dir, "go.mod")) },
+		Family: "deps",
+		Order:  85,
+		Needs:  []string{NeedModule},
+		Checks: deps.Checks,
+		Applies: func(t *Target) bool {
+			if OptionsOf[DepsOptions](t, "deps").Binaries {
+				return true
+			}
+			return fileExists(filepath.Join(t.Dir, "go.mod"))
+		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
+			o := OptionsOf[DepsOptions](t, "deps")
+			if o.Binaries {
+				opt := OptionsOf[BinaryOptions](t, "binary")
+				scan := binary.Scan(opt.Paths, binary.ScanOptions{MaxFiles: opt.MaxFiles})
+				return binaryVulns(ctx, scan, t, o), nil
+			}
 			if !t.goModParses() {
 				return Result{}, nil // module/go-mod-invalid says why
 			}
-			return runDeps(ctx, t, t.Deps)
+			return runDeps(ctx, t, o)
 		},
 	}
 }
 
 func runDeps(ctx context.Context, t *Target, o DepsOptions) (Result, error) {
 	var res Result
-	now := o.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	data, err := readBounded(filepath.Join(t.Dir, "go.mod"), 4<<20)
+	now := t.now()
+	offline := !t.Online && !o.Online
+	data, err := discover.ReadFile(filepath.Join(t.Dir, "go.mod"), discover.MaxConfigFile)
 	if err != nil {
 		return res, err
 	}
@@ -89,7 +104,7 @@ func runDeps(ctx context.Context, t *Target, o DepsOptions) (Result, error) {
 	hin.Builds = dockerBuilds(t)
 
 	env := t.Environ
-	if o.Offline {
+	if offline {
 		env = append(env[:len(env):len(env)], "GOPROXY=off")
 	}
 
@@ -99,7 +114,7 @@ func runDeps(ctx context.Context, t *Target, o DepsOptions) (Result, error) {
 		return res, err
 	}
 	var meta vulndb.Meta
-	if o.Offline && !strings.HasPrefix(dbURL, "file://") {
+	if offline && !strings.HasPrefix(dbURL, "file://") {
 		err = errOffline
 		res.Subjects = append(res.Subjects, report.Subject{Kind: "vulndb", Name: dbURL + " not consulted: offline (use --online, or --db file://DIR)"})
 	} else if meta, err = vulndb.ReadMeta(ctx, dbURL, nil); err != nil {
@@ -127,7 +142,7 @@ func runDeps(ctx context.Context, t *Target, o DepsOptions) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	hin.Info, hin.Offline = info, o.Offline
+	hin.Info, hin.Offline = info, offline
 	res.Findings = append(res.Findings, deps.Health(hin)...)
 	return res, nil
 }
@@ -149,16 +164,12 @@ func DBSubject(m vulndb.Meta) report.Subject {
 // from the build context (the Dockerfile's directory).
 func dockerBuilds(t *Target) []deps.Build {
 	var out []deps.Build
-	for _, rel := range DiscoverDeploy(t.Dir).Dockerfiles {
-		abs := filepath.Join(t.Dir, filepath.FromSlash(rel))
-		data, err := readBounded(abs, 1<<20)
-		if err != nil {
-			continue
-		}
-		f, err := dockerfile.Parse(rel, data, nil)
-		if err != nil {
+	for _, rel := range t.Tree().Files(discover.Dockerfile) {
+		f, perr, err := discover.ReadDockerfile(t.Dir, rel)
+		if err != nil || perr != nil || f == nil {
 			continue // the dockerfile step reports it
 		}
+		ctxDir := filepath.Dir(filepath.Join(t.Dir, filepath.FromSlash(rel)))
 		for _, st := range f.Stages {
 			builds := false
 			for _, r := range st.Runs {
@@ -170,7 +181,7 @@ func dockerBuilds(t *Target) []deps.Build {
 			b := deps.Build{
 				Where:      finding.Location{File: rel, Line: st.Line},
 				What:       fmt.Sprintf("the stage at %s:%d", rel, st.Line),
-				ContextDir: filepath.Dir(abs),
+				ContextDir: ctxDir,
 				HasContext: true,
 			}
 			base := st
@@ -200,37 +211,13 @@ func dockerBuilds(t *Target) []deps.Build {
 	return out
 }
 
-func readBounded(p string, limit int64) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() || st.Size() > limit {
-		return nil, fmt.Errorf("%s: not a regular file of at most %d bytes", p, limit)
-	}
-	b := make([]byte, st.Size())
-	_, err = f.ReadAt(b, 0)
-	if err != nil && !strings.Contains(err.Error(), "EOF") {
-		return nil, err
-	}
-	return b, nil
-}
-
-// BinaryVulns checks the Go binaries of a binary scan for
+// binaryVulns checks the Go binaries of a binary scan for
 // vulnerabilities in binary mode (the symbols linked in, at the module
 // versions and Go release recorded in the binary). Names are made
-// relative to base as CheckBinaries makes them.
-func BinaryVulns(ctx context.Context, scan []binary.Result, base string, environ []string, o DepsOptions) Result {
+// relative to t.Dir as the binary step makes them.
+func binaryVulns(ctx context.Context, scan []binary.Result, t *Target, o DepsOptions) Result {
 	var res Result
-	now := o.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
+	base, environ, now := t.Dir, t.Environ, t.now()
 	dbURL, err := vulndb.URL(o.DB, environ)
 	var meta vulndb.Meta
 	if err == nil {
