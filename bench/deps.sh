@@ -51,7 +51,9 @@ measure() {
 	local dir=$1 cache=$2
 	shift 2
 	(cd "$dir" && GOCACHE=$cache /usr/bin/time -f '%e %U %S %M' -o "$work/t" "$@" >/dev/null 2>&1) || true
-	awk '{ printf "%.2f %.2f %d\n", $1, $2 + $3, $4 }' "$work/t"
+	# The last line: GNU time puts "Command exited with non-zero status N"
+	# first when the tool reports vulnerabilities (govulncheck exits 3).
+	awk 'END { printf "%.2f %.2f %d\n", $1, $2 + $3, $4 }' "$work/t"
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }

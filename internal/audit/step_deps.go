@@ -101,7 +101,7 @@ func runDeps(ctx context.Context, t *Target, o DepsOptions) (Result, error) {
 			hin.Replaces = append(hin.Replaces, deps.LocalReplace{Module: r.Old.Path, Dir: r.New.Path, Line: r.Syntax.Start.Line})
 		}
 	}
-	hin.Builds = dockerBuilds(t)
+	hin.Builds = append(dockerBuilds(t), workflowBuilds(t)...)
 
 	env := t.Environ
 	if offline {
@@ -204,6 +204,43 @@ func dockerBuilds(t *Target) []deps.Build {
 					}
 				}
 				i = s.BaseStage
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// workflowBuilds are the CI jobs under t.Dir that choose a Go release:
+// setup-go's go-version ("1.22", "1.22.x"), whose go may download a newer
+// toolchain, and golang:* job images, which set GOTOOLCHAIN=local.
+func workflowBuilds(t *Target) []deps.Build {
+	var out []deps.Build
+	for _, w := range t.Tree().Workflows() {
+		f, perr, err := discover.ReadWorkflow(t.Dir, w)
+		if err != nil || perr != nil || f == nil {
+			continue // the workflow step reports it
+		}
+		for _, g := range f.GoVersions {
+			b := deps.Build{
+				Where: finding.Location{File: w.Rel, Line: g.Line, Column: g.Column},
+				What:  fmt.Sprintf("CI job %q (%s:%d)", g.Job, w.Rel, g.Line),
+			}
+			switch g.Source {
+			case "setup-go":
+				v := strings.TrimSuffix(g.Value, ".x")
+				if facts.NormalizeGo(v) == "" || g.Float {
+					continue // stable, a file, or a number YAML mangles (the workflow step says so)
+				}
+				b.Go = v
+			case "image":
+				img, ok := facts.ParseGolangImage(g.Value)
+				if !ok || img.GoVersion == "" {
+					continue
+				}
+				b.Go, b.Local = img.GoVersion, img.GOTOOLCHAIN == "local"
+			default:
+				continue
 			}
 			out = append(out, b)
 		}

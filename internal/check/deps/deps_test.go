@@ -187,3 +187,16 @@ func TestCopied(t *testing.T) {
 		}
 	}
 }
+
+// A build's Go without a patch ("1.23", a floating image tag or a
+// setup-go version) is the newest patch of that minor.
+func TestGoNewerFloatingVersion(t *testing.T) {
+	m := modhealth.Module{Path: "example.com/dep", Version: "v1.0.0", GoVersion: "1.23.4"}
+	at := func(int) finding.Location { return finding.Location{File: "go.mod"} }
+	for build, want := range map[string]int{"1.23": 0, "1.22": 1, "1.23.2": 1, "1.23.4": 0} {
+		in := HealthInput{GoVersion: "1.24", Builds: []Build{{What: "CI", Go: build}}}
+		if got := len(goNewer(in, m, "example.com/app", at)); got != want {
+			t.Errorf("build Go %s: %d findings, want %d", build, got, want)
+		}
+	}
+}

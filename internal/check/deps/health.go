@@ -195,7 +195,16 @@ func goNewer(in HealthInput, m modhealth.Module, main string, at func(int) findi
 	}
 	for _, b := range in.Builds {
 		bv := lang(b.Go)
-		if !semver.IsValid(bv) || semver.Compare(dep, bv) <= 0 {
+		if !semver.IsValid(bv) {
+			continue
+		}
+		d := dep
+		if strings.Count(b.Go, ".") < 2 {
+			// "1.22" (an image tag, a setup-go version) is the newest 1.22.x:
+			// only a newer minor is certainly more than it has.
+			d = semver.MajorMinor(dep)
+		}
+		if semver.Compare(d, bv) <= 0 {
 			continue
 		}
 		sev := finding.Warning
