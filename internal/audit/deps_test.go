@@ -234,12 +234,20 @@ func byCheck(fs []finding.Finding, id string) []finding.Finding {
 // GOTOOLCHAIN=local), and a replacement directory the Dockerfile does
 // not copy. Retractions and deprecations come from the module proxy.
 func TestDepsHealth(t *testing.T) {
-	db := testbin.VulnDB(t)
 	dir := copyModule(t, filepath.Join("testdata", "deps", "health"))
 	mustWrite(t, filepath.Join(dir, "local", "go.mod"), "module example.com/local\n\ngo 1.22\n")
 	mustWrite(t, filepath.Join(dir, "go.mod"), readFile(t, filepath.Join(dir, "go.mod"))+"\nreplace example.com/local => ./local\n")
 	mustWrite(t, filepath.Join(dir, "Dockerfile"), "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY go.mod go.sum main.go ./\nRUN go build -o /app .\n\nFROM scratch\nCOPY --from=build /app /app\n")
-	fs := runDepsAudit(t, dir, db, os.Environ())
+	// No vulnerability database (the port refuses connections): the
+	// health checks do not need one, and the test skips loading grpc.
+	rep, err := Run(context.Background(), depsTarget(dir, os.Environ(), "http://127.0.0.1:1"), StepsOf("module", "deps"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := rep.Findings
+	if len(byCheck(fs, deps.VulnDBUnavailable.ID)) != 1 {
+		t.Errorf("no %s finding: %+v", deps.VulnDBUnavailable.ID, fs)
+	}
 	if len(byCheck(fs, deps.ProxyUnreachable.ID)) > 0 {
 		t.Skip("the module proxy cannot be reached: retractions and deprecations are unknown")
 	}
