@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -179,5 +180,48 @@ func TestDepsCommandBadInput(t *testing.T) {
 	code, out, _ = runCLI(t, "deps", dir, "--db", "http://127.0.0.1:1", "--format", "json")
 	if code != ExitFindings || !strings.Contains(out, "module/go-mod-invalid") {
 		t.Errorf("unparsable go.mod: exit %d\n%s", code, out)
+	}
+}
+
+// gocompat binary --db checks a Go binary's symbols in govulncheck's
+// binary mode: the x/text fixture, built here, links language.Parse.
+func TestBinaryVulns(t *testing.T) {
+	dir := textcall(t)
+	bin := filepath.Join(dir, "textcall")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("go build (offline?): %v\n%s", err, out)
+	}
+	db := smallDB(t)
+	code, out, stderr := runCLI(t, "-C", dir, "binary", "textcall", "--db", db, "--target", "scratch", "--format", "json")
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s\n%s", code, stderr, out)
+	}
+	var rep struct {
+		Checks   []string
+		Findings []struct {
+			Check    string
+			Location struct{ File string }
+			Details  map[string]string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var called bool
+	for _, f := range rep.Findings {
+		if f.Check == "deps/vuln-called" {
+			called = f.Details["osv"] == "GO-2021-0113" && f.Location.File == "textcall" && f.Details["binary"] == "textcall"
+		}
+	}
+	if !called || !slices.Contains(rep.Checks, "deps") {
+		t.Errorf("no GO-2021-0113 on the binary (checks %v):\n%s", rep.Checks, out)
+	}
+	// Without a database the binary command stays offline.
+	t.Setenv("GOVULNDB", "")
+	_, out, _ = runCLI(t, "-C", dir, "binary", "textcall", "--target", "scratch", "--format", "json", "--fail-on", "never")
+	if strings.Contains(out, "deps/") {
+		t.Errorf("binary without --db ran the deps step:\n%s", out)
 	}
 }
