@@ -52,8 +52,9 @@ func depsStep() Step {
 		Needs:  []string{NeedModule},
 		Checks: deps.Checks,
 		Applies: func(t *Target) bool {
-			if OptionsOf[DepsOptions](t, "deps").Binaries {
-				return true
+			if len(OptionsOf[BinaryOptions](t, "binary").Paths) > 0 {
+				// gocompat binary: only with a database, and only its binaries.
+				return OptionsOf[DepsOptions](t, "deps").Binaries
 			}
 			return fileExists(filepath.Join(t.Dir, "go.mod"))
 		},

@@ -51,9 +51,19 @@ type Info struct {
 }
 
 // List runs the go command in dir (a module root) with environ (the
-// user's environment; see module.GoEnv for what is overridden).
+// user's environment; see module.GoEnv for what is overridden, except
+// GOTOOLCHAIN, which is the user's).
 func List(ctx context.Context, dir string, environ []string) (*Info, error) {
-	env := module.GoEnv(environ, "GOFLAGS=-mod=readonly")
+	// The go command selects the toolchain as a build would (the user's
+	// GOTOOLCHAIN, else auto), so a go line newer than the installed Go
+	// is read by the Go it asks for.
+	toolchain := "GOTOOLCHAIN=auto"
+	for _, kv := range environ {
+		if strings.HasPrefix(kv, "GOTOOLCHAIN=") {
+			toolchain = kv
+		}
+	}
+	env := module.GoEnv(environ, "GOFLAGS=-mod=readonly", toolchain)
 	info := &Info{}
 	proxyOff := false
 	for _, kv := range env {
