@@ -111,8 +111,14 @@
 // downloads a toolchain and never writes to the user's files, but it does
 // use the build cache as any go command does. The module proxy is only
 // contacted with --online (audit, doctor) or by upgrade, which resolves the
-// modules' requirements. upgrade --test runs the modules' tests, that is
-// their code. The walk of the audited directory skips .git, .hg, .svn,
+// modules' requirements. deps uses the network by default, as govulncheck
+// does (the vulnerability database over https, the module proxy for
+// retractions and deprecations); inside audit it does so only with
+// --online, and binary checks vulnerabilities only when given --db or
+// GOVULNDB. deps's vulnerability analysis is govulncheck's (call graph
+// reachability): code reached only through reflection, plugins or
+// assembly is not seen, so no finding is no proof. upgrade --test runs the
+// modules' tests, that is their code. The walk of the audited directory skips .git, .hg, .svn,
 // node_modules, vendor, testdata and hidden directories other than .github,
 // never follows symbolic links, and stops after 50,000 entries or 12
 // levels. SARIF locations are relative to the audited directory, which
