@@ -78,7 +78,9 @@ func TestAgainstCycloneDXGomod(t *testing.T) {
 				t.Fatal(err)
 			}
 			var bom struct {
-				Metadata   struct{ Component struct{ Name, Version string } }
+				Metadata struct {
+					Component struct{ Name, Version string }
+				}
 				Components []struct{ Name, Version string }
 			}
 			if err := json.Unmarshal(data, &bom); err != nil {
