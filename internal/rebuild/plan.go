@@ -19,7 +19,7 @@ type recipe struct {
 	// whether they were given; given or not changes the build ID, so the
 	// rebuild tries without them first and then with them.
 	defaults []string
-	env       []string // variables set for the build
+	env      []string // variables set for the build
 }
 
 type blocker struct {
