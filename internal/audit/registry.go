@@ -8,11 +8,13 @@ import (
 	"github.com/gocompat/gocompat/internal/check/deploy"
 	"github.com/gocompat/gocompat/internal/check/hostcheck"
 	"github.com/gocompat/gocompat/internal/check/loopvar"
+	"github.com/gocompat/gocompat/internal/check/provenance"
 	"github.com/gocompat/gocompat/internal/check/toolchain"
 	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/config"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/platform"
+	"github.com/gocompat/gocompat/internal/rebuild"
 )
 
 // Registry returns every check gocompat has, with the help text of its
@@ -27,6 +29,8 @@ func Registry() *finding.Registry {
 	reg.Add(hostcheck.Checks...)
 	reg.Add(upgrade.Checks...)
 	reg.Add(loopvar.Checks...)
+	reg.Add(provenance.Checks...)
+	reg.Add(rebuild.Checks...)
 	for _, c := range reg.All() {
 		if page, ok := docs.Check(c.ID); ok {
 			reg.SetHelp(c.ID, page)
