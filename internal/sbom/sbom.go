@@ -39,8 +39,10 @@
 package sbom
 
 import (
+	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -192,4 +194,25 @@ func (inv *Inventory) Setting(key string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// SourceDateEpoch reads SOURCE_DATE_EPOCH (reproducible-builds.org: the
+// build's date as Unix seconds) from environ. ok is false when it is not
+// set; a value that is not a non-negative integer is an error.
+func SourceDateEpoch(environ []string) (t time.Time, ok bool, err error) {
+	for i := len(environ) - 1; i >= 0; i-- {
+		v, found := strings.CutPrefix(environ[i], "SOURCE_DATE_EPOCH=")
+		if !found {
+			continue
+		}
+		if v == "" {
+			return time.Time{}, false, nil
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 || n > 253402300799 {
+			return time.Time{}, false, fmt.Errorf("SOURCE_DATE_EPOCH=%q: want the Unix time in seconds", v)
+		}
+		return time.Unix(n, 0).UTC(), true, nil
+	}
+	return time.Time{}, false, nil
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/sbom/sbomtest"
@@ -308,4 +309,24 @@ func FuzzFromBinary(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestSourceDateEpoch(t *testing.T) {
+	if tm, ok, err := SourceDateEpoch([]string{"A=1", "SOURCE_DATE_EPOCH=1704164645"}); err != nil || !ok || tm.Format(time.RFC3339) != "2024-01-02T03:04:05Z" {
+		t.Errorf("got %v %v %v", tm, ok, err)
+	}
+	if _, ok, err := SourceDateEpoch(nil); ok || err != nil {
+		t.Errorf("unset: ok %v err %v", ok, err)
+	}
+	if _, _, err := SourceDateEpoch([]string{"SOURCE_DATE_EPOCH=yesterday"}); err == nil {
+		t.Error("a bad value was accepted")
+	}
+	inv := &Inventory{Name: "x", Main: Component{Path: "example.com/x"}, Deps: map[string][]string{}}
+	var b bytes.Buffer
+	if err := SPDX(&b, inv, tool); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b.Bytes(), []byte(`"created": "1970-01-01T00:00:00Z"`)) || !bytes.Contains(b.Bytes(), []byte("not a real date")) {
+		t.Errorf("no date: the document does not say the epoch is no real date:\n%s", b.Bytes())
+	}
 }

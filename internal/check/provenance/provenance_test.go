@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/testbin"
+	"github.com/gocompat/gocompat/internal/vcs"
 )
 
 const mainGo = "package main\n\nimport \"example.com/dep\"\n\nfunc main() { println(dep.V) }\n"
@@ -169,4 +171,21 @@ func TestDamagedGoMod(t *testing.T) {
 	if _, err := Extract(context.Background(), &binary.Info{}, dir); err == nil {
 		t.Error("a damaged go.mod was accepted")
 	}
+}
+
+// FuzzCheck judges whatever the binary reader makes of arbitrary bytes
+// against a source with a repository and a go.mod: never a panic.
+func FuzzCheck(f *testing.F) {
+	if self, err := os.ReadFile("/proc/self/exe"); err == nil {
+		f.Add(self[:min(len(self), 1<<16)])
+	}
+	f.Add([]byte("\x7fELF"))
+	s := &Source{Repo: &vcs.Repo{Top: "/src"}, Head: "0123456789abcdef", Module: "example.com/app", Requires: map[string]string{"example.com/dep": "v1.0.0"}}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		info, err := binary.Read("fuzz", bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		Check(info, s, "fuzz")
+	})
 }
