@@ -57,7 +57,7 @@ func compare(res *Result, info *gobinary.Info, path, out, wt string, p recipe, o
 	if os["-trimpath"] != "true" {
 		msg := differs + "the binary was built without -trimpath, so it holds the absolute paths of its source files and a rebuild anywhere else differs."
 		if dir := builtIn(a, b, wt); dir != "" {
-			msg += fmt.Sprintf(" It was built in %s; the rebuild in %s.", dir, wt)
+			msg += fmt.Sprintf(" It was built in %s.", dir)
 			details["builtIn"] = dir
 		}
 		add(EmbeddedPath, msg, "Build with -trimpath (go build -trimpath), so the binary does not depend on where it was built.", details)

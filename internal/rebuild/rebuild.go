@@ -159,7 +159,10 @@ func Run(ctx context.Context, path string, opt Options) (*Result, error) {
 		out := filepath.Join(tmp, fmt.Sprintf("out%d", i), filepath.Base(path))
 		args := append([]string{"build", "-o", out}, flags...)
 		args = append(args, p.pkg)
-		res.Command = strings.Join(p.env, " ") + " go " + strings.Join(quoteArgs(args), " ")
+		// The command as shown names the output by a placeholder: the
+		// temporary path would make every report different.
+		shown := append([]string{"build", "-o", "REBUILT"}, args[3:]...)
+		res.Command = strings.Join(p.env, " ") + " go " + strings.Join(quoteArgs(shown), " ")
 		cmd := exec.CommandContext(ctx, "go", args...)
 		cmd.Dir = modDir
 		cmd.Env = env
@@ -186,6 +189,10 @@ func Run(ctx context.Context, path string, opt Options) (*Result, error) {
 		if len(res.Findings) != n+1 || res.Findings[n].Check != BuildIDOnly.ID {
 			break
 		}
+	}
+	res.Total = time.Since(start)
+	if opt.Log != nil {
+		fmt.Fprintf(opt.Log, "rebuild: go build took %.2fs, the whole rebuild %.2fs\n", res.Build.Seconds(), res.Total.Seconds())
 	}
 	res.Total = time.Since(start)
 	return res, nil

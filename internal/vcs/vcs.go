@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -32,18 +33,28 @@ type Repo struct {
 	// Prefix is the directory the repository was opened at, relative to
 	// Top, slash-separated with a trailing slash ("" at the top).
 	Prefix string
+	// objects is the object store (of the main repository when Top is a
+	// linked worktree).
+	objects string
 }
 
 // Open finds the git work tree dir is in.
 func Open(ctx context.Context, dir string) (*Repo, error) {
-	out, err := git(ctx, dir, "rev-parse", "--show-toplevel", "--show-prefix")
+	out, err := git(ctx, dir, "rev-parse", "--show-toplevel", "--git-common-dir", "--show-prefix")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, ErrNotRepo)
 	}
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-	r := &Repo{Top: lines[0]}
-	if len(lines) > 1 {
-		r.Prefix = lines[1]
+	if len(lines) < 2 {
+		return nil, fmt.Errorf("%s: %w", dir, ErrNotRepo)
+	}
+	r := &Repo{Top: lines[0], objects: lines[1]}
+	if !filepath.IsAbs(r.objects) {
+		r.objects = filepath.Join(dir, r.objects)
+	}
+	r.objects = filepath.Join(r.objects, "objects")
+	if len(lines) > 2 {
+		r.Prefix = lines[2]
 	}
 	return r, nil
 }
@@ -125,9 +136,10 @@ func (r *Repo) Compare(ctx context.Context, rev, head string) (Relation, error) 
 }
 
 // Checkout checks commit rev out, detached, into dir (which must not
-// exist): a clone that shares the repository's objects (git clone
-// --shared, through .git/objects/info/alternates) and writes nothing into
-// the repository. Removing dir removes it.
+// exist): a new repository whose object store borrows the repository's
+// (objects/info/alternates, what git clone --shared sets up, without
+// clone's pack negotiation), then git checkout. Nothing is written into
+// the user's repository. Removing dir removes it.
 //
 // Not a linked worktree (git worktree add): a worktree's .git is a file,
 // and the go command before Go 1.27 looks for a .git directory, so a build
@@ -137,9 +149,35 @@ func (r *Repo) Checkout(ctx context.Context, dir, rev string) error {
 	if !IsHash(rev) {
 		return fmt.Errorf("not a commit hash: %q", rev)
 	}
-	if _, err := git(ctx, r.Top, "clone", "--quiet", "--shared", "--no-checkout", "--", r.Top, dir); err != nil {
+	// No template: nothing but the repository itself is needed (no hooks).
+	if _, err := git(ctx, filepath.Dir(dir), "init", "--quiet", "--template=", dir); err != nil {
+		return err
+	}
+	info := filepath.Join(dir, ".git", "objects", "info")
+	if err := os.MkdirAll(info, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(info, "alternates"), []byte(r.objects+"\n"), 0o644); err != nil {
 		return err
 	}
 	_, err := git(ctx, dir, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", rev)
 	return err
+}
+
+// Present reports whether dir or a directory above it has a .git entry,
+// without running git: callers that look at many directories (every
+// binary of an audit) skip git where there is no repository.
+func Present(dir string) bool {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return true
+		}
+		if filepath.Dir(d) == d {
+			return false
+		}
+	}
 }

@@ -82,7 +82,9 @@ const maxGoMod = 16 << 20
 // damaged go.mod is an error that names it.
 func Extract(ctx context.Context, info *binary.Info, dir string) (*Source, error) {
 	s := &Source{}
-	if repo, err := vcs.Open(ctx, dir); err == nil {
+	if !vcs.Present(dir) {
+		// No repository: only go.mod is compared, below.
+	} else if repo, err := vcs.Open(ctx, dir); err == nil {
 		s.Repo = repo
 		s.Head, _ = repo.Head(ctx)
 		if rev, ok := info.Setting("vcs.revision"); ok && s.Head != "" {
