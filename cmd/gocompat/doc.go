@@ -30,8 +30,14 @@
 //	             settings
 //	  loopvar    find loops whose behaviour changes with Go 1.22 per-iteration loop
 //	             variables (default ./...)
+//	  rebuild    build a Go binary again from its build information (same Go
+//	             release, revision and flags) and say whether the bytes are the
+//	             same, and why not
 //	  report     render a saved JSON report (--format json output; - for stdin) in
 //	             any --format, without running a check
+//	  sbom       write a software bill of materials (CycloneDX 1.6 or SPDX 2.3 JSON)
+//	             of a module, from the packages compiled for the platform, or of a
+//	             binary, from its build information
 //	  upgrade    show what changes when the modules in dir (default .) raise their
 //	             go line, and with --test prove it with their tests
 //	  version    print gocompat's version

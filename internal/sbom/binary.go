@@ -1,6 +1,9 @@
 package sbom
 
 import (
+	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -50,4 +53,27 @@ func FromBinary(info *binary.Info) *Inventory {
 	inv.Deps[inv.Main.Ref()] = refs
 	inv.finish()
 	return inv
+}
+
+// FromPath is the inventory of path: a module when it is a directory (see
+// FromModule; opt.Dir is set to it), a binary otherwise. Errors name the
+// path.
+func FromPath(ctx context.Context, path string, opt ModuleOptions) (*Inventory, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		opt.Dir = path
+		inv, err := FromModule(ctx, opt)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return inv, nil
+	}
+	info, err := binary.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return FromBinary(info), nil
 }
