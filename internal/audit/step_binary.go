@@ -73,8 +73,7 @@ func binaryStep() Step {
 
 // deployedVersusSource compares each binary read with the source it
 // belongs to: src when set, else the directory the binary sits in (its
-// repository and module). A go.mod that cannot be parsed is skipped here;
-// the module step reports it.
+// repository and module).
 func deployedVersusSource(ctx context.Context, scan []binary.Result, src, base string) []finding.Finding {
 	var out []finding.Finding
 	for _, r := range scan {
@@ -85,17 +84,26 @@ func deployedVersusSource(ctx context.Context, scan []binary.Result, src, base s
 		if dir == "" {
 			dir = filepath.Dir(r.Path)
 		}
-		s, err := provenance.Extract(ctx, r.Info, dir)
-		if err != nil {
-			continue
-		}
 		name := relTo(base, r.Path)
-		for _, f := range provenance.Check(r.Info, s, name) {
-			f.Location.File = name
-			out = append(out, f)
-		}
+		out = append(out, binaryVersusSource(ctx, r.Info, dir, name, name)...)
 	}
 	return out
+}
+
+// binaryVersusSource is the deployed ≠ source checks of one binary
+// against the repository and module of dir, located at file (the binary,
+// or the unit that runs it) and naming the binary obj. A go.mod that cannot
+// be parsed is skipped here; the module step reports it.
+func binaryVersusSource(ctx context.Context, info *binary.Info, dir, file, obj string) []finding.Finding {
+	s, err := provenance.Extract(ctx, info, dir)
+	if err != nil {
+		return nil
+	}
+	fs := provenance.Check(info, s, obj)
+	for i := range fs {
+		fs[i].Location.File = file
+	}
+	return fs
 }
 
 // relTo is p relative to base when it lies in it, else absolute;

@@ -137,3 +137,24 @@ func TestBinaryDeployedVersusSource(t *testing.T) {
 		t.Errorf("provenance findings %v, want behind-head by 1", got)
 	}
 }
+
+// A systemd unit beside the source runs a binary on this host: gocompat
+// deploy compares that binary with the source too, at the unit's file.
+func TestUnitBinaryVersusSource(t *testing.T) {
+	repo, bin := provenanceRepo(t)
+	testbin.WriteFiles(t, repo, map[string]string{
+		"deploy/app.service": "[Unit]\nDescription=app\n\n[Service]\nExecStart=" + bin + "\n\n[Install]\nWantedBy=multi-user.target\n",
+	})
+	testbin.Git(t, repo, "add", "-A")
+	testbin.Git(t, repo, "commit", "-qm", "add the unit")
+	rep, _ := runJSON(t, "deploy", repo, "--fail-on", "never")
+	var got []string
+	for _, f := range rep.Findings {
+		if strings.HasPrefix(f.Check, "provenance/") {
+			got = append(got, f.Check+" "+f.Location.File+" "+f.Details["behind"])
+		}
+	}
+	if !slices.Equal(got, []string{"provenance/behind-head deploy/app.service 1"}) {
+		t.Errorf("provenance findings %v, want behind-head by 1 at the unit", got)
+	}
+}
