@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gocompat/gocompat/internal/sbom/sbomtest"
 	"github.com/gocompat/gocompat/internal/testbin"
@@ -25,6 +26,21 @@ func provenanceRepo(t *testing.T) (repo, bin string) {
 
 func TestSBOMCommand(t *testing.T) {
 	repo, bin := provenanceRepo(t)
+	// A tracked file whose time changed makes a plain git status rewrite
+	// the index; the SBOM asks git for vcs.modified and must not.
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(repo, "go.mod"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	index, err := os.Stat(filepath.Join(repo, ".git", "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if st, err := os.Stat(filepath.Join(repo, ".git", "index")); err != nil || !st.ModTime().Equal(index.ModTime()) {
+			t.Errorf("gocompat sbom changed the repository's index (%v)", err)
+		}
+	}()
 	for _, tc := range []struct {
 		args     []string
 		validate func(testing.TB, []byte)

@@ -247,7 +247,13 @@ type gitInfo struct {
 // gitState is the HEAD commit of the repository dir is in, as go build
 // would stamp it; nil when dir is not in a git work tree or git is absent.
 func gitState(ctx context.Context, dir string) *gitInfo {
-	out, err := exec.CommandContext(ctx, "git", "-C", dir, "log", "-1", "--format=%H %ct").Output()
+	// GIT_OPTIONAL_LOCKS=0: git status must not refresh the user's index.
+	git := func(args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0")
+		return cmd.Output()
+	}
+	out, err := git("log", "-1", "--format=%H %ct")
 	if err != nil {
 		return nil
 	}
@@ -260,10 +266,10 @@ func gitState(ctx context.Context, dir string) *gitInfo {
 		return nil
 	}
 	g := &gitInfo{revision: f[0], time: time.Unix(sec, 0).UTC()}
-	if st, err := exec.CommandContext(ctx, "git", "-C", dir, "status", "--porcelain", "--", ".").Output(); err == nil {
+	if st, err := git("status", "--porcelain", "--", "."); err == nil {
 		g.modified = len(bytes.TrimSpace(st)) > 0
 	}
-	if tags, err := exec.CommandContext(ctx, "git", "-C", dir, "tag", "--points-at", "HEAD").Output(); err == nil {
+	if tags, err := git("tag", "--points-at", "HEAD"); err == nil {
 		g.tags = strings.Fields(string(tags))
 	}
 	return g
@@ -276,7 +282,9 @@ func gitState(ctx context.Context, dir string) *gitInfo {
 // agree with the tag's major version.
 func (g *gitInfo) tag(modPath, dir string) string {
 	prefix := ""
-	if top, err := exec.Command("git", "-C", dir, "rev-parse", "--show-prefix").Output(); err == nil {
+	cmd := exec.Command("git", "-C", dir, "rev-parse", "--show-prefix")
+	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0")
+	if top, err := cmd.Output(); err == nil {
 		prefix = strings.TrimSpace(string(top))
 	}
 	var best string
