@@ -42,9 +42,9 @@ audit)
 		echo "exit-code=$code" >>"${GITHUB_OUTPUT:-/dev/null}"
 		exit 0
 	fi
-	"$bin" report --from "$out/report.json" --format sarif >"$out/gocompat.sarif"
+	"$bin" report --from "$out/report.json" --fail-on never --format sarif >"$out/gocompat.sarif"
 	format=${INPUT_FORMAT:-text}
-	"$bin" report --from "$out/report.json" --format "$format" --color never || true
+	"$bin" report --from "$out/report.json" --fail-on never --format "$format" --color never
 	if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
 		link=""
 		if [ -n "${GITHUB_SERVER_URL:-}" ] && [ -n "${GITHUB_REPOSITORY:-}" ] && [ -n "${GITHUB_SHA:-}" ]; then
@@ -54,7 +54,7 @@ audit)
 				link="$link${dir#./}/"
 			fi
 		fi
-		"$bin" report --from "$out/report.json" --format markdown --link-base "$link" >>"$GITHUB_STEP_SUMMARY"
+		"$bin" report --from "$out/report.json" --fail-on never --format markdown --link-base "$link" >>"$GITHUB_STEP_SUMMARY"
 	fi
 	{
 		echo "exit-code=$code"

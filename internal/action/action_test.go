@@ -266,3 +266,87 @@ func write(t *testing.T, dir, name, s string) {
 		t.Fatal(err)
 	}
 }
+
+// TestGitLabTemplate runs the script of ci/gitlab/gocompat.gitlab-ci.yml
+// as a GitLab runner would (sh, one line after another, stopping at the
+// first failure), with the gocompat built here standing in for the go
+// install line, which would fetch a release from the module proxy. The
+// Code Quality report it leaves is what GitLab publishes.
+func TestGitLabTemplate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds gocompat")
+	}
+	root := repoRoot(t)
+	raw, err := os.ReadFile(filepath.Join(root, "ci", "gitlab", "gocompat.gitlab-ci.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl struct {
+		Variables map[string]string `yaml:"variables"`
+		Job       struct {
+			Script    []string `yaml:"script"`
+			Artifacts struct {
+				When    string `yaml:"when"`
+				Reports struct {
+					CodeQuality string `yaml:"codequality"`
+				} `yaml:"reports"`
+			} `yaml:"artifacts"`
+		} `yaml:"gocompat"`
+	}
+	if err := yaml.Unmarshal(raw, &tmpl); err != nil {
+		t.Fatalf("gocompat.gitlab-ci.yml: %v", err)
+	}
+	if tmpl.Job.Artifacts.Reports.CodeQuality == "" || tmpl.Job.Artifacts.When != "always" {
+		t.Fatalf("the job does not publish a Code Quality report whatever its outcome: %+v", tmpl.Job.Artifacts)
+	}
+	gopath := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(gopath, "bin", "gocompat"), "./cmd/gocompat")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	ws := t.TempDir()
+	write(t, ws, "go.mod", "module example.com/app\n\ngo 1.25\n")
+	write(t, ws, "main.go", "package main\n\nfunc main() {}\n")
+	write(t, ws, "Dockerfile", "FROM golang:1.24 AS build\nENV GOTOOLCHAIN=local\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n\nFROM debian:12\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
+
+	var script strings.Builder
+	script.WriteString("set -e\n")
+	for _, line := range tmpl.Job.Script {
+		if strings.HasPrefix(line, "go install ") {
+			continue
+		}
+		script.WriteString(line + "\n")
+	}
+	cmd := exec.Command("sh", "-c", script.String())
+	cmd.Dir = ws
+	cmd.Env = append(os.Environ(), "GOPATH="+gopath, "CI=true", "GITLAB_CI=true")
+	for k, v := range tmpl.Variables {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Errorf("the job ends with %v, want exit 1 (an error finding):\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "dockerfile/builder-go-too-old") {
+		t.Errorf("the job log does not show the finding:\n%s", out)
+	}
+	cq, err := os.ReadFile(filepath.Join(ws, tmpl.Job.Artifacts.Reports.CodeQuality))
+	if err != nil {
+		t.Fatalf("no Code Quality report: %v", err)
+	}
+	var issues []map[string]any
+	if err := json.Unmarshal(cq, &issues); err != nil {
+		t.Fatalf("Code Quality report: %v\n%s", err, cq)
+	}
+	found := false
+	for _, is := range issues {
+		if is["check_name"] == "dockerfile/builder-go-too-old" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the Code Quality report lacks the finding:\n%s", cq)
+	}
+}
