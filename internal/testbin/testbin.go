@@ -28,6 +28,11 @@ type Program struct {
 	// Dep, if set, adds a required module example.com/dep replaced by a
 	// local directory, so the build info has a dependency with a replace.
 	Dep bool
+	// Go is the go command to build with (see Toolchain); empty means the
+	// one on PATH.
+	Go string
+	// GoLine is the go line of the program's go.mod; empty means 1.24.
+	GoLine string
 }
 
 // Hello prints a line and exits 0.
@@ -66,9 +71,12 @@ func main() { fmt.Println(dep.Greeting) }
 // fails.
 func Build(t testing.TB, p Program) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go not on PATH")
+	goBin := p.Go
+	if goBin == "" {
+		var err error
+		if goBin, err = exec.LookPath("go"); err != nil {
+			t.Skip("go not on PATH")
+		}
 	}
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")
@@ -77,7 +85,11 @@ func Build(t testing.TB, p Program) string {
 	if main == "" {
 		main = Hello
 	}
-	gomod := "module example.com/prog\n\ngo 1.24\n"
+	goLine := p.GoLine
+	if goLine == "" {
+		goLine = "1.24"
+	}
+	gomod := "module example.com/prog\n\ngo " + goLine + "\n"
 	if p.Dep {
 		main = depMain
 		depDir := filepath.Join(dir, "depmod")
