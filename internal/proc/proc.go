@@ -166,7 +166,7 @@ func (p FS) PIDs() ([]int, error) {
 // and modification time) and the platform of each root. An exporter keeps
 // one Scanner for its life; it is safe for one scan at a time.
 type Scanner struct {
-	FS FS
+	FS        FS
 	mu        sync.Mutex
 	binaries  map[fileKey]binEntry
 	platforms map[string]*host.Info
@@ -498,9 +498,6 @@ func (s *Scanner) cgroup(dfd int, pr *Process) {
 		}
 	}
 	cg, _ := host.NewFS(pr.Root).CgroupLimits(lines, mounts)
-	if cg.Unknown == "" {
-		cg.Unknown = ""
-	}
 	pr.Cgroup = cg
 }
 

@@ -157,4 +157,3 @@ func TestLiveChildren(t *testing.T) {
 }
 
 func pidString(n int) string { return strconv.Itoa(n) }
-
