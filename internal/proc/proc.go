@@ -325,7 +325,9 @@ func (s *Scanner) read(pid int, opt Options) (*Process, Skipped, kind) {
 		switch {
 		case errors.Is(err, binary.ErrNotELF) || errors.Is(err, binary.ErrNotGo):
 			return nil, skip, kindNotGo
-		case gone(err) && s.vanished(dfd, st):
+		case gone(err):
+			// Opening the magic link fails only when the process (or
+			// its memory) is gone: a deleted file still opens.
 			return nil, skip, kindExited
 		case errors.Is(err, fs.ErrPermission):
 			skip.Why = "permission denied opening /proc/" + strconv.Itoa(pid) + "/exe (another user's process: run as that user, or as root / with CAP_SYS_PTRACE)"
