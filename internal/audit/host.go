@@ -19,3 +19,6 @@ func hostStep() Step {
 		},
 	}
 }
+
+// HostStep is the "host" step on its own (the exporter runs it on an interval).
+func HostStep() Step { return hostStep() }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gocompat/gocompat/internal/audit"
 	"github.com/gocompat/gocompat/internal/config"
+	"github.com/gocompat/gocompat/internal/exporter"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/report/sarif"
@@ -169,6 +170,8 @@ func commands() []*command {
 		explainCommand(),
 		upgradeCommand(),
 		loopvarCommand(),
+		psCommand(),
+		exporterCommand(),
 		versionCommand(),
 	}
 }
@@ -267,9 +270,9 @@ func run(ctx context.Context, inv *Invocation) error {
 	}
 
 	switch format {
-	case "text", "json", "sarif":
+	case "text", "json", "sarif", "prometheus":
 	default:
-		return usageErrorf("unknown --format %q (want text, json or sarif)", format)
+		return usageErrorf("unknown --format %q (want text, json, sarif or prometheus)", format)
 	}
 	e.format = format
 	useColor, err := colorEnabled(color, inv.Stdout, e.Getenv)
@@ -314,6 +317,8 @@ func run(ctx context.Context, inv *Invocation) error {
 		err = report.Encode(inv.Stdout, rep)
 	case "sarif":
 		err = sarif.Write(inv.Stdout, rep)
+	case "prometheus":
+		err = exporter.WriteText(inv.Stdout, exporter.NewSnapshot(rep, 0))
 	default:
 		err = text.Write(inv.Stdout, rep, text.Options{Color: useColor, Verbose: verbose})
 	}
@@ -410,7 +415,9 @@ Commands:
 	}
 	fmt.Fprint(w, `
 Flags of every reporting command:
-  --format text|json|sarif   output format (default text)
+  --format text|json|sarif|prometheus
+                             output format (default text; prometheus: the text
+                             exposition format for node_exporter's textfile collector)
   --fail-on error|warning|info|never
                              exit 1 when a finding is at or above this
                              severity (default error, or fail-on in .gocompat.yaml)

@@ -12,7 +12,7 @@ import (
 )
 
 func auditCommand() *command {
-	var online bool
+	var online, processes bool
 	var targets targetList
 	return &command{
 		name:    "audit",
@@ -22,6 +22,7 @@ func auditCommand() *command {
 		flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&online, "online", false, "allow checks that use the network (module proxy reachability)")
 			fs.Var(&targets, "target", targetUsage)
+			fs.BoolVar(&processes, "processes", false, "also check the running Go programs of this machine (as gocompat ps does)")
 		},
 		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
 			if len(args) > 1 {
@@ -39,7 +40,11 @@ func auditCommand() *command {
 				return nil, usageErrorf("%v", err)
 			}
 			t := &audit.Target{Dir: dir, Environ: e.environ, HostRoot: "/", Online: online, Targets: plats, Progress: e.progress(), VetTool: e.inv.VetTool}
-			return audit.Run(ctx, t, audit.Steps()), nil
+			steps := audit.Steps()
+			if processes {
+				steps = append(steps, (&audit.ProcRun{Now: e.inv.Now}).Step())
+			}
+			return audit.Run(ctx, t, steps), nil
 		},
 	}
 }

@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gocompat/gocompat/internal/audit"
+	"github.com/gocompat/gocompat/internal/binary"
+	"github.com/gocompat/gocompat/internal/exporter"
+	"github.com/gocompat/gocompat/internal/platform"
+	"github.com/gocompat/gocompat/internal/report"
+)
+
+func psCommand() *command {
+	var root string
+	return &command{
+		name:    "ps",
+		args:    "[PID...]",
+		summary: "check the running Go programs (all, or the PIDs given): GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG, GOEXPERIMENT, replaced binaries, Go support",
+		reports: true,
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&root, "root", "/", "read the processes of the machine whose root (with its /proc) is at this directory")
+		},
+		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
+			r := &audit.ProcRun{Now: e.inv.Now}
+			for _, a := range args {
+				n, err := strconv.Atoi(a)
+				if err != nil || n <= 0 {
+					return nil, usageErrorf("ps takes process IDs, got %q", a)
+				}
+				r.PIDs = append(r.PIDs, n)
+			}
+			dir := e.abs(root)
+			if !isDir(dir) {
+				return nil, usageErrorf("--root %s: not a directory", root)
+			}
+			t := &audit.Target{Dir: e.dir, Environ: e.environ, HostRoot: dir}
+			return audit.Run(ctx, t, []audit.Step{r.Step()}), nil
+		},
+	}
+}
+
+func exporterCommand() *command {
+	var listen, root string
+	var interval time.Duration
+	var maxSeries int
+	var binaries stringList
+	return &command{
+		name:    "exporter",
+		summary: "serve Prometheus metrics of the host, process and binary checks, re-run on an interval",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&listen, "listen", "127.0.0.1:9477", "address to serve /metrics on")
+			fs.DurationVar(&interval, "interval", 5*time.Minute, "how often to re-run the checks")
+			fs.StringVar(&root, "root", "/", "the machine's root (with its /proc), e.g. the host's root mounted in a container")
+			fs.IntVar(&maxSeries, "max-series", exporter.DefaultMaxSeries, "cap on finding series and on process series")
+			fs.Var(&binaries, "binaries", "a file or directory of Go binaries to check too (repeatable)")
+		},
+		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
+			if len(args) > 0 {
+				return nil, usageErrorf("exporter takes no arguments")
+			}
+			if interval < time.Second {
+				return nil, usageErrorf("--interval %s: want at least 1s", interval)
+			}
+			dir := e.abs(root)
+			if !isDir(dir) {
+				return nil, usageErrorf("--root %s: not a directory", root)
+			}
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return nil, usageErrorf("--listen %s: %v", listen, err)
+			}
+			pr := &audit.ProcRun{Now: e.inv.Now}
+			var paths []string
+			for _, b := range binaries {
+				paths = append(paths, e.abs(b))
+			}
+			run := func(ctx context.Context) (*report.Report, error) {
+				t := &audit.Target{Dir: e.dir, Environ: e.environ, HostRoot: dir}
+				steps := []audit.Step{audit.HostStep(), pr.Step()}
+				if len(paths) > 0 {
+					steps = append(steps, audit.Step{Family: "binary", Run: func(ctx context.Context, t *audit.Target) (audit.Result, error) {
+						host, err := t.Host()
+						if err != nil {
+							return audit.Result{}, err
+						}
+						return audit.CheckBinaries(binary.Scan(paths, binary.ScanOptions{}), []platform.Platform{host}, e.dir, e.inv.Now()), nil
+					}})
+				}
+				rep := audit.Run(ctx, t, steps)
+				rep.Finish(e.registry)
+				return rep, nil
+			}
+			x := exporter.New(run, interval, maxSeries)
+			x.Log = e.inv.Stderr
+			srv := &http.Server{Handler: x.Handler(), ReadHeaderTimeout: 10 * time.Second}
+			go x.Loop(ctx)
+			fmt.Fprintf(e.inv.Stderr, "gocompat exporter: serving metrics on http://%s/metrics every %s\n", ln.Addr(), interval)
+			go func() {
+				<-ctx.Done()
+				shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				srv.Shutdown(shut)
+			}()
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return nil, err
+			}
+			return nil, nil
+		},
+	}
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
