@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -48,7 +50,7 @@ func psCommand() *command {
 }
 
 func exporterCommand() *command {
-	var listen, root string
+	var listen, root, textfile string
 	var interval time.Duration
 	var maxSeries int
 	var binaries stringList
@@ -61,6 +63,7 @@ func exporterCommand() *command {
 			fs.StringVar(&root, "root", "/", "the machine's root (with its /proc), e.g. the host's root mounted in a container")
 			fs.IntVar(&maxSeries, "max-series", exporter.DefaultMaxSeries, "cap on finding series and on process series")
 			fs.Var(&binaries, "binaries", "a file or directory of Go binaries to check too (repeatable)")
+			fs.StringVar(&textfile, "textfile", "", "run the checks once and write the metrics to this file (atomically, for node_exporter's textfile collector) instead of serving them")
 		},
 		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
 			if len(args) > 0 {
@@ -73,32 +76,18 @@ func exporterCommand() *command {
 			if !isDir(dir) {
 				return nil, usageErrorf("--root %s: not a directory", root)
 			}
-			ln, err := net.Listen("tcp", listen)
-			if err != nil {
-				return nil, usageErrorf("--listen %s: %v", listen, err)
-			}
-			pr := &audit.ProcRun{Now: e.inv.Now}
 			var paths []string
 			for _, b := range binaries {
 				paths = append(paths, e.abs(b))
 			}
-			run := func(ctx context.Context) (*report.Report, error) {
-				t := &audit.Target{Dir: e.dir, Environ: e.environ, HostRoot: dir}
-				steps := []audit.Step{audit.HostStep(), pr.Step()}
-				if len(paths) > 0 {
-					steps = append(steps, audit.Step{Family: "binary", Run: func(ctx context.Context, t *audit.Target) (audit.Result, error) {
-						host, err := t.Host()
-						if err != nil {
-							return audit.Result{}, err
-						}
-						return audit.CheckBinaries(binary.Scan(paths, binary.ScanOptions{}), []platform.Platform{host}, e.dir, e.inv.Now()), nil
-					}})
-				}
-				rep := audit.Run(ctx, t, steps)
-				rep.Finish(e.registry)
-				return rep, nil
+			if textfile != "" {
+				return nil, writeTextfile(ctx, e.abs(textfile), exporterRun(e, dir, paths))
 			}
-			x := exporter.New(run, interval, maxSeries)
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return nil, usageErrorf("--listen %s: %v", listen, err)
+			}
+			x := exporter.New(exporterRun(e, dir, paths), interval, maxSeries)
 			x.Log = e.inv.Stderr
 			srv := &http.Server{Handler: x.Handler(), ReadHeaderTimeout: 10 * time.Second}
 			go x.Loop(ctx)
@@ -122,3 +111,58 @@ type stringList []string
 
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// exporterRun returns the checks the exporter runs: the host, its Go
+// processes and, if any, the binaries at paths.
+func exporterRun(e *env, root string, paths []string) exporter.RunFunc {
+	pr := &audit.ProcRun{Now: e.inv.Now}
+	return func(ctx context.Context) (*report.Report, error) {
+		t := &audit.Target{Dir: e.dir, Environ: e.environ, HostRoot: root}
+		steps := []audit.Step{audit.HostStep(), pr.Step()}
+		if len(paths) > 0 {
+			steps = append(steps, audit.Step{Family: "binary", Run: func(ctx context.Context, t *audit.Target) (audit.Result, error) {
+				host, err := t.Host()
+				if err != nil {
+					return audit.Result{}, err
+				}
+				return audit.CheckBinaries(binary.Scan(paths, binary.ScanOptions{}), []platform.Platform{host}, e.dir, e.inv.Now()), nil
+			}})
+		}
+		rep := audit.Run(ctx, t, steps)
+		rep.Finish(e.registry)
+		return rep, nil
+	}
+}
+
+// writeTextfile runs the checks once and replaces path with their
+// metrics: written to a temporary file in the same directory, then
+// renamed, so a reader never sees half of it.
+func writeTextfile(ctx context.Context, path string, run exporter.RunFunc) error {
+	start := time.Now()
+	rep, err := run(ctx)
+	if err != nil {
+		return err
+	}
+	s := exporter.NewSnapshot(rep, 0)
+	s.Duration, s.Time = time.Since(start), time.Now()
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return fmt.Errorf("--textfile: %w", err)
+	}
+	defer os.Remove(f.Name())
+	if err := exporter.WriteText(f, s); err != nil {
+		f.Close()
+		return fmt.Errorf("--textfile: %w", err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		return fmt.Errorf("--textfile: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("--textfile: %w", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("--textfile: %w", err)
+	}
+	return nil
+}
