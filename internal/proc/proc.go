@@ -171,6 +171,16 @@ type Scanner struct {
 	binaries  map[fileKey]binEntry
 	platforms map[string]*host.Info
 	selfMount []host.Mount
+	// Per scan: limits per /proc/<pid>/cgroup content (reader's view),
+	// and what is on disk per root and path. Processes of one service
+	// share both.
+	cgroups map[string]host.Cgroup
+	disk    map[string]diskEntry
+}
+
+type diskEntry struct {
+	st  unix.Stat_t
+	err error
 }
 
 type fileKey struct {
@@ -206,6 +216,7 @@ func (s *Scanner) Scan(opt Options) (*Result, error) {
 		}
 	}
 	s.selfMount = nil
+	s.cgroups, s.disk = map[string]host.Cgroup{}, map[string]diskEntry{}
 	if b, err := readFileLimit(filepath.Join(s.FS.Root, "proc", "self", "mountinfo"), 4<<20); err == nil {
 		s.selfMount, _ = host.ParseMountinfo(b)
 	}
@@ -408,8 +419,13 @@ func (s *Scanner) onDisk(pr *Process, running fileKey, nlink uint64) {
 		return
 	}
 	p := filepath.Join(pr.Root, pr.Exe)
-	var st unix.Stat_t
-	err := unix.Stat(p, &st)
+	key := pr.RootID + "\x00" + pr.Exe
+	d, ok := s.disk[key]
+	if !ok || pr.RootID == "" {
+		d.err = unix.Stat(p, &d.st)
+		s.disk[key] = d
+	}
+	st, err := d.st, d.err
 	switch {
 	case err == nil && uint64(st.Dev) == running.dev && st.Ino == running.ino:
 		pr.OnDisk = OnDiskSame
@@ -475,7 +491,12 @@ func (s *Scanner) cgroup(dfd int, pr *Process) {
 		}
 	}
 	if !outside && s.selfMount != nil {
+		if cg, ok := s.cgroups[string(cb)]; ok {
+			pr.Cgroup = cg
+			return
+		}
 		cg, _ := host.NewFS(s.FS.Root).CgroupLimits(lines, s.selfMount)
+		s.cgroups[string(cb)] = cg
 		pr.Cgroup = cg
 		return
 	}
