@@ -36,12 +36,6 @@ func (r *ProcRun) Step() Step {
 			if r.scanner == nil || r.scanner.FS.Root != root {
 				r.scanner = proc.NewScanner(proc.NewFS(root))
 			}
-			if r.opts == nil {
-				goroot := goEnvGOROOT(ctx, t)
-				tbl, _ := facts.Godebugs(goroot)
-				names, _ := facts.GodebugNames(tbl, goroot)
-				r.opts = &proccheck.Options{Godebugs: tbl, GodebugNames: names}
-			}
 			opt := proc.Options{PIDs: r.PIDs, Platform: true}
 			if root == "/" {
 				opt.Self = os.Getpid()
@@ -49,6 +43,17 @@ func (r *ProcRun) Step() Step {
 			res, err := r.scanner.Scan(opt)
 			if err != nil {
 				return Result{}, err
+			}
+			if r.opts == nil {
+				r.opts = &proccheck.Options{}
+			}
+			if r.opts.Godebugs == nil && anyGODEBUG(res) {
+				// Only a GODEBUG in some environment needs the table;
+				// reading it from the toolchain costs a go command.
+				goroot := goEnvGOROOT(ctx, t)
+				tbl, _ := facts.Godebugs(goroot)
+				names, _ := facts.GodebugNames(tbl, goroot)
+				r.opts.Godebugs, r.opts.GodebugNames = tbl, names
 			}
 			o := *r.opts
 			o.Now = time.Now()
@@ -58,4 +63,13 @@ func (r *ProcRun) Step() Step {
 			return Result{Findings: proccheck.Judge(res, o), Subjects: proccheck.Subjects(res)}, nil
 		},
 	}
+}
+
+func anyGODEBUG(res *proc.Result) bool {
+	for _, p := range res.Processes {
+		if p.Env["GODEBUG"] != "" {
+			return true
+		}
+	}
+	return false
 }
