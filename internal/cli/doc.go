@@ -8,7 +8,8 @@
 //
 // Commands:
 //
-//	audit [dir]          every check that applies to dir (default .) and this host
+//	audit [dir]          every check that applies to dir (default .) and this host;
+//	                     --processes adds the running Go programs (as ps)
 //	doctor               is the Go installation on PATH sound, and why not
 //	loopvar [packages]   loops that change with Go 1.22 per-iteration variables
 //	                     (--fix, --diff); also a go vet -vettool
@@ -18,6 +19,12 @@
 //	                     --target (a preset, an image, host, root:DIR)
 //	host                 this machine or --root DIR as a platform for Go
 //	deploy [dir]         Dockerfiles, systemd units and CI workflows under dir
+//	ps [PID...]          the running Go programs (all, or the PIDs): GOMAXPROCS
+//	                     and GOMEMLIMIT against their cgroup, GOGC, GODEBUG,
+//	                     GOEXPERIMENT, replaced binaries, Go support; read-only
+//	exporter             Prometheus metrics of the host, process and binary
+//	                     checks, re-run every --interval, on --listen ADDR;
+//	                     --textfile FILE writes them once instead
 //	explain [ID]         what a check means and how to fix it; all checks without ID
 //	version              gocompat's version, from its own build info
 //	help [command]       this text, or a command's flags
@@ -25,7 +32,9 @@
 // Flags of every reporting command (they may come before or after the
 // arguments; both -flag and --flag work):
 //
-//	--format text|json|sarif   output format (default text)
+//	--format text|json|sarif|prometheus
+//	                           output format (default text; prometheus is the
+//	                           text exposition format, see package exporter)
 //	--fail-on error|warning|info|never
 //	                           exit 1 when an unsuppressed finding is at or
 //	                           above this severity (default error, or
@@ -55,4 +64,10 @@
 // downloads a toolchain and never writes to the user's files, but it does
 // use the build cache as any go command does. The module proxy is only
 // contacted with --online.
+//
+// ps reads /proc only: no ptrace, no signals. Processes of other users
+// need root or CAP_SYS_PTRACE and are otherwise listed as skipped. A
+// process in another cgroup namespace (a container) has its limits read
+// through its own root and mounts, which assumes its cgroup is the root of
+// its namespace, as container runtimes arrange.
 package cli
