@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -36,10 +35,7 @@ func (r *ProcRun) Step() Step {
 			if r.scanner == nil || r.scanner.FS.Root != root {
 				r.scanner = proc.NewScanner(proc.NewFS(root))
 			}
-			opt := proc.Options{PIDs: r.PIDs, Platform: true}
-			if root == "/" {
-				opt.Self = os.Getpid()
-			}
+			opt := proc.Options{PIDs: r.PIDs, Platform: true, Self: r.scanner.FS.SelfPID()}
 			res, err := r.scanner.Scan(opt)
 			if err != nil {
 				return Result{}, err

@@ -176,6 +176,9 @@ type Scanner struct {
 	// share both.
 	cgroups map[string]host.Cgroup
 	disk    map[string]diskEntry
+	// scans counts scans; platformSeen has the last scan that met a root.
+	scans        int
+	platformSeen map[string]int
 }
 
 type diskEntry struct {
@@ -192,11 +195,13 @@ type fileKey struct {
 type binEntry struct {
 	info *binary.Info
 	err  error
+	// scan is the number of the last scan that met the file.
+	scan int
 }
 
 // NewScanner returns a Scanner of fs.
 func NewScanner(fs FS) *Scanner {
-	return &Scanner{FS: fs, binaries: map[fileKey]binEntry{}, platforms: map[string]*host.Info{}}
+	return &Scanner{FS: fs, binaries: map[fileKey]binEntry{}, platforms: map[string]*host.Info{}, platformSeen: map[string]int{}}
 }
 
 // Scan reads every process (or opt.PIDs).
@@ -215,6 +220,8 @@ func (s *Scanner) Scan(opt Options) (*Result, error) {
 			return nil, fmt.Errorf("list processes: %w", err)
 		}
 	}
+	s.scans++
+	defer s.evict()
 	s.selfMount = nil
 	s.cgroups, s.disk = map[string]host.Cgroup{}, map[string]diskEntry{}
 	if b, err := readFileLimit(filepath.Join(s.FS.Root, "proc", "self", "mountinfo"), 4<<20); err == nil {
@@ -362,6 +369,7 @@ func (s *Scanner) read(pid int, opt Options) (*Process, Skipped, kind) {
 	s.onDisk(pr, key, nlink)
 	s.cgroup(dfd, pr)
 	if opt.Platform && pr.RootID != "" {
+		s.platformSeen[pr.RootID] = s.scans
 		if pl, ok := s.platforms[pr.RootID]; ok {
 			pr.Platform = pl
 		} else if pl, err := host.NewFS(pr.Root).Probe(); err == nil {
@@ -373,6 +381,33 @@ func (s *Scanner) read(pid int, opt Options) (*Process, Skipped, kind) {
 		return nil, skip, kindExited
 	}
 	return pr, skip, kindGo
+}
+
+// evict forgets the executables and roots the last scan did not meet, so
+// a long-running Scanner holds only what runs now.
+func (s *Scanner) evict() {
+	for k, e := range s.binaries {
+		if e.scan != s.scans {
+			delete(s.binaries, k)
+		}
+	}
+	for k, n := range s.platformSeen {
+		if n != s.scans {
+			delete(s.platformSeen, k)
+			delete(s.platforms, k)
+		}
+	}
+}
+
+// SelfPID is the PID of the calling process in the PID namespace of the
+// /proc under root (root/proc/self), or 0.
+func (p FS) SelfPID() int {
+	l, err := os.Readlink(filepath.Join(p.Root, "proc", "self"))
+	if err != nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(l)
+	return n
 }
 
 // vanished reports whether the process is no longer the one whose stat
@@ -404,10 +439,12 @@ func (s *Scanner) binary(dfd, pid int, exe string) (*binary.Info, fileKey, uint6
 	}
 	key := fileKey{dev: uint64(st.Dev), ino: st.Ino, size: st.Size, mtimeNanos: st.Mtim.Nano()}
 	if e, ok := s.binaries[key]; ok {
+		e.scan = s.scans
+		s.binaries[key] = e
 		return e.info, key, uint64(st.Nlink), e.err
 	}
 	info, err := binary.Read(exe, f)
-	s.binaries[key] = binEntry{info, err}
+	s.binaries[key] = binEntry{info, err, s.scans}
 	return info, key, uint64(st.Nlink), err
 }
 

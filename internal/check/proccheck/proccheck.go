@@ -241,6 +241,9 @@ func cpuFindings(p *proc.Process, goV string) []finding.Finding {
 	if hasDep(p, "go.uber.org/automaxprocs") {
 		return nil // sets GOMAXPROCS from the quota at start-up
 	}
+	if p.EnvUnknown != "" {
+		return nil // GOMAXPROCS may be set where we cannot see it
+	}
 	if p.CPUs <= quotaCPUs || goV == "" {
 		return nil
 	}
