@@ -212,3 +212,69 @@ func TestRealProcesses(t *testing.T) {
 		t.Errorf("zombie and exited child: %+v", res)
 	}
 }
+
+// TestPIDReuse: a process whose start time changes between the first and
+// the last read is another process under the same PID, and is dropped.
+func TestPIDReuse(t *testing.T) {
+	tr := tree{t, t.TempDir()}
+	tr.file("proc/50/stat", statLine(50, "app", "S", 0, 1000))
+	s := NewScanner(NewFS(tr.root))
+	dfd, err := syscall.Open(filepath.Join(tr.root, "proc/50"), syscall.O_RDONLY|syscall.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(dfd)
+	first := Stat{PID: 50, StartTicks: 1000}
+	if s.vanished(dfd, first) {
+		t.Fatal("the same process counted as vanished")
+	}
+	tr.file("proc/50/stat", statLine(50, "other", "S", 0, 2000))
+	if !s.vanished(dfd, first) {
+		t.Error("a new process under the same PID was not noticed")
+	}
+	tr.file("proc/50/stat", statLine(50, "app", "Z", 0, 1000))
+	if !s.vanished(dfd, first) {
+		t.Error("a process that became a zombie was not noticed")
+	}
+}
+
+// TestChurn scans this machine again and again while short-lived Go
+// programs (with a clean environment) start and exit: processes vanish
+// between listing and reading, and mid-read. No scan may fail or report
+// one of them wrongly.
+func TestChurn(t *testing.T) {
+	bin := testbin.Build(t, testbin.Program{Name: "brief"})
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			cmd := exec.Command(bin)
+			cmd.Env = []string{"GOGC=100"}
+			cmd.Run()
+		}
+	}()
+	deadline := time.Now().Add(time.Second)
+	s := NewScanner(NewDefaultFS())
+	scans := 0
+	for time.Now().Before(deadline) {
+		res, err := s.Scan(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range res.Processes {
+			if p.Exe == bin && p.Env["GOGC"] != "" && p.Env["GOGC"] != "100" {
+				t.Errorf("pid %d: environment of another process: %v", p.PID, p.Env)
+			}
+		}
+		scans++
+	}
+	close(stop)
+	<-done
+	t.Logf("%d scans", scans)
+}
