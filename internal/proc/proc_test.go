@@ -152,13 +152,20 @@ func TestContainerCgroup(t *testing.T) {
 	tr.file("proc/100/mountinfo", "50 40 0:26 /kubepods/pod1/c1 /sys/fs/cgroup ro - cgroup2 cgroup2 rw\n")
 	tr.file("container/sys/fs/cgroup/cpu.max", "50000 100000\n")
 	tr.file("container/sys/fs/cgroup/memory.max", "max\n")
-	res, err := NewFS(tr.root).Scan(Options{})
+	// An Alpine-like root: musl's loader, its package database.
+	tr.file("container/lib/ld-musl-x86_64.so.1", "")
+	tr.file("container/lib/apk/db/installed", "P:musl\nV:1.2.5-r1\n\n")
+	tr.file("container/etc/os-release", "ID=alpine\nPRETTY_NAME=\"Alpine Linux v3.22\"\n")
+	res, err := NewFS(tr.root).Scan(Options{Platform: true})
 	if err != nil || len(res.Processes) != 1 {
 		t.Fatalf("%v %+v", err, res)
 	}
 	cg := res.Processes[0].Cgroup
 	if cg.CPUQuota != 50000 || cg.Memory != -1 {
 		t.Errorf("cgroup %+v, want quota 50000 and no memory limit", cg)
+	}
+	if pl := res.Processes[0].Platform; pl == nil || pl.Libc.Flavor != "musl" || pl.Libc.Version.Value != "1.2.5" || pl.OSRelease["ID"] != "alpine" {
+		t.Errorf("platform of the container's root: %+v", pl)
 	}
 	// The binary is not at its path inside the container's root.
 	if res.Processes[0].OnDisk != OnDiskDeleted {
