@@ -337,6 +337,15 @@ func (s *Scanner) read(pid int, opt Options) (*Process, Skipped, kind) {
 		return nil, skip, kindSkipped
 	}
 	exe := strings.TrimSuffix(link, " (deleted)")
+	// The kernel writes the link relative to the reader's root. For a
+	// process in a chroot below it, the path as the process names it is
+	// the part below its root; a container's root (another mount
+	// namespace) reads as "/", and its paths are already its own.
+	if r, err := readlinkAt(dfd, "root"); err == nil && r != "/" {
+		if rest, ok := strings.CutPrefix(exe, strings.TrimSuffix(r, "/")+"/"); ok {
+			exe = "/" + rest
+		}
+	}
 	skip.Exe = exe
 	info, key, nlink, err := s.binary(dfd, pid, exe)
 	if err != nil {

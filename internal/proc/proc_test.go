@@ -285,3 +285,50 @@ func TestChurn(t *testing.T) {
 	<-done
 	t.Logf("%d scans", scans)
 }
+
+// TestChrootChild reads a real process that runs in its own root (a
+// chroot holding only its static binary, musl's loader and an
+// os-release): the platform, and the binary's on-disk state, come from
+// that root, not the host's.
+func TestChrootChild(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("chroot needs root")
+	}
+	bin := testbin.Build(t, testbin.Program{Name: "waiter", Main: testbin.Waiter, Env: []string{"CGO_ENABLED=0"}})
+	root := t.TempDir()
+	tr := tree{t, root}
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.file("lib/ld-musl-x86_64.so.1", "")
+	tr.file("etc/os-release", "ID=alpine\n")
+	if err := os.WriteFile(filepath.Join(root, "waiter"), b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("/waiter")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: root}
+	cmd.Env = []string{"GOGC=50"}
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Skipf("cannot start a process in a chroot: %v", err)
+	}
+	defer cmd.Wait()
+	defer stdin.Close()
+	line := make([]byte, 6)
+	if _, err := stdout.Read(line); err != nil || string(line) != "ready\n" {
+		t.Fatalf("child: %q %v", line, err)
+	}
+	res, err := NewDefaultFS().Scan(Options{PIDs: []int{cmd.Process.Pid}, Platform: true})
+	if err != nil || len(res.Processes) != 1 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	p := res.Processes[0]
+	if p.Exe != "/waiter" || p.OnDisk != OnDiskSame || p.Env["GOGC"] != "50" {
+		t.Errorf("exe %q onDisk %q env %v", p.Exe, p.OnDisk, p.Env)
+	}
+	if p.Platform == nil || p.Platform.Libc.Flavor != "musl" || p.Platform.OSRelease["ID"] != "alpine" {
+		t.Errorf("platform %+v: want the chroot's (musl, alpine)", p.Platform)
+	}
+}
