@@ -44,7 +44,7 @@ func TestPs(t *testing.T) {
 	if len(rep.Findings) != 1 || rep.Findings[0].Check != "proc/gogc-off-without-gomemlimit" || rep.Findings[0].Details["pid"] != strconv.Itoa(bad.PID()) {
 		t.Errorf("findings %+v, want one gogc-off-without-gomemlimit for pid %d", rep.Findings, bad.PID())
 	}
-	if len(rep.Subjects) != 2 || rep.Subjects[0].Kind != "process" || rep.Subjects[0].Attributes["env:GOGC"] == "" {
+	if len(rep.Subjects) != 3 || rep.Subjects[0].Attributes["goPrograms"] != "2" || rep.Subjects[1].Kind != "process" || rep.Subjects[1].Attributes["env:GOGC"] == "" {
 		t.Errorf("subjects %+v", rep.Subjects)
 	}
 

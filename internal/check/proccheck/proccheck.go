@@ -451,10 +451,18 @@ func skipped(sk []proc.Skipped) finding.Finding {
 	return f
 }
 
-// Subjects describes each Go process for reports: its build, cgroup
-// limits, Go environment and platform.
+// Subjects describes the scan (what was looked at and left out) and each
+// Go process for reports: its build, cgroup limits, Go environment and
+// platform.
 func Subjects(res *proc.Result) []report.Subject {
-	var out []report.Subject
+	name := fmt.Sprintf("%d scanned: %d Go programs, %d other programs, %d kernel threads, %d zombies, %d exited while read, %d not readable",
+		res.Scanned, len(res.Processes), res.NotGo, res.Kernel, res.Zombies, res.Exited, len(res.Skipped))
+	out := []report.Subject{{Kind: "processes", Name: name, Attributes: map[string]string{
+		"scanned": strconv.Itoa(res.Scanned), "goPrograms": strconv.Itoa(len(res.Processes)),
+		"notGo": strconv.Itoa(res.NotGo), "kernelThreads": strconv.Itoa(res.Kernel),
+		"zombies": strconv.Itoa(res.Zombies), "exited": strconv.Itoa(res.Exited),
+		"skipped": strconv.Itoa(len(res.Skipped)),
+	}}}
 	for i := range res.Processes {
 		p := &res.Processes[i]
 		a := map[string]string{"pid": strconv.Itoa(p.PID), "onDisk": string(p.OnDisk)}
