@@ -472,6 +472,12 @@ func Subjects(res *proc.Result) []report.Subject {
 				a["module"] = p.Binary.Main.Path
 				a["moduleVersion"] = p.Binary.Main.Version
 			}
+			for _, st := range p.Binary.Settings {
+				a["build:"+st.Key] = st.Value
+			}
+			if p.Disk != nil {
+				a["disk.go"] = p.Disk.GoVersion
+			}
 		}
 		for k, v := range p.Env {
 			a["env:"+k] = v
