@@ -546,6 +546,17 @@ func (s *Scanner) cgroup(dfd int, pr *Process) {
 		pr.Cgroup = cg
 		return
 	}
+	// Its own view is only right when it has a cgroup namespace of its
+	// own; a process in the machine's (PID 1's) namespace, seen from a
+	// reader in a container's, cannot be placed.
+	if outside {
+		mine, err1 := readlinkAt(dfd, "ns/cgroup")
+		initNS, err2 := os.Readlink(filepath.Join(s.FS.Root, "proc", "1", "ns", "cgroup"))
+		if err1 == nil && err2 == nil && mine == initNS {
+			pr.Cgroup = host.Cgroup{Unknown: "the process's cgroup is outside this reader's cgroup namespace; run gocompat in the machine's cgroup namespace to read its limits"}
+			return
+		}
+	}
 	mb, err := readAt(dfd, "mountinfo", 4<<20)
 	if err != nil {
 		pr.Cgroup = host.Cgroup{Unknown: fmt.Sprintf("read /proc/%d/mountinfo: %v", pr.PID, err)}

@@ -171,6 +171,19 @@ func TestContainerCgroup(t *testing.T) {
 	if res.Processes[0].OnDisk != OnDiskDeleted {
 		t.Errorf("onDisk %q", res.Processes[0].OnDisk)
 	}
+
+	// A process in the machine's cgroup namespace (PID 1's), seen from a
+	// reader in a container's: its limits cannot be placed, and are not
+	// guessed.
+	tr.link("proc/100/ns/cgroup", "cgroup:[4026531835]")
+	tr.link("proc/1/ns/cgroup", "cgroup:[4026531835]")
+	res, err = NewFS(tr.root).Scan(Options{PIDs: []int{100}})
+	if err != nil || len(res.Processes) != 1 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if cg := res.Processes[0].Cgroup; cg.CPUQuota > 0 || !strings.Contains(cg.Unknown, "outside this reader's cgroup namespace") {
+		t.Errorf("cgroup %+v, want unknown", cg)
+	}
 }
 
 // TestRealProcesses scans real processes: this machine's, a zombie (a
