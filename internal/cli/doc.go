@@ -69,5 +69,7 @@
 // need root or CAP_SYS_PTRACE and are otherwise listed as skipped. A
 // process in another cgroup namespace (a container) has its limits read
 // through its own root and mounts, which assumes its cgroup is the root of
-// its namespace, as container runtimes arrange.
+// its namespace, as container runtimes arrange; a process in the
+// machine's cgroup namespace seen from a container's cannot be placed,
+// and its limits are reported unknown.
 package cli
