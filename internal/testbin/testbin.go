@@ -1,7 +1,9 @@
 // Package testbin builds small real Go programs for tests: a static
 // pure-Go binary, a cgo binary linked against the C library, a musl-linked
 // one, a PIE. Tests then read, match and run these instead of checked-in
-// fixtures, so the expectations follow the installed toolchain. It is
+// fixtures, so the expectations follow the installed toolchain. NewCgroup
+// and Start run such programs as live processes, in a cgroup with a CPU
+// quota and a memory limit, for tests that read running programs. It is
 // imported by tests only.
 package testbin
 
