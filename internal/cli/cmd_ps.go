@@ -14,39 +14,43 @@ import (
 	"time"
 
 	"github.com/gocompat/gocompat/internal/audit"
-	"github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/exporter"
-	"github.com/gocompat/gocompat/internal/platform"
 	"github.com/gocompat/gocompat/internal/report"
 )
 
-func psCommand() *command {
-	var root string
-	return &command{
-		name:    "ps",
-		args:    "[PID...]",
-		summary: "check the running Go programs (all, or the PIDs given): GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG, GOEXPERIMENT, replaced binaries, Go support",
-		reports: true,
-		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&root, "root", "/", "read the processes of the machine whose root (with its /proc) is at this directory")
-		},
-		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
-			r := &audit.ProcRun{Now: e.inv.Now}
-			for _, a := range args {
-				n, err := strconv.Atoi(a)
-				if err != nil || n <= 0 {
-					return nil, usageErrorf("ps takes process IDs, got %q", a)
+func init() {
+	registerCommand(func() *command {
+		var root string
+		return &command{
+			name:    "ps",
+			args:    "[PID...]",
+			summary: "check the running Go programs (all, or the PIDs given), read-only: GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG, GOEXPERIMENT, replaced binaries, Go support",
+			reports: true,
+			steps:   []string{"proc"},
+			flags: func(fs *flag.FlagSet) {
+				fs.StringVar(&root, "root", "/", "read the processes of the machine whose root (with its /proc) is at this directory")
+			},
+			target: func(e *env, args []string) (*audit.Target, error) {
+				opt := &audit.ProcOptions{}
+				for _, a := range args {
+					n, err := strconv.Atoi(a)
+					if err != nil || n <= 0 {
+						return nil, usageErrorf("ps takes process IDs, got %q", a)
+					}
+					opt.PIDs = append(opt.PIDs, n)
 				}
-				r.PIDs = append(r.PIDs, n)
-			}
-			dir := e.abs(root)
-			if !isDir(dir) {
-				return nil, usageErrorf("--root %s: not a directory", root)
-			}
-			t := &audit.Target{Dir: e.dir, Environ: e.environ, HostRoot: dir}
-			return audit.Run(ctx, t, []audit.Step{r.Step()}), nil
-		},
-	}
+				dir := e.abs(root)
+				if !isDir(dir) {
+					return nil, usageErrorf("--root %s: not a directory", root)
+				}
+				t := e.newTarget(e.dir)
+				t.HostRoot, t.Focused = dir, true
+				t.SetOptions("proc", opt)
+				return t, nil
+			},
+		}
+	})
+	registerCommand(exporterCommand)
 }
 
 func exporterCommand() *command {
@@ -56,11 +60,11 @@ func exporterCommand() *command {
 	var binaries stringList
 	return &command{
 		name:    "exporter",
-		summary: "serve Prometheus metrics of the host, process and binary checks, re-run on an interval",
+		summary: "serve Prometheus metrics of the host, process (and --binaries) checks, re-run every --interval; --textfile writes them once",
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&listen, "listen", "127.0.0.1:9477", "address to serve /metrics on")
+			fs.StringVar(&listen, "listen", "127.0.0.1:9477", "address to serve the metrics on (any path)")
 			fs.DurationVar(&interval, "interval", 5*time.Minute, "how often to re-run the checks")
-			fs.StringVar(&root, "root", "/", "the machine's root (with its /proc), e.g. the host's root mounted in a container")
+			fs.StringVar(&root, "root", "/", "the machine's root (with its /proc), e.g. the node's root mounted in a container")
 			fs.IntVar(&maxSeries, "max-series", exporter.DefaultMaxSeries, "cap on finding series and on process series")
 			fs.Var(&binaries, "binaries", "a file or directory of Go binaries to check too (repeatable)")
 			fs.StringVar(&textfile, "textfile", "", "run the checks once and write the metrics to this file (atomically, for node_exporter's textfile collector) instead of serving them")
@@ -80,14 +84,15 @@ func exporterCommand() *command {
 			for _, b := range binaries {
 				paths = append(paths, e.abs(b))
 			}
+			run := exporterRun(e, dir, paths)
 			if textfile != "" {
-				return nil, writeTextfile(ctx, e.abs(textfile), exporterRun(e, dir, paths))
+				return nil, writeTextfile(ctx, e.abs(textfile), run)
 			}
 			ln, err := net.Listen("tcp", listen)
 			if err != nil {
 				return nil, usageErrorf("--listen %s: %v", listen, err)
 			}
-			x := exporter.New(exporterRun(e, dir, paths), interval, maxSeries)
+			x := exporter.New(run, interval, maxSeries)
 			x.Log = e.inv.Stderr
 			srv := &http.Server{Handler: x.Handler(), ReadHeaderTimeout: 10 * time.Second}
 			go x.Loop(ctx)
@@ -106,29 +111,24 @@ func exporterCommand() *command {
 	}
 }
 
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (s *stringList) String() string     { return strings.Join(*s, ",") }
-func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
-
 // exporterRun returns the checks the exporter runs: the host, its Go
-// processes and, if any, the binaries at paths.
+// processes and, if any, the binaries at paths. The proc step's options
+// live as long as the exporter, so its caches carry from run to run.
 func exporterRun(e *env, root string, paths []string) exporter.RunFunc {
-	pr := &audit.ProcRun{Now: e.inv.Now}
+	procOpt := &audit.ProcOptions{}
+	families := []string{"host", "proc"}
+	if len(paths) > 0 {
+		families = append(families, "binary")
+	}
 	return func(ctx context.Context) (*report.Report, error) {
-		t := &audit.Target{Dir: e.dir, Environ: e.environ, HostRoot: root}
-		steps := []audit.Step{audit.HostStep(), pr.Step()}
-		if len(paths) > 0 {
-			steps = append(steps, audit.Step{Family: "binary", Run: func(ctx context.Context, t *audit.Target) (audit.Result, error) {
-				host, err := t.Host()
-				if err != nil {
-					return audit.Result{}, err
-				}
-				return audit.CheckBinaries(binary.Scan(paths, binary.ScanOptions{}), []platform.Platform{host}, e.dir, e.inv.Now()), nil
-			}})
+		t := e.newTarget(e.dir)
+		t.HostRoot, t.Progress = root, nil
+		t.SetOptions("proc", procOpt)
+		t.SetOptions("binary", audit.BinaryOptions{Paths: paths})
+		rep, err := audit.Run(ctx, t, audit.StepsOf(families...))
+		if err != nil {
+			return nil, err
 		}
-		rep := audit.Run(ctx, t, steps)
 		rep.Finish(e.registry)
 		return rep, nil
 	}
@@ -166,3 +166,9 @@ func writeTextfile(ctx context.Context, path string, run exporter.RunFunc) error
 	}
 	return nil
 }
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
