@@ -1,6 +1,8 @@
 package proccheck_test
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,9 +14,11 @@ import (
 	"time"
 
 	"github.com/gocompat/gocompat/internal/check/proccheck"
+	"github.com/gocompat/gocompat/internal/cli"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/proc"
+	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/testbin"
 )
 
@@ -152,6 +156,31 @@ func TestLiveChildren(t *testing.T) {
 	for _, f := range fs {
 		if f.Check == "proc/binary-replaced" && f.Details["diskGo"] == "" {
 			t.Errorf("binary-replaced: the build on disk was not read: %s", f.Message)
+		}
+	}
+
+	// The command says the same: gocompat ps PID... --format json.
+	args := []string{"ps", "--format", "json", "--fail-on", "never"}
+	for _, p := range pids {
+		args = append(args, strconv.Itoa(p))
+	}
+	var out, errb bytes.Buffer
+	if code := cli.Main(context.Background(), cli.Invocation{Args: args, Env: os.Environ(), Stdout: &out, Stderr: &errb}); code != 0 {
+		t.Fatalf("gocompat ps: exit %d: %s", code, errb.String())
+	}
+	rep, err := report.Decode(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPID := map[string][]string{}
+	for _, f := range rep.Findings {
+		byPID[f.Details["pid"]] = append(byPID[f.Details["pid"]], f.Check)
+	}
+	for _, c := range cases {
+		g := byPID[pidString(c.child.PID())]
+		sort.Strings(g)
+		if strings.Join(g, " ") != strings.Join(c.checks, " ") {
+			t.Errorf("gocompat ps: %s (pid %d): findings %v, want %v", c.name, c.child.PID(), g, c.checks)
 		}
 	}
 }
