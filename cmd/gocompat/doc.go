@@ -29,12 +29,17 @@
 //	  doctor     check that the Go installation on PATH is sound, and say why not
 //	  explain    print what a check means and how to fix its findings; with no ID,
 //	             list all checks
+//	  exporter   serve Prometheus metrics of the host, process (and --binaries)
+//	             checks, re-run every --interval; --textfile writes them once
 //	  host       describe this machine (or a root filesystem) as a platform for Go
 //	             programs: kernel, libc, CPU level, cgroup limits, seccomp, memory
 //	             settings
 //	  loopvar    find loops whose behaviour changes with Go 1.22 per-iteration loop
 //	             variables (default ./...)
 //	  man        print the manual page gocompat(1) in roff (gocompat man | man -l -)
+//	  ps         check the running Go programs (all, or the PIDs given), read-only:
+//	             GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG,
+//	             GOEXPERIMENT, replaced binaries, Go support
 //	  report     render a saved JSON report (--format json output; - for stdin) in
 //	             any --format, without running a check
 //	  upgrade    show what changes when the modules in dir (default .) raise their
@@ -44,13 +49,15 @@
 //
 //	Flags of every reporting command (before or after the arguments):
 //	  --format F                 output format (default text), one of:
-//	      gitlab GitLab Code Quality report (artifacts:reports:codequality)
-//	      json   the report as JSON (docs/json-schema.md); gocompat report --from
-//	             replays it
-//	      markdownMarkdown for job summaries and pull-request comments (--link-base
-//	              links findings to their lines)
-//	      sarif  SARIF 2.1.0 for GitHub code scanning (every result located)
-//	      text   findings for people, one per line with the fix (default)
+//	      gitlab     GitLab Code Quality report (artifacts:reports:codequality)
+//	      json       the report as JSON (docs/json-schema.md); gocompat report
+//	                 --from replays it
+//	      markdown   Markdown for job summaries and pull-request comments
+//	                 (--link-base links findings to their lines)
+//	      prometheus Prometheus text exposition format, for node_exporter's textfile
+//	                 collector (series: see gocompat exporter)
+//	      sarif      SARIF 2.1.0 for GitHub code scanning (every result located)
+//	      text       findings for people, one per line with the fix (default)
 //	  --fail-on error|warning|info|never
 //	                             exit 1 when a finding is at or above this
 //	                             severity (default error, or fail-on in .gocompat.yaml)
@@ -124,4 +131,14 @@
 // never follows symbolic links, and stops after 50,000 entries or 12
 // levels. SARIF locations are relative to the audited directory, which
 // code scanning takes as the repository root.
+//
+// ps (and audit --processes, exporter) reads /proc only: no ptrace, no
+// signals, no writes. Processes of other users need root or
+// CAP_SYS_PTRACE and are otherwise listed as skipped. A process in another
+// cgroup namespace (a container) has its limits read through its own root
+// and mounts, which assumes its cgroup is the root of its namespace, as
+// container runtimes arrange; a process in the machine's cgroup namespace
+// seen from a container's cannot be placed, and its limits are reported
+// unknown. A program that sets GOMAXPROCS or a memory limit in its code is
+// not seen from outside.
 package main

@@ -524,8 +524,12 @@ Commands:
 Flags of every reporting command (before or after the arguments):
   --format F                 output format (default text), one of:
 `)
+	width := 6
 	for _, r := range format.All() {
-		writeWrapped(w, fmt.Sprintf("      %-7s", r.Name), r.Summary)
+		width = max(width, len(r.Name))
+	}
+	for _, r := range format.All() {
+		writeWrapped(w, fmt.Sprintf("      %-*s ", width, r.Name), r.Summary)
 	}
 	fmt.Fprint(w, `  --fail-on error|warning|info|never
                              exit 1 when a finding is at or above this
