@@ -18,8 +18,12 @@
 //
 //	Commands:
 //	  audit      run every check that applies to dir (default .) and this host
+//	  baseline   save what gocompat audit finds now as the baseline FILE, so that
+//	             --baseline FILE counts only new findings
 //	  binary     say what Go binaries need (go version -m and ELF facts) and whether
 //	             they run on each --target
+//	  completion print a shell completion script: source <(gocompat completion
+//	             bash), or for zsh put it on $fpath as _gocompat
 //	  deploy     check the Dockerfiles, systemd units and CI workflows under dir
 //	             (default .) against the Go module they deploy
 //	  doctor     check that the Go installation on PATH is sound, and say why not
@@ -32,6 +36,7 @@
 //	             settings
 //	  loopvar    find loops whose behaviour changes with Go 1.22 per-iteration loop
 //	             variables (default ./...)
+//	  man        print the manual page gocompat(1) in roff (gocompat man | man -l -)
 //	  ps         check the running Go programs (all, or the PIDs given), read-only:
 //	             GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG,
 //	             GOEXPERIMENT, replaced binaries, Go support
@@ -44,8 +49,11 @@
 //
 //	Flags of every reporting command (before or after the arguments):
 //	  --format F                 output format (default text), one of:
+//	      gitlab     GitLab Code Quality report (artifacts:reports:codequality)
 //	      json       the report as JSON (docs/json-schema.md); gocompat report
 //	                 --from replays it
+//	      markdown   Markdown for job summaries and pull-request comments
+//	                 (--link-base links findings to their lines)
 //	      prometheus Prometheus text exposition format, for node_exporter's textfile
 //	                 collector (series: see gocompat exporter)
 //	      sarif      SARIF 2.1.0 for GitHub code scanning (every result located)
@@ -55,6 +63,12 @@
 //	                             severity (default error, or fail-on in .gocompat.yaml)
 //	  --color auto|always|never  colour in text output (auto: a terminal without NO_COLOR)
 //	  -v                         show evidence and info-level sources
+//	  -q                         no progress on stderr (shown only on a terminal)
+//	  --baseline FILE            count only findings that the saved JSON report FILE
+//	                             does not hold (gocompat baseline write FILE makes one)
+//	  --new-from-rev REV         count only findings on lines changed since the git
+//	                             revision REV, and in files git does not track yet
+//	  --link-base URL            markdown: link each finding to URL + its path and line
 //	  -C dir                     run as if started in dir
 //
 //	Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage or operational error.
