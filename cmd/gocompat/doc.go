@@ -18,18 +18,28 @@
 //
 //	Commands:
 //	  audit      run every check that applies to dir (default .) and this host
+//	  baseline   save what gocompat audit finds now as the baseline FILE, so that
+//	             --baseline FILE counts only new findings
 //	  binary     say what Go binaries need (go version -m and ELF facts) and whether
 //	             they run on each --target
+//	  completion print a shell completion script: source <(gocompat completion
+//	             bash), or for zsh put it on $fpath as _gocompat
 //	  deploy     check the Dockerfiles, systemd units and CI workflows under dir
 //	             (default .) against the Go module they deploy
 //	  doctor     check that the Go installation on PATH is sound, and say why not
 //	  explain    print what a check means and how to fix its findings; with no ID,
 //	             list all checks
+//	  exporter   serve Prometheus metrics of the host, process (and --binaries)
+//	             checks, re-run every --interval; --textfile writes them once
 //	  host       describe this machine (or a root filesystem) as a platform for Go
 //	             programs: kernel, libc, CPU level, cgroup limits, seccomp, memory
 //	             settings
 //	  loopvar    find loops whose behaviour changes with Go 1.22 per-iteration loop
 //	             variables (default ./...)
+//	  man        print the manual page gocompat(1) in roff (gocompat man | man -l -)
+//	  ps         check the running Go programs (all, or the PIDs given), read-only:
+//	             GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG,
+//	             GOEXPERIMENT, replaced binaries, Go support
 //	  rebuild    build a Go binary again from its build information (same Go
 //	             release, revision and flags) and say whether the bytes are the
 //	             same, and why not
@@ -45,15 +55,26 @@
 //
 //	Flags of every reporting command (before or after the arguments):
 //	  --format F                 output format (default text), one of:
-//	      json   the report as JSON (docs/json-schema.md); gocompat report --from
-//	             replays it
-//	      sarif  SARIF 2.1.0 for GitHub code scanning (every result located)
-//	      text   findings for people, one per line with the fix (default)
+//	      gitlab     GitLab Code Quality report (artifacts:reports:codequality)
+//	      json       the report as JSON (docs/json-schema.md); gocompat report
+//	                 --from replays it
+//	      markdown   Markdown for job summaries and pull-request comments
+//	                 (--link-base links findings to their lines)
+//	      prometheus Prometheus text exposition format, for node_exporter's textfile
+//	                 collector (series: see gocompat exporter)
+//	      sarif      SARIF 2.1.0 for GitHub code scanning (every result located)
+//	      text       findings for people, one per line with the fix (default)
 //	  --fail-on error|warning|info|never
 //	                             exit 1 when a finding is at or above this
 //	                             severity (default error, or fail-on in .gocompat.yaml)
 //	  --color auto|always|never  colour in text output (auto: a terminal without NO_COLOR)
 //	  -v                         show evidence and info-level sources
+//	  -q                         no progress on stderr (shown only on a terminal)
+//	  --baseline FILE            count only findings that the saved JSON report FILE
+//	                             does not hold (gocompat baseline write FILE makes one)
+//	  --new-from-rev REV         count only findings on lines changed since the git
+//	                             revision REV, and in files git does not track yet
+//	  --link-base URL            markdown: link each finding to URL + its path and line
 //	  -C dir                     run as if started in dir
 //
 //	Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage or operational error.
@@ -130,4 +151,14 @@
 // audit and deploy compare the binaries they read with the git repository
 // and go.mod beside them (deployed ≠ source); they run git read-only, with
 // GIT_OPTIONAL_LOCKS=0. See docs/sbom.md.
+//
+// ps (and audit --processes, exporter) reads /proc only: no ptrace, no
+// signals, no writes. Processes of other users need root or
+// CAP_SYS_PTRACE and are otherwise listed as skipped. A process in another
+// cgroup namespace (a container) has its limits read through its own root
+// and mounts, which assumes its cgroup is the root of its namespace, as
+// container runtimes arrange; a process in the machine's cgroup namespace
+// seen from a container's cannot be placed, and its limits are reported
+// unknown. A program that sets GOMAXPROCS or a memory limit in its code is
+// not seen from outside.
 package main

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -135,7 +136,11 @@ func TestSARIFOfEveryCommand(t *testing.T) {
 	} else if err := os.WriteFile(saved, []byte(out), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A running Go program with an error finding (GOGC=off, no GOMEMLIMIT).
+	waiter := testbin.Build(t, testbin.Program{Name: "waiter", Main: testbin.Waiter, GoLine: "1.26"})
+	child := testbin.Start(t, nil, waiter, "GOGC=off")
 	cases := map[string][][]string{
+		"ps":      {{"-C", plain, "ps", strconv.Itoa(child.PID())}, {"-C", newer, "ps"}},
 		"doctor":  {{"-C", newer, "doctor"}, {"-C", plain, "doctor"}},
 		"audit":   {{"audit", deployDir}, {"audit", plain}},
 		"upgrade": {{"upgrade", "--to", "1.22", copyModule(t, "loop121")}},

@@ -8,7 +8,7 @@ import (
 
 func init() {
 	registerCommand(func() *command {
-		var online bool
+		var online, processes bool
 		var targets targetList
 		return &command{
 			name:    "audit",
@@ -19,6 +19,7 @@ func init() {
 			flags: func(fs *flag.FlagSet) {
 				fs.BoolVar(&online, "online", false, "allow checks that use the network (module proxy reachability)")
 				fs.Var(&targets, "target", targetUsage)
+				fs.BoolVar(&processes, "processes", false, "also check the running Go programs of this machine (as gocompat ps does)")
 			},
 			target: func(e *env, args []string) (*audit.Target, error) {
 				t, err := dirTarget("audit")(e, args)
@@ -29,6 +30,9 @@ func init() {
 					return nil, usageErrorf("%v", err)
 				}
 				t.Online = online
+				if processes {
+					t.SetOptions("proc", &audit.ProcOptions{})
+				}
 				return t, nil
 			},
 		}
