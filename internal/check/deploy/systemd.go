@@ -13,6 +13,56 @@ import (
 	"github.com/gocompat/gocompat/internal/unit"
 )
 
+// systemd checks.
+var (
+	SystemdParseError = finding.Check{
+		ID: "systemd/parse-error", Title: "The unit file cannot be parsed",
+		Severity: finding.Error, Sources: []src{facts.SrcSystemdExec},
+	}
+	SystemdBuildEnvAtRuntime = finding.Check{
+		ID: "systemd/build-env-at-runtime", Title: "The unit sets a variable only the go command reads; the running program ignores it",
+		Severity: finding.Error, Sources: []src{facts.SrcGoEnvBuild, facts.SrcGOEXPERIMENT},
+	}
+	SystemdGodebugUnknown = finding.Check{
+		ID: "systemd/godebug-unknown", Title: "GODEBUG names a setting the program's Go does not have",
+		Severity: finding.Warning, Sources: []src{facts.SrcGodebugDoc},
+	}
+	SystemdMemoryNoGomemlimit = finding.Check{
+		ID: "systemd/memory-limit-without-gomemlimit", Title: "MemoryMax=/MemoryHigh= is set but GOMEMLIMIT is not, so the Go GC does not know the limit",
+		Severity: finding.Warning, Sources: []src{facts.SrcGOMEMLIMIT, facts.SrcGCGuide, facts.SrcSystemdResource},
+	}
+	SystemdGomemlimitNotBelow = finding.Check{
+		ID: "systemd/gomemlimit-not-below-limit", Title: "GOMEMLIMIT is not below the unit's memory limit",
+		Severity: finding.Error, Sources: []src{facts.SrcGOMEMLIMIT, facts.SrcGCGuide, facts.SrcSystemdResource},
+	}
+	SystemdCPUQuotaIgnored = finding.Check{
+		ID: "systemd/cpu-quota-ignored", Title: "CPUQuota= is set but the program's GOMAXPROCS does not follow it",
+		Severity: finding.Warning, Sources: []src{facts.SrcGo125Procs, facts.SrcSystemdResource},
+	}
+	SystemdNotifyWithoutSdNotify = finding.Check{
+		ID: "systemd/notify-without-sd-notify", Title: "Type=notify, but the program never sends READY=1 to systemd",
+		Severity: finding.Error, Sources: []src{facts.SrcSystemdService, facts.SrcSdNotify},
+	}
+	SystemdWatchdogWithoutSdNotify = finding.Check{
+		ID: "systemd/watchdog-without-sd-notify", Title: "WatchdogSec= is set, but the program never sends WATCHDOG=1 to systemd",
+		Severity: finding.Error, Sources: []src{facts.SrcSystemdService, facts.SrcSdNotify},
+	}
+	SystemdSyscallFilterBlocksGo = finding.Check{
+		ID: "systemd/syscall-filter-blocks-go", Title: "SystemCallFilter= blocks system calls the Go runtime needs",
+		Severity: finding.Error, Sources: []src{facts.SrcSystemdExec, facts.SrcSystemdSeccomp, facts.SrcGoRuntimeLinux},
+	}
+	SystemdAnalyzeVerify = finding.Check{
+		ID: "systemd/analyze-verify", Title: "systemd-analyze verify reports a problem with the unit",
+		Severity: finding.Warning,
+		Sources:  []src{{Title: "systemd-analyze(1): verify", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd-analyze.html"}},
+	}
+)
+
+// SystemdChecks are the checks of the family, in the order of their doc pages.
+var SystemdChecks = []finding.Check{
+	SystemdParseError, SystemdBuildEnvAtRuntime, SystemdGodebugUnknown, SystemdMemoryNoGomemlimit, SystemdGomemlimitNotBelow, SystemdCPUQuotaIgnored, SystemdNotifyWithoutSdNotify, SystemdWatchdogWithoutSdNotify, SystemdSyscallFilterBlocksGo, SystemdAnalyzeVerify,
+}
+
 // UnitContext is what the audit found out about a unit beyond its file.
 type UnitContext struct {
 	// Binary is the ExecStart program's build information, when the

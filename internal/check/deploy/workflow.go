@@ -11,6 +11,44 @@ import (
 	"github.com/gocompat/gocompat/internal/workflow"
 )
 
+// Workflow checks.
+var (
+	WorkflowParseError = finding.Check{
+		ID: "workflow/parse-error", Title: "The CI workflow file cannot be parsed",
+		Severity: finding.Error,
+		Sources:  []src{{Title: "YAML 1.2 specification", URL: "https://yaml.org/spec/1.2.2/"}},
+	}
+	WorkflowGoOlderThanGoMod = finding.Check{
+		ID: "workflow/go-older-than-go-mod", Title: "The workflow selects a Go older than go.mod's go line, so that job does not test the Go it names",
+		Severity: finding.Error, Sources: []src{facts.SrcToolchains, facts.SrcSetupGo},
+	}
+	WorkflowGoUnsupported = finding.Check{
+		ID: "workflow/go-unsupported", Title: "The workflow uses a Go release that no longer gets security fixes",
+		Severity: finding.Warning, Sources: []src{facts.SrcReleasePolicy},
+	}
+	WorkflowGoVersionFloat = finding.Check{
+		ID: "workflow/go-version-float", Title: "An unquoted Go version is read as a number (1.20 becomes 1.2)",
+		Severity: finding.Error, Sources: []src{facts.SrcSetupGo},
+	}
+	WorkflowGoVersionFileMissing = finding.Check{
+		ID: "workflow/go-version-file-missing", Title: "setup-go's go-version-file names a file that does not exist",
+		Severity: finding.Error, Sources: []src{facts.SrcSetupGo},
+	}
+	WorkflowGotoolchainOverride = finding.Check{
+		ID: "workflow/gotoolchain-override", Title: "GOTOOLCHAIN pins one Go for every job, overriding the versions the workflow selects",
+		Severity: finding.Warning, Sources: []src{facts.SrcToolchains},
+	}
+	WorkflowGoflagsSurprise = finding.Check{
+		ID: "workflow/goflags-surprise", Title: "GOFLAGS in the workflow changes or breaks every go command",
+		Severity: finding.Warning, Sources: []src{facts.SrcGoEnvBuild},
+	}
+)
+
+// WorkflowChecks are the checks of the family, in the order of their doc pages.
+var WorkflowChecks = []finding.Check{
+	WorkflowParseError, WorkflowGoOlderThanGoMod, WorkflowGoUnsupported, WorkflowGoVersionFloat, WorkflowGoVersionFileMissing, WorkflowGotoolchainOverride, WorkflowGoflagsSurprise,
+}
+
 // Workflow judges a CI workflow file; file is its path relative to the
 // audit root, which is also what go-version-file paths are relative to.
 func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
