@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -105,18 +104,20 @@ func DiscoverDeploy(dir string) DeployFiles {
 	return df
 }
 
-// deployEnv loads, once per directory and run, the module a deployment
-// file belongs to (go list is not cheap), and the toolchain's GODEBUG
-// names once per run.
+// deployEnv reads, once per run, the repository's Go source (its modules
+// and, on demand, the programs that Dockerfiles and units build: see
+// gosrc.Repo) and the toolchain's GODEBUG names.
 type deployEnv struct {
-	t       *Target
-	now     func() time.Time
-	modules map[string]*gosrc.Module // module dir (rel) -> module, nil if unreadable
-	errs    map[string]error
+	t   *Target
+	now func() time.Time
 	// reported are the module dirs whose error a step has reported.
 	reported map[string]bool
 
+	repoLoaded bool
+	repo       *gosrc.Repo
+
 	godebugsLoaded bool
+	goroot         string
 	godebugs       []string
 	removed        map[string]string
 }
@@ -124,9 +125,9 @@ type deployEnv struct {
 // loadGodebugs reads the GODEBUG names of the toolchain on PATH, once.
 func (e *deployEnv) loadGodebugs(ctx context.Context) ([]string, map[string]string) {
 	if !e.godebugsLoaded {
-		goroot := goEnvGOROOT(ctx, e.t)
-		tbl, _ := facts.Godebugs(goroot)
-		e.godebugs, _ = facts.GodebugNames(tbl, goroot)
+		e.goroot = goEnvGOROOT(ctx, e.t)
+		tbl, _ := facts.Godebugs(e.goroot)
+		e.godebugs, _ = facts.GodebugNames(tbl, e.goroot)
 		e.removed = tbl.RemovedIn()
 		e.godebugsLoaded = true
 	}
@@ -137,75 +138,57 @@ func newDeployEnv(t *Target, now func() time.Time) *deployEnv {
 	if now == nil {
 		now = time.Now
 	}
-	return &deployEnv{t: t, now: now, modules: map[string]*gosrc.Module{}, errs: map[string]error{}, reported: map[string]bool{}}
+	return &deployEnv{t: t, now: now, reported: map[string]bool{}}
 }
 
-// moduleFor finds the nearest go.mod at or above the file's directory,
-// within the audited directory.
-func (e *deployEnv) moduleFor(ctx context.Context, rel string) (*gosrc.Module, string) {
-	d := path.Dir(rel)
-	for {
-		gm := path.Join(d, "go.mod")
-		if st, err := os.Stat(filepath.Join(e.t.Dir, filepath.FromSlash(gm))); err == nil && st.Mode().IsRegular() {
-			if m, ok := e.modules[d]; ok {
-				return m, gm
-			}
-			m, err := gosrc.Load(ctx, filepath.Join(e.t.Dir, filepath.FromSlash(d)), gosrc.Options{Environ: e.t.Environ, Marker: facts.SdNotifyMarker})
-			if err != nil {
-				e.errs[d] = err
-				m = nil
-			}
-			e.modules[d] = m
-			return m, gm
-		}
-		if d == "." || d == "/" || d == "" {
-			return nil, ""
-		}
-		d = path.Dir(d)
+// repository opens the audited directory's Go modules once.
+func (e *deployEnv) repository(ctx context.Context) *gosrc.Repo {
+	if !e.repoLoaded {
+		e.loadGodebugs(ctx)
+		e.repo, _ = gosrc.OpenRepo(e.t.Dir, e.goroot)
+		e.repoLoaded = true
 	}
+	return e.repo
 }
 
 func (e *deployEnv) input(ctx context.Context, rel string) *deploy.Input {
-	m, gm := e.moduleFor(ctx, rel)
-	dir := e.t.Dir
 	godebugs, removed := e.loadGodebugs(ctx)
-	return &deploy.Input{
+	in := &deploy.Input{
 		Godebugs:        godebugs,
 		GodebugsRemoved: removed,
-		Module:          m,
-		ModFile:         gm,
 		Now:             e.now(),
 		Exists: func(p string) bool {
-			_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p)))
+			_, err := os.Stat(filepath.Join(e.t.Dir, filepath.FromSlash(p)))
 			return err == nil
 		},
 	}
+	if r := e.repository(ctx); r != nil {
+		in.Repo = r
+		if m := r.ModuleAt(path.Dir(rel)); m != nil && m.Mod != nil {
+			in.Module, in.ModFile = m, m.GoMod()
+		}
+	}
+	return in
 }
 
-// moduleErrors reports the modules that could not be read and are not
-// reported yet: the steps share the env, and each error is said once.
+// moduleErrors reports the go.mod files that could not be read and are
+// not reported yet: the steps share the env, and each error is said once.
 func (e *deployEnv) moduleErrors() []finding.Finding {
 	var out []finding.Finding
-	for _, d := range sortedErrKeys(e.errs) {
-		if e.reported[d] {
+	if e.repo == nil {
+		return nil
+	}
+	for _, m := range e.repo.Modules {
+		if m.Err == nil || e.reported[m.Dir] {
 			continue
 		}
-		e.reported[d] = true
-		fd := finding.New(StepFailed, finding.Location{File: path.Join(d, "go.mod")},
-			fmt.Sprintf("The module could not be read, so deployment checks ran without it: %v", e.errs[d]),
+		e.reported[m.Dir] = true
+		fd := finding.New(StepFailed, finding.Location{File: m.GoMod()},
+			fmt.Sprintf("The module could not be read, so deployment checks ran without it: %v", m.Err),
 			"Fix go.mod; the checks that need the module's go line and imports then run too.")
 		fd.Severity = finding.Warning
 		out = append(out, fd)
 	}
-	return out
-}
-
-func sortedErrKeys(m map[string]error) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
@@ -279,7 +262,7 @@ func dockerContext(root, rel, modFile string) deploy.DockerContext {
 	abs := filepath.Join(root, filepath.FromSlash(ctxDir))
 	st, err := os.Stat(filepath.Join(abs, ".git"))
 	if err != nil || !st.IsDir() {
-		return deploy.DockerContext{}
+		return deploy.DockerContext{Dir: ctxDir}
 	}
 	for _, ig := range []string{filepath.Join(abs, ".dockerignore"), filepath.Join(root, filepath.FromSlash(rel)) + ".dockerignore"} {
 		data, err := os.ReadFile(ig)
@@ -289,11 +272,11 @@ func dockerContext(root, rel, modFile string) deploy.DockerContext {
 		for _, l := range strings.Split(string(data), "\n") {
 			switch strings.TrimSpace(l) {
 			case ".git", ".git/", "/.git", "**/.git", ".git/**", "*", "**", ".*":
-				return deploy.DockerContext{}
+				return deploy.DockerContext{Dir: ctxDir}
 			}
 		}
 	}
-	return deploy.DockerContext{HasGit: true}
+	return deploy.DockerContext{HasGit: true, Dir: ctxDir}
 }
 
 // systemdStep checks systemd service units (with their drop-ins).

@@ -12,10 +12,16 @@ import (
 
 // Input is what the checks know besides the file they judge.
 type Input struct {
-	// Module is the Go module the file deploys, or nil if none is known.
-	Module *gosrc.Module
+	// Module is the Go module the file belongs to (the nearest go.mod at
+	// or above it), or nil if none is known. For a Dockerfile stage or a
+	// unit, the module that holds the program it builds or runs takes its
+	// place where it is known.
+	Module *gosrc.RepoModule
 	// ModFile is that module's go.mod relative to the audit root.
 	ModFile string
+	// Repo is the repository's Go source, from which the program a stage
+	// builds or a unit runs is loaded; nil if there is none.
+	Repo *gosrc.Repo
 	// Now is the date for end-of-support decisions.
 	Now time.Time
 	// Godebugs are the GODEBUG names the installed toolchain knows, and
@@ -29,20 +35,39 @@ type Input struct {
 
 func (in *Input) exists(rel string) bool { return in.Exists != nil && in.Exists(rel) }
 
-func (in *Input) imports(p string) bool {
-	return in.Module != nil && in.Module.Imports[p]
+// withModule returns a copy of in for the module m (nil keeps in's).
+func (in *Input) withModule(m *gosrc.RepoModule) *Input {
+	if m == nil || m.Mod == nil || m == in.Module {
+		return in
+	}
+	c := *in
+	c.Module, c.ModFile = m, m.GoMod()
+	return &c
+}
+
+// program loads the program built from the main package in dir for t;
+// nil when there is no repository or it cannot be loaded.
+func (in *Input) program(dir string, t gosrc.Target) *gosrc.Program {
+	if in.Repo == nil {
+		return nil
+	}
+	p, err := in.Repo.Program(dir, t, facts.SdNotifyMarker)
+	if err != nil {
+		return nil
+	}
+	return p
 }
 
 // goLine returns the module's go line as a go/version string ("go1.24").
 func (in *Input) goLine() string {
-	if in.Module == nil || in.Module.Mod.Go == "" {
+	if in.Module == nil || in.Module.Mod == nil || in.Module.Mod.Go == "" {
 		return ""
 	}
 	return facts.NormalizeGo(in.Module.Mod.Go)
 }
 
 func (in *Input) toolchainLine() string {
-	if in.Module == nil || in.Module.Mod.Toolchain == "" {
+	if in.Module == nil || in.Module.Mod == nil || in.Module.Mod.Toolchain == "" {
 		return ""
 	}
 	if !version.IsValid(in.Module.Mod.Toolchain) {

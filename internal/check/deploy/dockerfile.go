@@ -4,6 +4,7 @@ import (
 	"github.com/gocompat/gocompat/internal/dockerfile"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/gosrc"
 )
 
 // Dockerfile checks.
@@ -88,9 +89,12 @@ type DockerContext struct {
 	// HasGit is true when the context holds a .git directory that
 	// .dockerignore does not exclude.
 	HasGit bool
+	// Dir is the context directory relative to the audit root ("." for
+	// the root).
+	Dir string
 }
 
-// built is a binary a stage produces.
+// built is what one go command (or make) of a stage produces.
 type built struct {
 	stage   *dockerfile.Stage
 	run     *dockerfile.Run
@@ -100,11 +104,23 @@ type built struct {
 	dynamic bool   // linked against the C library's loader
 	tags    string
 	image   facts.GolangImage
-	isGo    bool // image is golang:*
+	isGo    bool // the builder has a Go toolchain (image or release archive)
 	// builder is the image the build runs in, libc its C library.
 	builder string
 	libc    facts.Libc
+	// pkgDir is the repository directory of the main package the command
+	// builds ("" when it cannot be told), prog what that program links for
+	// the build's target (nil when not loaded), mod the module holding it.
+	pkgDir string
+	target gosrc.Target
+	prog   *gosrc.Program
+	mod    *gosrc.RepoModule
 }
+
+// builds reports whether the command produces a binary of the image
+// (go build, go install) rather than running one (go run) or doing what
+// a Makefile says.
+func (b *built) builds() bool { return b.cmd.Verb == "build" || b.cmd.Verb == "install" }
 
 // stageChain lists s and the stages it derives from (FROM <stage>), s
 // first and the stage that names an image last.
@@ -135,7 +151,7 @@ func Dockerfile(in *Input, f *dockerfile.File, file string, ctx DockerContext) [
 		out = append(out, builderFindings(in, f, s, cmds, file, ctx)...)
 		bins = append(bins, cmds...)
 	}
-	out = append(out, runtimeFindings(in, f, bins, file)...)
+	out = append(out, runtimeFindings(in, f, bins, file, ctx.Dir)...)
 	return dedupe(out)
 }
 

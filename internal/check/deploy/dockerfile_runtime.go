@@ -19,7 +19,7 @@ type placed struct {
 }
 
 // runtimeFindings judges the final stage: what it contains and runs.
-func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) []finding.Finding {
+func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file, ctxDir string) []finding.Finding {
 	var out []finding.Finding
 	final := f.Final()
 	chain := stageChain(f, final)
@@ -67,44 +67,20 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 		}
 	}
 
-	// Binaries that reach the image without -trimpath.
-	seen := map[*dockerfile.GoCommand]bool{}
-	for _, p := range files {
-		b := p.bin
-		if b == nil || seen[b.cmd] || hasFlag(b.cmd, b.run, "-trimpath", "") {
-			continue
-		}
-		seen[b.cmd] = true
-		fd := finding.New(DockerfileNoTrimpath, loc(file, b.run.Line),
-			fmt.Sprintf("`go %s` builds %s for the final image without -trimpath, so the binary records the builder's file paths and two builds of the same source in different directories differ.", b.cmd.Verb, p.path),
-			"Add -trimpath to the go command (or GOFLAGS=-trimpath in the builder stage).")
-		out = append(out, fd)
-	}
+	out = append(out, checkNoTrimpath(files, file)...)
 
-	// What a minimal image lacks.
-	if isMinimal && in.Module != nil && len(files) > 0 {
-		// What the image holds is the preset's fact: cite its sources.
-		for _, fd := range minimalFindings(in, final, chain, root, *preset.Contents, files, file) {
-			out = append(out, addSources(fd, preset.Sources...))
+	// What a minimal image lacks, for the Go programs it holds; an image
+	// that holds none (manifests, a bundle) needs nothing for them.
+	if isMinimal {
+		if ps := imagePrograms(in, f, files, ctxDir); len(ps.list) > 0 {
+			// What the image holds is the preset's fact: cite its sources.
+			for _, fd := range minimalFindings(final, chain, root, *preset.Contents, ps, file) {
+				out = append(out, addSources(fd, preset.Sources...))
+			}
 		}
 	}
 
-	// Variables only the go command reads, set where nothing is built.
-	for _, v := range final.Env {
-		fact, ok := facts.BuildOnlyEnv(v.Name)
-		if !ok || v.Stage != final.Index || (builds && v.Line < lastBuild) {
-			continue
-		}
-		what := "this stage runs no go command"
-		if builds {
-			what = "no go command runs after it in this stage"
-		}
-		fd := finding.New(DockerfileBuildEnvAtRuntime, loc(file, v.Line),
-			fmt.Sprintf("ENV %s=%s is set in the final stage, but %s: %s.", v.Name, v.Value, what, fact.Truth),
-			fmt.Sprintf("Set %s in the builder stage (ENV, or on the go build line) and remove it here.", v.Name))
-		fd = addSources(fd, fact.Sources...)
-		out = append(out, withDetails(fd, "variable", v.Name))
-	}
+	out = append(out, checkBuildEnvAtRuntime(final, builds, lastBuild, file)...)
 
 	// GODEBUG the container runs with.
 	if v, ok := final.EnvValue("GODEBUG"); ok {
@@ -184,6 +160,47 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file string) 
 	return out
 }
 
+// checkNoTrimpath reports binaries that reach the image built without
+// -trimpath.
+func checkNoTrimpath(files []placed, file string) []finding.Finding {
+	var out []finding.Finding
+	seen := map[*dockerfile.GoCommand]bool{}
+	for _, p := range files {
+		b := p.bin
+		if b == nil || !b.builds() || seen[b.cmd] || hasFlag(b.cmd, b.run, "-trimpath", "") {
+			continue
+		}
+		seen[b.cmd] = true
+		fd := finding.New(DockerfileNoTrimpath, loc(file, b.run.Line),
+			fmt.Sprintf("`go %s` builds %s for the final image without -trimpath, so the binary records the builder's file paths and two builds of the same source in different directories differ.", b.cmd.Verb, p.path),
+			"Add -trimpath to the go command (or GOFLAGS=-trimpath in the builder stage).")
+		out = append(out, fd)
+	}
+	return out
+}
+
+// checkBuildEnvAtRuntime reports variables only the go command reads,
+// set in the final stage where no go command runs after them.
+func checkBuildEnvAtRuntime(final *dockerfile.Stage, builds bool, lastBuild int, file string) []finding.Finding {
+	var out []finding.Finding
+	for _, v := range final.Env {
+		fact, ok := facts.BuildOnlyEnv(v.Name)
+		if !ok || v.Stage != final.Index || (builds && v.Line < lastBuild) {
+			continue
+		}
+		what := "this stage runs no go command"
+		if builds {
+			what = "no go command runs after it in this stage"
+		}
+		fd := finding.New(DockerfileBuildEnvAtRuntime, loc(file, v.Line),
+			fmt.Sprintf("ENV %s=%s is set in the final stage, but %s: %s.", v.Name, v.Value, what, fact.Truth),
+			fmt.Sprintf("Set %s in the builder stage (ENV, or on the go build line) and remove it here.", v.Name))
+		fd = addSources(fd, fact.Sources...)
+		out = append(out, withDetails(fd, "variable", v.Name))
+	}
+	return out
+}
+
 // cgoLibcFinding judges a cgo binary p copied into the runtime platform rt
 // with platform.Match: what a cgo build in the builder image needs
 // against what the runtime image has. A need that holds for every cgo
@@ -228,11 +245,11 @@ func cgoLibcFinding(in *Input, p placed, rt platform.Platform, file string) (fin
 		// Whether a newer symbol is used depends on the C code.
 		fd.Severity = finding.Warning
 	}
-	if in.Module == nil {
-		// Without the module, its imports are unknown: a program
+	if b.prog == nil {
+		// Without the program, its imports are unknown: a program
 		// that links neither net, os/user nor C code is static.
 		fd.Severity = finding.Warning
-		fd.Message = "If the program links net, os/user or C code (the module was not found to tell): " + fd.Message
+		fd.Message = "If the program links net, os/user or C code (its package could not be read to tell): " + fd.Message
 	}
 	return withDetails(fd, "builder", b.builder, "runtime", rt.Name, "builderLibc", libcName(b.libc), "runtimeLibc", libcName(rt.Libc),
 		"need", m.Details["need"], "have", m.Details["have"], "platformCheck", m.Check), true

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"go/version"
 	"math"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,6 +78,32 @@ type UnitContext struct {
 	Verify []unit.VerifyMessage
 	// File is the unit's path relative to the audit root.
 	File string
+
+	// progs are the repository's programs the ExecStart binary is built
+	// from (matched by name), filled by Unit.
+	progs *programs
+}
+
+// execPrograms finds the main packages of the repository whose binary has
+// the name of the unit's ExecStart program, and loads them (for
+// linux/amd64). They may be in any module of the repository.
+func execPrograms(in *Input, u *unit.Unit) *programs {
+	ps := &programs{tags: map[string]bool{}}
+	o, ok := u.Value("Service", "ExecStart")
+	if !ok || in.Repo == nil {
+		return ps
+	}
+	words := unit.SplitQuoted(o.Value)
+	if len(words) == 0 {
+		return ps
+	}
+	name := path.Base(strings.TrimLeft(words[0], "@-:+!|"))
+	for _, dir := range in.Repo.MainPackages(name, gosrc.DefaultTarget) {
+		if p := in.program(dir, gosrc.DefaultTarget); p != nil {
+			ps.list = append(ps.list, p)
+		}
+	}
+	return ps
 }
 
 // Unit judges a systemd unit.
@@ -102,6 +130,11 @@ func Unit(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 		out = append(out, withDetails(fd, "variable", e.Name, "unit", u.Name))
 	}
 	out = append(out, godebugFindings(in, u, uc)...)
+	uc.progs = execPrograms(in, u)
+	if len(uc.progs.list) > 0 {
+		// The module that holds the program, not the unit's.
+		in = in.withModule(uc.progs.list[0].Module)
+	}
 	if uc.Binary == nil && in.Module == nil {
 		// Nothing says the service is a Go program; what follows is
 		// only true of Go programs.
@@ -247,8 +280,8 @@ func hasAutomemlimit(in *Input, uc UnitContext) bool {
 	if uc.Binary != nil && uc.Binary.HasDep(p) {
 		return true
 	}
-	if in.Module != nil {
-		for k := range in.Module.Imports {
+	for _, prog := range uc.progs.list {
+		for k := range prog.Packages {
 			if strings.HasPrefix(k, p) {
 				return true
 			}
@@ -338,7 +371,7 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	if uc.Binary != nil && uc.Binary.HasDep("go.uber.org/automaxprocs") {
 		automaxprocs = true
 	}
-	if in.imports("go.uber.org/automaxprocs") || in.imports("go.uber.org/automaxprocs/maxprocs") {
+	if uc.progs.imports("go.uber.org/automaxprocs") || uc.progs.imports("go.uber.org/automaxprocs/maxprocs") {
 		automaxprocs = true
 	}
 	if automaxprocs {
@@ -372,28 +405,42 @@ func cpuIgnored(q unit.Option, cpus int, why string) finding.Finding {
 }
 
 // notifies says whether the program can send sd_notify messages: yes,
-// no, or unknown; sure is false when the evidence is partial.
+// no, or unknown; sure is false when the evidence is partial. The
+// evidence is the binary when it is installed, else the programs of the
+// repository that ExecStart's name matches: their code in the repository
+// (every module of it) mentions NOTIFY_SOCKET, or they import a known
+// sd_notify package. Code from other modules is not read (the report
+// must not depend on the module cache), so without either the answer is
+// sure only when the program imports nothing from outside the
+// repository and the standard library.
 func notifies(in *Input, uc UnitContext) (yes, known, sure bool, evidence string) {
 	if uc.Binary != nil {
 		return uc.Binary.HasMarker, true, true, fmt.Sprintf("the binary %s never mentions %s", uc.Binary.File, facts.SdNotifyMarker)
 	}
-	if in.Module == nil {
+	if uc.progs == nil || len(uc.progs.list) == 0 {
 		return false, false, false, ""
 	}
-	if len(in.Module.NotifySocket) > 0 {
-		return true, true, true, ""
-	}
-	if in.Module.ImportsComplete {
-		return false, true, true, fmt.Sprintf("neither the module %s nor anything it links mentions %s", in.Module.Mod.Module, facts.SdNotifyMarker)
-	}
-	for _, r := range in.Module.Mod.Requires {
-		for _, p := range facts.SdNotifyPackages {
-			if strings.HasPrefix(p, r) {
-				return true, true, false, ""
+	var dirs, external []string
+	for _, p := range uc.progs.list {
+		if len(p.Markers) > 0 {
+			return true, true, true, ""
+		}
+		for _, n := range facts.SdNotifyPackages {
+			if p.Imports(n) {
+				return true, true, true, ""
 			}
 		}
+		dirs = append(dirs, p.Path)
+		external = append(external, p.External...)
 	}
-	return false, true, false, fmt.Sprintf("the module %s does not mention %s and requires no sd_notify package (its dependencies could not be listed offline)", in.Module.Mod.Module, facts.SdNotifyMarker)
+	what := fmt.Sprintf("the program built from %s", strings.Join(dirs, " and "))
+	if len(external) == 0 {
+		return false, true, true, fmt.Sprintf("neither %s nor anything it links mentions %s", what, facts.SdNotifyMarker)
+	}
+	slices.Sort(external)
+	external = slices.Compact(external)
+	return false, true, false, fmt.Sprintf("the repository's code that %s links never mentions %s and it imports no known sd_notify package (%d packages from other modules, e.g. %s, were not read)",
+		what, facts.SdNotifyMarker, len(external), external[0])
 }
 
 func notifyFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
@@ -471,7 +518,7 @@ func syscallFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding 
 		if s.Since != "" && goV != "" && version.Compare(goV, s.Since) < 0 {
 			continue
 		}
-		if s.NeedsImport != "" && in.Module != nil && !in.imports(s.NeedsImport) {
+		if s.NeedsImport != "" && len(uc.progs.list) > 0 && !uc.progs.imports(s.NeedsImport) {
 			continue
 		}
 		names := append([]string{s.Name}, facts.SyscallGroups[s.Name]...)

@@ -192,7 +192,7 @@ func goflagsFindings(in *Input, e workflow.EnvVar, file string) []finding.Findin
 				"GOFLAGS takes space-separated -flag or -flag=value entries; put package arguments on the command line.")
 			fd.Severity = finding.Error
 			out = append(out, withDetails(fd, "GOFLAGS", e.Value))
-		case f == "-mod=vendor" && in.Module != nil && !in.Module.HasVendor:
+		case f == "-mod=vendor" && in.Module != nil && !in.Module.Vendor:
 			fd := finding.New(WorkflowGoflagsSurprise, at,
 				fmt.Sprintf("GOFLAGS sets -mod=vendor, but the module has no vendor directory: go commands fail with \"inconsistent vendoring\" or missing packages."),
 				"Remove -mod=vendor, or commit the vendor directory (go mod vendor).")
