@@ -43,25 +43,8 @@ func skipDir(name string) bool {
 	return skipDirs[name] || strings.HasPrefix(name, ".") && name != ".github"
 }
 
-// isDockerfile recognises Dockerfile, Containerfile, *.Dockerfile,
-// *.containerfile and Dockerfile.<variant> (Dockerfile.prod), but not a
-// source or document named after them (dockerfile.go, Dockerfile.md).
-func isDockerfile(name string) bool {
-	l := strings.ToLower(name)
-	if l == "dockerfile" || l == "containerfile" || strings.HasSuffix(l, ".dockerfile") || strings.HasSuffix(l, ".containerfile") {
-		return true
-	}
-	for _, p := range []string{"Dockerfile.", "Containerfile."} {
-		if strings.HasPrefix(name, p) {
-			switch path.Ext(l) {
-			case ".go", ".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".py", ".dockerignore", ".golden", ".txtar", ".orig", ".bak", ".swp", ".tmpl", ".tpl", ".j2":
-				return false
-			}
-			return true
-		}
-	}
-	return false
-}
+// isDockerfile recognises Dockerfiles by name (dockerfile.IsName).
+func isDockerfile(name string) bool { return dockerfile.IsName(name) }
 
 // DiscoverDeploy walks dir (bounded; skipping vendor, node_modules,
 // testdata and hidden directories other than .github) for Dockerfiles,
