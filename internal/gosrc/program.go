@@ -328,6 +328,13 @@ func (r *Repo) importDir(rel, abs string, t Target) *pkgInfo {
 		dir = filepath.Join(r.Root, filepath.FromSlash(rel))
 	}
 	k := pkgKey{dir, t.key()}
+	if abs != "" {
+		// The standard library's packages are the same for every
+		// repository: shared by the process.
+		if v, ok := stdCache.Load(k); ok {
+			return v.(*pkgInfo)
+		}
+	}
 	r.mu.Lock()
 	pi, ok := r.cache[k]
 	r.mu.Unlock()
@@ -366,11 +373,19 @@ func (r *Repo) importDir(rel, abs string, t Target) *pkgInfo {
 			pi.err = &build.NoGoError{Dir: dir}
 		}
 	}
+	if abs != "" {
+		stdCache.Store(k, pi)
+		return pi
+	}
 	r.mu.Lock()
 	r.cache[k] = pi
 	r.mu.Unlock()
 	return pi
 }
+
+// stdCache holds the standard library's packages read by importDir, per
+// directory and target.
+var stdCache sync.Map
 
 // fileImportsC reports whether a Go file imports "C" (whatever its build
 // constraints say).

@@ -439,8 +439,16 @@ func notifies(in *Input, uc UnitContext) (yes, known, sure bool, evidence string
 	}
 	slices.Sort(external)
 	external = slices.Compact(external)
-	return false, true, false, fmt.Sprintf("the repository's code that %s links never mentions %s and it imports no known sd_notify package (%d packages from other modules, e.g. %s, were not read)",
+	return false, true, false, fmt.Sprintf("the repository's code that %s links never mentions %s and it imports no known sd_notify package (%d package(s) from other modules, e.g. %s, not read)",
 		what, facts.SdNotifyMarker, len(external), external[0])
+}
+
+// ifNot is the hedge of a finding whose evidence is partial.
+func ifNot(sure bool) string {
+	if sure {
+		return ""
+	}
+	return "if it does not send it, "
 }
 
 func notifyFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
@@ -451,7 +459,7 @@ func notifyFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	}
 	if t, ok := u.Value("Service", "Type"); ok && (t.Value == "notify" || t.Value == "notify-reload") {
 		fd := finding.New(SystemdNotifyWithoutSdNotify, loc(t.File, t.Line),
-			fmt.Sprintf("Type=%s makes systemd wait for READY=1 on $%s, but %s: the start times out after TimeoutStartSec= and the service is killed.", t.Value, facts.SdNotifyMarker, evidence),
+			fmt.Sprintf("Type=%s makes systemd wait for READY=1 on $%s, but %s: %sthe start times out after TimeoutStartSec= and the service is killed.", t.Value, facts.SdNotifyMarker, evidence, ifNot(sure)),
 			"Use Type=exec (or simple), or send READY=1 when the service is up (github.com/coreos/go-systemd/v22/daemon.SdNotify).")
 		if !sure {
 			fd.Severity = finding.Warning
@@ -466,7 +474,7 @@ func notifyFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 				after += "s"
 			}
 			fd := finding.New(SystemdWatchdogWithoutSdNotify, loc(w.File, w.Line),
-				fmt.Sprintf("WatchdogSec=%s makes systemd kill the service unless it sends WATCHDOG=1 in time, but %s: it is killed (SIGABRT) after %s.", v, evidence, after),
+				fmt.Sprintf("WatchdogSec=%s makes systemd kill the service unless it sends WATCHDOG=1 in time, but %s: %sit is killed (SIGABRT) after %s.", v, evidence, ifNot(sure), after),
 				"Remove WatchdogSec=, or ping the watchdog (github.com/coreos/go-systemd/v22/daemon.SdWatchdogEnabled and SdNotify(false, daemon.SdNotifyWatchdog)).")
 			if !sure {
 				fd.Severity = finding.Warning
