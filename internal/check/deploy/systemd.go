@@ -5,6 +5,7 @@ import (
 	"go/version"
 	"math"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -147,6 +148,18 @@ func Unit(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	return out
 }
 
+var (
+	reNotExecutable = regexp.MustCompile(`^Command (\S+) is not executable: (.*)$`)
+	// Both wordings systemd has used.
+	reUnknownKey = regexp.MustCompile(`^Unknown key(?: name)? '([^']+)' in section \[?'?([A-Za-z-]+)'?\]?, ignoring\.?$`)
+)
+
+// verifyFindings turns systemd-analyze verify's messages into findings,
+// leaving out what only says something about the machine running the
+// audit: a program the unit starts that is not installed here (the unit
+// is in a repository), and a key this machine's systemd is too old to
+// know but a newer systemd has (facts.SystemdKnowsKey), which is said as
+// info.
 func verifyFindings(u *unit.Unit, uc UnitContext) []finding.Finding {
 	var out []finding.Finding
 	for _, m := range uc.Verify {
@@ -154,15 +167,24 @@ func verifyFindings(u *unit.Unit, uc UnitContext) []finding.Finding {
 		if m.File != "" && m.Line > 0 {
 			l = finding.Location{File: m.File, Line: m.Line}
 		}
-		fd := finding.New(SystemdAnalyzeVerify, l,
-			fmt.Sprintf("systemd-analyze verify: %s", m.Text),
-			"Fix the unit as systemd says; `systemd-analyze verify <unit>` shows the same message.")
-		if strings.Contains(m.Text, "is not executable") {
-			// The program is not installed on the machine running the
-			// audit, which is expected for a unit in a repository.
-			fd.Severity = finding.Info
+		sev := SystemdAnalyzeVerify.Severity
+		text := fmt.Sprintf("systemd-analyze verify: %s", m.Text)
+		var srcs []finding.Source
+		if mm := reNotExecutable.FindStringSubmatch(m.Text); mm != nil {
+			if strings.Contains(mm[2], "No such file or directory") {
+				continue // not installed on this machine
+			}
+			sev = finding.Info
 		}
-		out = append(out, fd)
+		if mm := reUnknownKey.FindStringSubmatch(m.Text); mm != nil && facts.SystemdKnowsKey(mm[2], mm[1]) {
+			sev = finding.Info
+			text += fmt.Sprintf(" %s= is a key of newer systemd releases than the one on this machine: systemd on a host as old as this one ignores it, newer ones apply it.", mm[1])
+			srcs = append(srcs, facts.SrcSystemdKeys)
+		}
+		fd := finding.New(SystemdAnalyzeVerify, l, text,
+			"Fix the unit as systemd says; `systemd-analyze verify <unit>` shows the same message.")
+		fd.Severity = sev
+		out = append(out, addSources(fd, srcs...))
 	}
 	return out
 }
