@@ -40,9 +40,9 @@ func TestVerifyNoise(t *testing.T) {
 		got[f.Location.String()] = f.Severity
 	}
 	want := map[string]finding.Severity{
-		"app.service:3": finding.Info,    // PrivatePIDs: systemd 257
-		"app.service:4": finding.Warning, // no systemd knows it
-		"app.service:5": finding.Info,    // MemoryKSM: systemd 254
+		"app.service:3":             finding.Info,    // PrivatePIDs: systemd 257
+		"app.service:4":             finding.Warning, // no systemd knows it
+		"app.service:5":             finding.Info,    // MemoryKSM: systemd 254
 		"app.service (app.service)": finding.Info,
 	}
 	for k, v := range want {
