@@ -55,8 +55,8 @@ var (
 		Severity: finding.Info, Sources: []src{facts.SrcTrimpath},
 	}
 	DockerfileBuildVCSFails = finding.Check{
-		ID: "dockerfile/buildvcs-fails", Title: "go build stamps VCS information, but the builder image has no git while the .git directory is copied in",
-		Severity: finding.Error, Sources: []src{facts.SrcBuildVCS, facts.SrcDockerGolang472},
+		ID: "dockerfile/buildvcs-fails", Title: "go build fails to stamp VCS information: the .git directory is copied in, the builder has no git, and -buildvcs is true",
+		Severity: finding.Error, Sources: []src{facts.SrcBuildVCS, facts.SrcBuildVCSAuto, facts.SrcDockerGolang472},
 	}
 	DockerfileBuildEnvAtRuntime = finding.Check{
 		ID: "dockerfile/build-env-at-runtime", Title: "A variable only the go command reads is set in a stage that builds nothing",
