@@ -41,7 +41,7 @@ func TestBuildVCSOnRealToolchains(t *testing.T) {
 	}
 	for _, tc := range []struct{ name, goBin string }{
 		{"installed", installed},
-		{"go1.21.13", testbin.Toolchain(t, "go1.21.13")},
+		{testbin.Go121, testbin.Toolchain(t, testbin.Go121)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// PATH holds the go command and nothing else: no git.
