@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
+	"github.com/gocompat/gocompat/internal/finding"
 )
 
 // loopvarStep runs the loopvar analyzer on every package of the module at
@@ -17,6 +18,9 @@ func loopvarStep() Step {
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			fs, err := loopvar.Run(ctx, t.VetTool, t.Dir, nil)
+			if fd, ok := loopvarUnbuildable(t.Dir, err); ok {
+				return Result{Findings: []finding.Finding{fd}}, nil
+			}
 			if err != nil {
 				return Result{}, err
 			}

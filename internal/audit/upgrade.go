@@ -50,7 +50,7 @@ func upgradeStep() Step {
 					res.Findings[i].Severity = finding.Info
 				}
 			}
-			return Result{Findings: res.Findings, Subjects: res.Subjects, Anchor: res.Anchor}, nil
+			return Result{Findings: append(res.Findings, upgradeSkipped(res.Skipped)...), Subjects: res.Subjects, Anchor: res.Anchor}, nil
 		},
 	}
 }
