@@ -50,8 +50,8 @@ func TestNothingToAnalyseDoesNotAbort(t *testing.T) {
 		}
 	}
 	for k, want := range map[string]string{
-		"loopvar go.mod":       "example.com/root/gen/pb",
-		"upgrade go.mod":       "example.com/root/gen/pb",
+		"loopvar go.mod": "example.com/root/gen/pb",
+		"upgrade go.mod": "example.com/root/gen/pb",
 	} {
 		if !strings.Contains(nothing[k], want) {
 			t.Errorf("%s: got %q, want a message naming %q (all: %v)", k, nothing[k], want, nothing)

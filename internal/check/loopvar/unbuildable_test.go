@@ -15,8 +15,8 @@ import (
 func TestUnbuildable(t *testing.T) {
 	for _, tc := range []struct {
 		name, mod string
-		files    map[string]string
-		want     string // "" = not Unbuildable
+		files     map[string]string
+		want      string // "" = not Unbuildable
 	}{
 		{"tools-only", "example.com/tools", map[string]string{
 			"tools.go": "//go:build tools\n\npackage tools\n\nimport _ \"golang.org/x/tools/cmd/stringer\"\n",
