@@ -14,7 +14,7 @@ import (
 // as its .0 and its latest patch. It returns the Go version ("go1.18.10")
 // and whether any known release satisfies the range.
 func setupGoRange(spec string) (string, bool) {
-	spec = strings.TrimSpace(strings.Trim(strings.TrimSpace(spec), `"'`))
+	spec = trimSpec(spec)
 	if spec == "" {
 		return "", false
 	}
@@ -35,6 +35,11 @@ func setupGoRange(spec string) (string, bool) {
 		return "", false
 	}
 	return "go" + best.String(), true
+}
+
+// trimSpec drops the blanks and quotes around a version spec.
+func trimSpec(spec string) string {
+	return strings.TrimSpace(strings.Trim(strings.TrimSpace(spec), `"'`))
 }
 
 type semver [3]int
