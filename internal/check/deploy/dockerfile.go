@@ -149,7 +149,12 @@ func Dockerfile(in *Input, f *dockerfile.File, file string, ctx DockerContext) [
 			continue
 		}
 		out = append(out, builderFindings(in, f, s, cmds, file, ctx)...)
-		bins = append(bins, cmds...)
+		for _, b := range cmds {
+			// make in a stage without Go builds something else.
+			if b.cmd.Verb != "make" || b.isGo {
+				bins = append(bins, b)
+			}
+		}
 	}
 	out = append(out, runtimeFindings(in, f, bins, file, ctx.Dir)...)
 	return dedupe(out)

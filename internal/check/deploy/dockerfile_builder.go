@@ -73,8 +73,9 @@ type toolchain struct {
 	ok   bool
 	from string // "image" or "archive"
 	// cc and git say whether a C compiler and git are there (when not
-	// known, true: no check claims they are missing).
-	cc, git bool
+	// known, true: no check claims they are missing); ccKnown whether the
+	// facts (or a RUN installing one) tell about the compiler.
+	cc, git, ccKnown bool
 }
 
 // stageToolchain finds the Go of the stage whose chain is given, for a
@@ -82,9 +83,11 @@ type toolchain struct {
 func stageToolchain(chain []*dockerfile.Stage, line int) toolchain {
 	root := chain[len(chain)-1]
 	if img, ok := facts.LookupGoBuilderImage(root.Base); ok {
+		installsCC := installedBefore(chain, line, reInstallsCC)
 		return toolchain{img: img, ok: true, from: "image",
-			cc:  img.CCompiler || installedBefore(chain, line, reInstallsCC),
-			git: img.Git || installedBefore(chain, line, reInstallsGit)}
+			cc:      img.CCompiler || installsCC,
+			git:     img.Git || installedBefore(chain, line, reInstallsGit),
+			ccKnown: len(img.Sources) > 0 || installsCC}
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
 		for _, r := range chain[i].Runs {
@@ -93,10 +96,14 @@ func stageToolchain(chain []*dockerfile.Stage, line int) toolchain {
 			}
 			if img, ok := facts.GoFromTarball(r.GoTarball); ok {
 				t := toolchain{img: img, ok: true, from: "archive", cc: true, git: true}
+				if installedBefore(chain, line, reInstallsCC) {
+					t.ccKnown = true
+				}
 				if p, ok := facts.LookupPreset(root.Base); ok {
 					t.img.Libc = p.Libc
 					if p.CCompiler != nil {
 						t.cc = *p.CCompiler || installedBefore(chain, line, reInstallsCC)
+						t.ccKnown = true
 					}
 					if p.Git != nil {
 						t.git = *p.Git || installedBefore(chain, line, reInstallsGit)
@@ -126,7 +133,7 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 	for _, b := range cmds {
 		b.image, b.isGo = img, tc.ok
 		b.builder, b.libc = root.Base, builderLibc
-		if tc.ok && tc.from == "image" && b.cmd.Workdir == "" {
+		if _, golang := facts.ParseGolangImage(root.Base); golang && b.cmd.Workdir == "" {
 			// The golang images' WORKDIR is $GOPATH, /go.
 			c := *b.cmd
 			c.Workdir = "/go"
@@ -143,7 +150,7 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 			// turns cgo off then, unless a C cross compiler is set, so
 			// the default cannot be told.
 			cgo = ""
-		case tc.ok:
+		case tc.ok && tc.ccKnown:
 			cgo = "0"
 			if tc.cc {
 				cgo = "1"
@@ -304,7 +311,7 @@ func contextDir(repo *gosrc.Repo, chain []*dockerfile.Stage, line int, dir, ctxD
 // checkCgoNoCompiler: cgo is forced on, or the program has cgo files for
 // the target, in a builder without a C compiler.
 func checkCgoNoCompiler(in *Input, root *dockerfile.Stage, tc toolchain, b *built, explicit bool, file string) []finding.Finding {
-	if !tc.ok || tc.cc || b.cmd.Verb == "make" {
+	if !tc.ok || !tc.ccKnown || tc.cc || b.cmd.Verb == "make" {
 		return nil
 	}
 	img := tc.img
