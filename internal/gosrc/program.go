@@ -165,9 +165,9 @@ func (r *Repo) ModuleAt(rel string) *RepoModule {
 	return best
 }
 
-// importPath is the import path of the package in directory rel, or ""
+// ImportPath is the import path of the package in directory rel, or ""
 // when no module holds it.
-func (r *Repo) importPath(rel string) string {
+func (r *Repo) ImportPath(rel string) string {
 	m := r.ModuleAt(rel)
 	if m == nil || m.Mod == nil || m.Mod.Module == "" {
 		return ""
@@ -201,7 +201,7 @@ func BinaryName(p string) string {
 func (r *Repo) MainPackages(name string, t Target) []string {
 	var out []string
 	for _, d := range r.dirs {
-		ip := r.importPath(d)
+		ip := r.ImportPath(d)
 		if ip == "" || BinaryName(ip) != name {
 			continue
 		}
@@ -477,7 +477,7 @@ func (r *Repo) Program(dir string, t Target, marker string) (*Program, error) {
 	if pi.err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, pi.err)
 	}
-	prog := &Program{Dir: dir, Path: r.importPath(dir), Module: m, Target: t, Packages: map[string]bool{}}
+	prog := &Program{Dir: dir, Path: r.ImportPath(dir), Module: m, Target: t, Packages: map[string]bool{}}
 	type item struct {
 		path, rel, abs string
 		mod            *RepoModule

@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"fmt"
 	"go/version"
 	"strings"
 	"time"
@@ -175,4 +176,34 @@ func godebugKeys(v string) []string {
 		}
 	}
 	return keys
+}
+
+// godebugCheck reports the keys of a GODEBUG value that the toolchain's
+// table does not have, or lists as removed by Go version goV ("" =
+// unknown, taken as current).
+func godebugCheck(in *Input, c finding.Check, value, goV string, l finding.Location) []finding.Finding {
+	known := map[string]bool{}
+	for _, k := range in.Godebugs {
+		known[k] = true
+	}
+	if len(known) == 0 {
+		return nil
+	}
+	var out []finding.Finding
+	for _, k := range godebugKeys(value) {
+		if rel, ok := in.GodebugsRemoved[k]; ok && (goV == "" || version.Compare(goV, rel) >= 0) {
+			fd := finding.New(c, l,
+				fmt.Sprintf("GODEBUG sets %s, which Go removed in %s: from that release on the setting is ignored and the old behaviour it asked for is gone.", k, display(rel)),
+				fmt.Sprintf("Remove %s from GODEBUG and fix what depended on the old behaviour.", k))
+			out = append(out, withDetails(fd, "key", k, "removedIn", rel))
+			continue
+		}
+		if !known[k] {
+			fd := finding.New(c, l,
+				fmt.Sprintf("GODEBUG sets %s, which is not a setting of the Go toolchain's table (internal/godebugs and the runtime's own settings); the runtime ignores unknown keys, so it does nothing.", k),
+				"Check the spelling against https://go.dev/doc/godebug, or remove it.")
+			out = append(out, withDetails(fd, "key", k))
+		}
+	}
+	return out
 }

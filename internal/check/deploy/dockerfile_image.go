@@ -76,7 +76,7 @@ func imagePrograms(in *Input, f *dockerfile.File, files []placed, ctxDir string)
 				from := f.Stages[p.copy.FromStage]
 				abs := joinWD(from.Workdir, src)
 				dir = contextDir(in.Repo, stageChain(f, from), 1<<30, path.Dir(abs), ctxDir)
-				if dir == "" || gosrc.BinaryName(importPathOf(in.Repo, dir)) != path.Base(abs) {
+				if dir == "" || gosrc.BinaryName(in.Repo.ImportPath(dir)) != path.Base(abs) {
 					continue
 				}
 				ps.guess = fmt.Sprintf("%s is taken to be the program built from %s", p.path, dir)
@@ -98,16 +98,6 @@ func imagePrograms(in *Input, f *dockerfile.File, files []placed, ctxDir string)
 	}
 	ps.guess = ""
 	return ps
-}
-
-func importPathOf(r *gosrc.Repo, dir string) string {
-	if m := r.ModuleAt(dir); m != nil && m.Mod != nil {
-		if dir == m.Dir {
-			return m.Mod.Module
-		}
-		return m.Mod.Module + "/" + strings.TrimPrefix(dir, m.Dir+"/")
-	}
-	return ""
 }
 
 // image is what the image-content checks look at.

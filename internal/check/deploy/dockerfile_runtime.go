@@ -94,70 +94,83 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file, ctxDir 
 	}
 
 	// What the container starts.
-	knownOnly := isMinimal
-	check := func(e *dockerfile.Exec, c finding.Check, what string) {
-		if e == nil || e.None || len(e.Args) == 0 {
-			return
-		}
-		if e.Shell && isMinimal {
-			fd := finding.New(c, loc(file, e.Line),
-				fmt.Sprintf("%s uses the shell form, which runs /bin/sh -c, but %s has no shell.", what, root.Base),
-				fmt.Sprintf("Use the exec form: %s [\"/path/to/binary\", \"arg\"].", strings.ToUpper(strings.Fields(what)[0])))
-			out = append(out, fd)
-			return
-		}
-		prog := e.Args[0]
-		if e.Shell {
-			return
-		}
-		if !strings.Contains(prog, "/") {
-			if final.Entrypoint != nil && e == final.Cmd {
-				return // arguments to the ENTRYPOINT
-			}
-			// Looked up in PATH.
-			for _, d := range searchPath(final, runtimeIsGo) {
-				if present(files, d+"/"+prog) {
-					return
-				}
-			}
-		} else {
-			prog = joinWD(e.Workdir, prog)
-			if present(files, prog) {
-				return
-			}
-		}
-		var builtNames []string
-		sameName := false
-		for _, p := range files {
-			if p.bin != nil {
-				builtNames = append(builtNames, p.path)
-				if path.Base(p.path) == path.Base(prog) {
-					sameName = true
-				}
-			}
-		}
-		if unknownContent && !sameName {
-			return
-		}
-		if !(knownOnly && !unknownContent) && !sameName {
-			return
-		}
-		msg := fmt.Sprintf("%s runs %s, but nothing in the build puts a file there", what, prog)
-		if len(builtNames) > 0 {
-			msg += fmt.Sprintf(" (the Go build places %s)", strings.Join(builtNames, ", "))
-		}
-		msg += "; the container fails with \"no such file or directory\"."
-		fd := finding.New(c, loc(file, e.Line), msg,
-			"Point it at the path the binary is copied to, or copy the binary to the path it names.")
-		out = append(out, withDetails(fd, "program", prog))
-	}
+	rt := &runtimeImage{final: final, root: root, files: files, unknownContent: unknownContent, minimal: isMinimal, golang: runtimeIsGo}
 	ep := final.Entrypoint
 	if ep == nil {
 		ep = final.Cmd
 	}
-	check(ep, DockerfileEntrypointNotBuilt, entryWord(final, ep))
-	check(final.Healthcheck, DockerfileHealthcheckNotBuilt, "HEALTHCHECK")
+	out = append(out, checkExecNotBuilt(rt, ep, DockerfileEntrypointNotBuilt, entryWord(final, ep), file)...)
+	out = append(out, checkExecNotBuilt(rt, final.Healthcheck, DockerfileHealthcheckNotBuilt, "HEALTHCHECK", file)...)
 	return out
+}
+
+// runtimeImage is what the checks of the final stage's commands look at.
+type runtimeImage struct {
+	final, root    *dockerfile.Stage
+	files          []placed
+	unknownContent bool // something of unknown content is copied in
+	minimal        bool // the image is scratch-like: its contents are known
+	golang         bool // the image is golang:*
+}
+
+// checkExecNotBuilt: ENTRYPOINT, CMD or HEALTHCHECK (c, named what) runs a
+// program the image does not contain, or uses the shell form in an image
+// without a shell.
+func checkExecNotBuilt(rt *runtimeImage, e *dockerfile.Exec, c finding.Check, what, file string) []finding.Finding {
+	final, root, files := rt.final, rt.root, rt.files
+	if e == nil || e.None || len(e.Args) == 0 {
+		return nil
+	}
+	if e.Shell && rt.minimal {
+		fd := finding.New(c, loc(file, e.Line),
+			fmt.Sprintf("%s uses the shell form, which runs /bin/sh -c, but %s has no shell.", what, root.Base),
+			fmt.Sprintf("Use the exec form: %s [\"/path/to/binary\", \"arg\"].", strings.ToUpper(strings.Fields(what)[0])))
+		return []finding.Finding{fd}
+	}
+	prog := e.Args[0]
+	if e.Shell {
+		return nil
+	}
+	if !strings.Contains(prog, "/") {
+		if final.Entrypoint != nil && e == final.Cmd {
+			return nil // arguments to the ENTRYPOINT
+		}
+		// Looked up in PATH.
+		for _, d := range searchPath(final, rt.golang) {
+			if present(files, d+"/"+prog) {
+				return nil
+			}
+		}
+	} else {
+		prog = joinWD(e.Workdir, prog)
+		if present(files, prog) {
+			return nil
+		}
+	}
+	var builtNames []string
+	sameName := false
+	for _, p := range files {
+		if p.bin != nil {
+			builtNames = append(builtNames, p.path)
+			if path.Base(p.path) == path.Base(prog) {
+				sameName = true
+			}
+		}
+	}
+	if rt.unknownContent && !sameName {
+		return nil
+	}
+	if !(rt.minimal && !rt.unknownContent) && !sameName {
+		return nil
+	}
+	msg := fmt.Sprintf("%s runs %s, but nothing in the build puts a file there", what, prog)
+	if len(builtNames) > 0 {
+		msg += fmt.Sprintf(" (the Go build places %s)", strings.Join(builtNames, ", "))
+	}
+	msg += "; the container fails with \"no such file or directory\"."
+	fd := finding.New(c, loc(file, e.Line), msg,
+		"Point it at the path the binary is copied to, or copy the binary to the path it names.")
+	return []finding.Finding{withDetails(fd, "program", prog)}
 }
 
 // checkNoTrimpath reports binaries that reach the image built without
