@@ -3,6 +3,7 @@ package dockerfile
 import (
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -275,7 +276,7 @@ func (g *GoCommand) Output(stageEnv map[string]string, modulePath string) (strin
 		if modulePath == "" {
 			return "", false
 		}
-		name = path.Base(modulePath)
+		name = exeName(modulePath)
 	case len(g.Packages) == 1 && !strings.Contains(g.Packages[0], "..."):
 		p := g.Packages[0]
 		if i := strings.Index(p, "@"); i >= 0 {
@@ -284,7 +285,7 @@ func (g *GoCommand) Output(stageEnv map[string]string, modulePath string) (strin
 		if strings.HasSuffix(p, ".go") {
 			name = strings.TrimSuffix(path.Base(p), ".go")
 		} else {
-			name = path.Base(strings.TrimSuffix(p, "/"))
+			name = exeName(strings.TrimSuffix(p, "/"))
 		}
 	default:
 		if g.Verb == "build" && len(g.Packages) > 0 && strings.HasSuffix(g.Packages[0], ".go") {
@@ -331,4 +332,19 @@ func goTarball(script string, env map[string]string) string {
 		return ""
 	}
 	return v
+}
+
+// exeName is the name the go command gives the program of the package
+// with import path (or relative path) p: its last element, or the one
+// before a major-version suffix (example.com/etcd/v3 builds "etcd"), as
+// cmd/go's DefaultExecName does.
+func exeName(p string) string {
+	elems := strings.Split(p, "/")
+	last := elems[len(elems)-1]
+	if len(elems) > 1 && len(last) > 1 && last[0] == 'v' {
+		if n, err := strconv.Atoi(last[1:]); err == nil && n >= 2 {
+			return elems[len(elems)-2]
+		}
+	}
+	return last
 }

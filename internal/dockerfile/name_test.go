@@ -27,3 +27,18 @@ func TestIsName(t *testing.T) {
 		}
 	}
 }
+
+func TestExeName(t *testing.T) {
+	for p, want := range map[string]string{
+		"example.com/app":                   "app",
+		"go.etcd.io/etcd/v3":                "etcd",
+		"github.com/go-delve/delve/cmd/dlv": "dlv",
+		"github.com/x/tool/v2":              "tool",
+		"./cmd/v2":                          "v2",
+		"v2":                                "v2",
+	} {
+		if got := exeName(p); got != want {
+			t.Errorf("exeName(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
