@@ -34,7 +34,7 @@ func TestExeName(t *testing.T) {
 		"go.etcd.io/etcd/v3":                "etcd",
 		"github.com/go-delve/delve/cmd/dlv": "dlv",
 		"github.com/x/tool/v2":              "tool",
-		"./cmd/v2":                          "v2",
+		"./cmd/v2":                          "cmd",
 		"v2":                                "v2",
 	} {
 		if got := exeName(p); got != want {
