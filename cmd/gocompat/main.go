@@ -1,10 +1,3 @@
-// Command gocompat audits Go projects and their Linux deployments: the
-// toolchain, upgrade safety, what binaries need against what hosts and
-// images provide, and deployment configs. See the package cli for the
-// manual (gocompat help).
-//
-// Run by go vet (go vet -vettool=$(command -v gocompat) ./...), it acts as
-// a vet tool running the loopvar analyzer.
 package main
 
 import (

@@ -36,7 +36,10 @@ func TestNothingToAnalyseDoesNotAbort(t *testing.T) {
 	}
 	t.Setenv("GOPROXY", "off")
 	t.Setenv("GOFLAGS", "")
-	rep := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()}, []Step{upgradeStep(), loopvarStep()})
+	rep, err := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()}, []Step{upgradeStep(), loopvarStep()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	nothing := map[string]string{}
 	serverLoops := false
 	for _, f := range rep.Findings {

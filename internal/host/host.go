@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/binary"
+	"github.com/gocompat/gocompat/internal/dotted"
 	"github.com/gocompat/gocompat/internal/facts"
 )
 
@@ -422,7 +423,7 @@ func (h FS) glibcVersion(libc6 string, have bool) Value {
 		if vs, err := ef.DynamicVersions(); err == nil {
 			best := ""
 			for _, v := range vs {
-				if n, ok := strings.CutPrefix(v.Name, "GLIBC_"); ok && IsNumericVersion(n) && (best == "" || CompareVersions(n, best) > 0) {
+				if n, ok := strings.CutPrefix(v.Name, "GLIBC_"); ok && dotted.IsNumeric(n) && (best == "" || dotted.Compare(n, best) > 0) {
 					best = n
 				}
 			}
@@ -662,70 +663,4 @@ func cgroupDir(m Mount, cg string) string {
 		}
 	}
 	return path.Join(m.MountPoint, rel)
-}
-
-// IsNumericVersion reports whether s is a dotted version of digits only
-// ("2.34", not "2.34a", "PRIVATE" or "").
-func IsNumericVersion(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, p := range strings.Split(s, ".") {
-		if p == "" {
-			return false
-		}
-		for _, r := range p {
-			if r < '0' || r > '9' {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// CompareVersions compares dotted numeric versions ("2.31" < "2.34",
-// "6.1.0-18-amd64" > "3.2"); anything after the numeric prefix of a part is
-// ignored.
-func CompareVersions(a, b string) int {
-	pa, pb := versionParts(a), versionParts(b)
-	for i := 0; i < len(pa) || i < len(pb); i++ {
-		var x, y int
-		if i < len(pa) {
-			x = pa[i]
-		}
-		if i < len(pb) {
-			y = pb[i]
-		}
-		if x != y {
-			if x < y {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
-}
-
-func versionParts(s string) []int {
-	var out []int
-	for _, p := range strings.Split(s, ".") {
-		n, digits := 0, 0
-		for _, r := range p {
-			if r < '0' || r > '9' {
-				break
-			}
-			if n < 1<<20 {
-				n = n*10 + int(r-'0')
-			}
-			digits++
-		}
-		if digits == 0 {
-			break
-		}
-		out = append(out, n)
-		if digits != len(p) {
-			break
-		}
-	}
-	return out
 }

@@ -1,16 +1,12 @@
 package deploy_test
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/gocompat/gocompat/internal/audit"
-	"github.com/gocompat/gocompat/internal/finding"
 	"golang.org/x/tools/txtar"
 )
 
@@ -84,10 +80,11 @@ func TestColdAndWarmModuleCache(t *testing.T) {
 	}
 	dir := unpack(t, txtar.Parse([]byte(coldWarmCase)), "")
 	runWith := func(env ...string) string {
-		tg := &audit.Target{Dir: dir, Environ: append(os.Environ(), env...), HostRoot: t.TempDir()}
-		rep := audit.Run(context.Background(), tg, audit.DeployStepsWith(audit.DeployOptions{Now: func() time.Time { return now }}))
-		finding.Sort(rep.Findings)
-		return render(rep.Findings, dir)
+		for _, kv := range env {
+			k, v, _ := strings.Cut(kv, "=")
+			t.Setenv(k, v)
+		}
+		return render(judgeTree(t, dir, t.TempDir(), "").Findings, dir)
 	}
 	cold := runWith("GOMODCACHE="+t.TempDir(), "GOFLAGS=-mod=mod", "GOPROXY=off")
 	warmed := runWith("GOMODCACHE=" + warm)

@@ -1,15 +1,11 @@
 package deploy_test
 
 import (
-	"context"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
 
-	"github.com/gocompat/gocompat/internal/audit"
 	"github.com/gocompat/gocompat/internal/check/deploy"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/unit"
@@ -62,8 +58,8 @@ func TestAnalyzeVerifyRealNoise(t *testing.T) {
 		t.Skip("systemd-analyze is not installed")
 	}
 	dir := unpack(t, txtar.Parse([]byte("-- app.service --\n[Unit]\nDescription=x\n\n[Service]\nExecStart=/usr/local/bin/not-installed-here\nNoSuchKey=1\n")), "")
-	rep := audit.Run(context.Background(), &audit.Target{Dir: dir, Environ: os.Environ(), HostRoot: "/"},
-		audit.DeployStepsWith(audit.DeployOptions{Now: func() time.Time { return now }, LookPath: exec.LookPath}))
+	analyze, _ := exec.LookPath("systemd-analyze")
+	rep := judgeTree(t, dir, "/", analyze)
 	sawKey := false
 	for _, f := range rep.Findings {
 		if strings.Contains(f.Message, "not-installed-here") {

@@ -11,7 +11,12 @@
 //     A finding without a file (a toolchain, a binary, a host) is anchored
 //     to the report's anchor file (go.mod, a Dockerfile …) at line 1, so
 //     that code scanning shows it instead of rejecting it; its object is
-//     kept in the result's properties;
+//     kept in the result's properties. A finding on a file outside the
+//     root (a binary named by its absolute path) is anchored the same way,
+//     with the file in the properties ("file"), since code scanning can
+//     only show files of the repository. Where there is no anchor at all
+//     (an empty directory) such results keep a file: URI or no location;
+//     see docs/code-scanning.md;
 //   - suppressed findings carry a SARIF suppression of kind "external"
 //     with the justification;
 //   - results is always present, even when empty.
@@ -182,6 +187,13 @@ func Write(w io.Writer, r *report.Report) error {
 		}
 		file, line := f.Location.File, f.Location.Line
 		props := map[string]any{}
+		ownFile := file != ""
+		if file != "" && r.Anchor != "" && outside(file) {
+			// A file outside the repository (a binary named by its
+			// absolute path) is no location code scanning can show.
+			props["file"] = file
+			file, ownFile = "", false
+		}
 		if file == "" && r.Anchor != "" {
 			file, line = r.Anchor, 1
 			props["anchored"] = true
@@ -204,7 +216,7 @@ func Write(w io.Writer, r *report.Report) error {
 				line = 1
 			}
 			reg := &region{StartLine: line}
-			if f.Location.File != "" {
+			if ownFile {
 				reg.StartColumn = f.Location.Column
 				if f.Location.EndLine >= line {
 					reg.EndLine = f.Location.EndLine
@@ -259,6 +271,13 @@ func ruleName(id string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// outside reports whether a finding's file lies outside the report's
+// root: an absolute path or one that climbs out of it.
+func outside(file string) bool {
+	c := path.Clean(file)
+	return strings.HasPrefix(c, "/") || c == ".." || strings.HasPrefix(c, "../")
 }
 
 func uri(file string) string {

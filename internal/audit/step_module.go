@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/gocompat/gocompat/internal/discover"
 	"github.com/gocompat/gocompat/internal/finding"
 )
 
@@ -26,7 +27,7 @@ var GoModInvalid = finding.Check{
 // goModErrors parses dir/go.mod and returns its syntax errors as
 // findings; nil when there is no go.mod or it parses.
 func goModErrors(dir string) []finding.Finding {
-	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	data, err := discover.ReadFile(filepath.Join(dir, "go.mod"), discover.MaxConfigFile)
 	if err != nil {
 		return nil
 	}
@@ -53,10 +54,15 @@ func goModErrors(dir string) []finding.Finding {
 	return out
 }
 
+func init() { Register(moduleStep()) }
+
 // moduleStep reports a go.mod that does not parse.
 func moduleStep() Step {
 	return Step{
 		Family:  "module",
+		Order:   20,
+		Needs:   []string{NeedModule},
+		Checks:  []finding.Check{GoModInvalid},
 		Applies: func(t *Target) bool { return fileExists(filepath.Join(t.Dir, "go.mod")) },
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			return Result{Findings: t.goModErrors()}, nil

@@ -3,33 +3,48 @@ package audit
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/gocompat/gocompat/internal/binary"
+	"github.com/gocompat/gocompat/internal/discover"
 	"github.com/gocompat/gocompat/internal/platform"
 	"github.com/gocompat/gocompat/internal/report"
 )
 
-// maxAuditFiles bounds the walk of an audited directory for binaries.
-const maxAuditFiles = 20000
+func init() { Register(binaryStep()) }
 
-// skipDirs are not searched for binaries during an audit (nor for
-// deploy files, see skipDir).
-var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, "node_modules": true, "vendor": true, "testdata": true}
+// BinaryOptions are the binary step's options (gocompat binary).
+type BinaryOptions struct {
+	// Paths are files and directories named by the user, read as
+	// `go version -m` reads them (a directory is walked whole, a file
+	// that is no Go binary is reported); none means the Go binaries the
+	// walk of the audited directory found, reported only if there are
+	// any.
+	Paths []string
+	// MaxFiles bounds the walk of directories in Paths (0: no limit).
+	MaxFiles int
+}
 
+// binaryStep says what Go binaries need and matches them against every
+// target platform.
 func binaryStep() Step {
 	return Step{
 		Family: "binary",
+		Order:  70,
+		Needs:  []string{NeedBinaries, NeedHost},
+		Checks: platform.Checks,
 		Run: func(ctx context.Context, t *Target) (Result, error) {
-			scan := binary.Scan([]string{t.Dir}, binary.ScanOptions{
-				MaxFiles: maxAuditFiles,
-				SkipDir:  func(p string, d fs.DirEntry) bool { return skipDirs[d.Name()] },
-			})
-			if len(scan) == 0 {
-				return Result{}, nil // no Go binaries here: nothing to say
+			opt := OptionsOf[BinaryOptions](t, "binary")
+			var scan []binary.Result
+			if len(opt.Paths) > 0 {
+				scan = binary.Scan(opt.Paths, binary.ScanOptions{MaxFiles: opt.MaxFiles})
+			} else {
+				scan = discover.Binaries(t.Dir, t.Tree().Files(discover.Executable))
+				if len(scan) == 0 {
+					return Result{}, nil // no Go binaries here: nothing to say
+				}
 			}
 			targets := t.Targets
 			if len(targets) == 0 {
@@ -39,7 +54,7 @@ func binaryStep() Step {
 				}
 				targets = []platform.Platform{h}
 			}
-			return CheckBinaries(scan, targets, t.Dir, time.Now()), nil
+			return judgeBinaries(scan, targets, t.Dir, t.now()), nil
 		},
 	}
 }
@@ -66,11 +81,11 @@ func ResolveTargets(specs []string, hostRoot, cwd string) ([]platform.Platform, 
 	return out, nil
 }
 
-// CheckBinaries matches every binary read by a scan against every target:
+// judgeBinaries matches every binary read by a scan against every target:
 // one subject per binary and per target, a matrix of verdicts, and the
 // findings. File locations are made relative to base where they lie in
 // it.
-func CheckBinaries(scan []binary.Result, targets []platform.Platform, base string, now time.Time) Result {
+func judgeBinaries(scan []binary.Result, targets []platform.Platform, base string, now time.Time) Result {
 	var res Result
 	rel := func(p string) string {
 		abs, err := filepath.Abs(p)
