@@ -32,11 +32,14 @@ import (
 	"errors"
 	"fmt"
 	"go/build"
+	"go/parser"
+	"go/token"
 	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -255,11 +258,15 @@ func (t Target) context(goroot string) build.Context {
 	// Files are read with the size bound; go/build reads only up to the
 	// imports.
 	c.OpenFile = func(p string) (io.ReadCloser, error) {
-		data, err := readBounded(p, maxSourceFile)
+		f, err := os.Open(p)
 		if err != nil {
 			return nil, err
 		}
-		return io.NopCloser(bytes.NewReader(data)), nil
+		if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+			f.Close()
+			return nil, fmt.Errorf("read %s: not a regular file", p)
+		}
+		return limitedFile{io.LimitReader(f, maxSourceFile), f}, nil
 	}
 	return c
 }
@@ -361,7 +368,9 @@ func (r *Repo) importDir(rel, abs string, t Target) *pkgInfo {
 		}
 		pi.cgo = len(p.CgoFiles) > 0
 		pi.anyCgo = pi.cgo
-		if !pi.anyCgo {
+		if !pi.anyCgo && abs == "" {
+			// The repository's own files only: the standard library's cgo
+			// is not the program's.
 			for _, f := range p.IgnoredGoFiles {
 				if fileImportsC(filepath.Join(dir, f)) {
 					pi.anyCgo = true
@@ -388,18 +397,18 @@ func (r *Repo) importDir(rel, abs string, t Target) *pkgInfo {
 var stdCache sync.Map
 
 // fileImportsC reports whether a Go file imports "C" (whatever its build
-// constraints say).
+// constraints say); only the import block is parsed.
 func fileImportsC(p string) bool {
 	data, err := readBounded(p, maxSourceFile)
 	if err != nil {
 		return false
 	}
-	f, err := module.ScanFile(p, data)
+	f, err := parser.ParseFile(token.NewFileSet(), p, data, parser.ImportsOnly)
 	if err != nil {
 		return false
 	}
 	for _, is := range f.Imports {
-		if is.Path == "C" {
+		if is.Path.Value == `"C"` {
 			return true
 		}
 	}
@@ -487,46 +496,57 @@ func (r *Repo) Program(dir string, t Target, marker string) (*Program, error) {
 	prog.Packages[prog.Path] = true
 	external := map[string]bool{}
 	for len(queue) > 0 {
-		it := queue[0]
-		queue = queue[1:]
-		info := r.importDir(it.rel, it.abs, t)
-		if info.err != nil {
-			if !it.std {
-				prog.Missing = append(prog.Missing, it.path)
-			}
-			continue
+		// Read one level of the import graph in parallel (as go list
+		// does), then take it in order.
+		level := queue
+		queue = nil
+		infos := make([]*pkgInfo, len(level))
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 2*runtime.GOMAXPROCS(0))
+		for i, it := range level {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				infos[i] = r.importDir(it.rel, it.abs, t)
+				<-sem
+			}()
 		}
-		if !it.std {
-			if info.cgo {
-				prog.Cgo = append(prog.Cgo, it.path)
-			} else if info.anyCgo {
-				prog.CgoOtherTargets = append(prog.CgoOtherTargets, it.path)
-			}
-			r.scanFiles(prog, info.files, marker)
-		}
-		for _, imp := range info.imports {
-			if imp == "C" {
-				continue
-			}
-			if prog.Packages[imp] || external[imp] {
-				continue
-			}
-			rel, abs, std, ok := r.resolve(imp, it.mod, it.std)
-			if !ok {
-				if std {
-					prog.Packages[imp] = true // named, not read
-				} else {
-					external[imp] = true
-					prog.Packages[imp] = true
+		wg.Wait()
+		for i, it := range level {
+			info := infos[i]
+			if info.err != nil {
+				if !it.std {
+					prog.Missing = append(prog.Missing, it.path)
 				}
 				continue
 			}
-			prog.Packages[imp] = true
-			next := it.mod
-			if !std {
-				next = r.ModuleAt(rel)
+			if !it.std {
+				if info.cgo {
+					prog.Cgo = append(prog.Cgo, it.path)
+				} else if info.anyCgo {
+					prog.CgoOtherTargets = append(prog.CgoOtherTargets, it.path)
+				}
+				r.scanFiles(prog, info.files, marker)
 			}
-			queue = append(queue, item{path: imp, rel: rel, abs: abs, mod: next, std: std})
+			for _, imp := range info.imports {
+				if imp == "C" || prog.Packages[imp] || external[imp] {
+					continue
+				}
+				rel, abs, std, ok := r.resolve(imp, it.mod, it.std)
+				prog.Packages[imp] = true
+				if !ok {
+					if !std {
+						external[imp] = true
+					}
+					continue // named, not read
+				}
+				next := it.mod
+				if !std {
+					next = r.ModuleAt(rel)
+				}
+				queue = append(queue, item{path: imp, rel: rel, abs: abs, mod: next, std: std})
+			}
 		}
 	}
 	for p := range external {
@@ -569,6 +589,13 @@ func (r *Repo) scanFiles(prog *Program, files []string, marker string) {
 			}
 		}
 	}
+}
+
+// limitedFile reads at most maxSourceFile bytes of a file (go/build stops
+// after the imports anyway).
+type limitedFile struct {
+	io.Reader
+	io.Closer
 }
 
 // readBounded reads a regular file of at most max bytes.

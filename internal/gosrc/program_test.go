@@ -1,9 +1,12 @@
 package gosrc
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -184,4 +187,44 @@ func TestProgram(t *testing.T) {
 	if got := BinaryName("example.com/app/server/v3"); got != "server" {
 		t.Errorf("BinaryName: %q", got)
 	}
+}
+
+// BenchmarkProgram compares loading the program of gocompat's own main
+// package (a fresh Repo each time: walk, go.mod files, import closure over
+// the repository and the standard library) with the peer a user would
+// run for the same answer, `go list -deps ./cmd/gocompat` (warm build
+// and module caches). Run both in one go test -bench run and read the
+// ratio.
+func BenchmarkProgram(b *testing.B) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		b.Skip(err)
+	}
+	gr := strings.TrimSpace(string(out))
+	b.Run("gosrc.Program", func(b *testing.B) {
+		for b.Loop() {
+			r, err := OpenRepo(root, gr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			stdCache = sync.Map{} // cold: nothing read before
+			if _, err := r.Program("cmd/gocompat", DefaultTarget, "NOTIFY_SOCKET"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("go-list-deps", func(b *testing.B) {
+		for b.Loop() {
+			cmd := exec.Command("go", "list", "-deps", "./cmd/gocompat")
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(), "GOFLAGS=", "GOTOOLCHAIN=local")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("%v\n%s", err, out)
+			}
+		}
+	})
 }
