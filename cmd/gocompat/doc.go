@@ -25,7 +25,7 @@
 //	  completion print a shell completion script: source <(gocompat completion
 //	             bash), or for zsh put it on $fpath as _gocompat
 //	  deploy     check the Dockerfiles, systemd units and CI workflows under dir
-//	             (default .) against the Go module they deploy
+//	             (default .) against the program each stage builds or unit runs
 //	  doctor     check that the Go installation on PATH is sound, and say why not
 //	  explain    print what a check means and how to fix its findings; with no ID,
 //	             list all checks

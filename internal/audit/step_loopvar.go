@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
+	"github.com/gocompat/gocompat/internal/finding"
 )
 
 func init() { Register(loopvarStep()) }
@@ -40,6 +41,9 @@ func loopvarStep() Step {
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			opt := OptionsOf[LoopvarOptions](t, "loopvar")
 			res, err := loopvar.Analyze(ctx, t.VetTool, t.Dir, opt.Patterns)
+			if fd, ok := loopvarUnbuildable(t.Dir, err); ok {
+				return Result{Findings: []finding.Finding{fd}}, nil
+			}
 			if err != nil {
 				return Result{}, err
 			}

@@ -49,84 +49,76 @@ func ReadFile(p string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// Modules loads, once per module directory and run, the Go module a
-// deployment file belongs to (go list is not cheap), and the installed
-// toolchain's GODEBUG names once per run. It is safe for use by one
-// goroutine at a time per call; the steps of a run share one.
+// Modules reads, once per run, the tree's Go source for the deployment
+// checks: its modules and, on demand, the programs that Dockerfiles build
+// and units run (gosrc.Repo: read from the tree and the standard library
+// only, never from the module cache, so that a cold and a warm cache give
+// the same report), and the installed toolchain's GODEBUG names. The
+// steps of a run share one; it is safe for concurrent use.
 type Modules struct {
 	Root    string
 	Environ []string
 	Now     time.Time
 
 	mu       sync.Mutex
-	modules  map[string]*gosrc.Module // module dir (rel) -> module, nil if unreadable
-	errs     map[string]error
 	reported map[string]bool
 
+	repoOnce sync.Once
+	repo     *gosrc.Repo
+
 	godebugsOnce sync.Once
+	goroot       string
 	godebugs     []string
 	removed      map[string]string
 }
 
-// NewModules returns the per-run module cache for the tree at root.
+// NewModules returns the per-run module reader for the tree at root.
 func NewModules(root string, environ []string, now time.Time) *Modules {
-	return &Modules{Root: root, Environ: environ, Now: now, modules: map[string]*gosrc.Module{}, errs: map[string]error{}, reported: map[string]bool{}}
+	return &Modules{Root: root, Environ: environ, Now: now, reported: map[string]bool{}}
 }
 
 func (m *Modules) loadGodebugs(ctx context.Context) ([]string, map[string]string) {
 	m.godebugsOnce.Do(func() {
-		goroot := GoEnvGOROOT(ctx, m.Environ)
-		tbl, _ := facts.Godebugs(goroot)
-		m.godebugs, _ = facts.GodebugNames(tbl, goroot)
+		m.goroot = GoEnvGOROOT(ctx, m.Environ)
+		tbl, _ := facts.Godebugs(m.goroot)
+		m.godebugs, _ = facts.GodebugNames(tbl, m.goroot)
 		m.removed = tbl.RemovedIn()
 	})
 	return m.godebugs, m.removed
 }
 
-// moduleFor finds the nearest go.mod at or above the file's directory,
-// within the root.
-func (m *Modules) moduleFor(ctx context.Context, rel string) (*gosrc.Module, string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	d := path.Dir(rel)
-	for {
-		gm := path.Join(d, "go.mod")
-		if st, err := os.Stat(filepath.Join(m.Root, filepath.FromSlash(gm))); err == nil && st.Mode().IsRegular() {
-			if mod, ok := m.modules[d]; ok {
-				return mod, gm
-			}
-			mod, err := gosrc.Load(ctx, filepath.Join(m.Root, filepath.FromSlash(d)), gosrc.Options{Environ: m.Environ, Marker: facts.SdNotifyMarker})
-			if err != nil {
-				m.errs[d] = err
-				mod = nil
-			}
-			m.modules[d] = mod
-			return mod, gm
-		}
-		if d == "." || d == "/" || d == "" {
-			return nil, ""
-		}
-		d = path.Dir(d)
-	}
+// Repo opens the tree's Go modules once (nil if the tree cannot be read).
+func (m *Modules) Repo(ctx context.Context) *gosrc.Repo {
+	m.loadGodebugs(ctx)
+	m.repoOnce.Do(func() {
+		m.repo, _ = gosrc.OpenRepo(m.Root, m.goroot)
+	})
+	return m.repo
 }
 
 // Input is what the deployment checks know about the file at rel besides
-// the file itself: its module, the toolchain's GODEBUG names, the date.
+// the file itself: the repository's Go source, the module the file
+// belongs to (the nearest go.mod at or above it), the toolchain's GODEBUG
+// names, the date.
 func (m *Modules) Input(ctx context.Context, rel string) *deploy.Input {
-	mod, gm := m.moduleFor(ctx, rel)
 	godebugs, removed := m.loadGodebugs(ctx)
 	root := m.Root
-	return &deploy.Input{
+	in := &deploy.Input{
 		Godebugs:        godebugs,
 		GodebugsRemoved: removed,
-		Module:          mod,
-		ModFile:         gm,
 		Now:             m.Now,
 		Exists: func(p string) bool {
 			_, err := os.Stat(filepath.Join(root, filepath.FromSlash(p)))
 			return err == nil
 		},
 	}
+	if r := m.Repo(ctx); r != nil {
+		in.Repo = r
+		if mod := r.ModuleAt(path.Dir(rel)); mod != nil && mod.Mod != nil {
+			in.Module, in.ModFile = mod, mod.GoMod()
+		}
+	}
+	return in
 }
 
 // ModuleError is a module that could not be read.
@@ -135,19 +127,22 @@ type ModuleError struct {
 	Err error
 }
 
-// NewErrors returns the modules that could not be read and were not
+// NewErrors returns the go.mod files that could not be read and were not
 // returned by an earlier call: the deployment steps share a Modules, and
 // each error is said once.
 func (m *Modules) NewErrors() []ModuleError {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.repo == nil {
+		return nil
+	}
 	var out []ModuleError
-	for _, d := range sortedKeys(m.errs) {
-		if m.reported[d] {
+	for _, mod := range m.repo.Modules {
+		if mod.Err == nil || m.reported[mod.Dir] {
 			continue
 		}
-		m.reported[d] = true
-		out = append(out, ModuleError{Dir: d, Err: m.errs[d]})
+		m.reported[mod.Dir] = true
+		out = append(out, ModuleError{Dir: mod.Dir, Err: mod.Err})
 	}
 	return out
 }
@@ -188,7 +183,7 @@ func DockerContext(root, rel, modFile string) deploy.DockerContext {
 	abs := filepath.Join(root, filepath.FromSlash(ctxDir))
 	st, err := os.Stat(filepath.Join(abs, ".git"))
 	if err != nil || !st.IsDir() {
-		return deploy.DockerContext{}
+		return deploy.DockerContext{Dir: ctxDir}
 	}
 	for _, ig := range []string{filepath.Join(abs, ".dockerignore"), filepath.Join(root, filepath.FromSlash(rel)) + ".dockerignore"} {
 		data, err := ReadFile(ig, MaxConfigFile)
@@ -198,11 +193,11 @@ func DockerContext(root, rel, modFile string) deploy.DockerContext {
 		for _, l := range strings.Split(string(data), "\n") {
 			switch strings.TrimSpace(l) {
 			case ".git", ".git/", "/.git", "**/.git", ".git/**", "*", "**", ".*":
-				return deploy.DockerContext{}
+				return deploy.DockerContext{Dir: ctxDir}
 			}
 		}
 	}
-	return deploy.DockerContext{HasGit: true}
+	return deploy.DockerContext{HasGit: true, Dir: ctxDir}
 }
 
 // LoadUnit loads the systemd unit at rel under root with its drop-ins.

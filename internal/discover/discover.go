@@ -21,8 +21,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
+
+	"github.com/gocompat/gocompat/internal/dockerfile"
 )
 
 // Walk bounds: a walk stops after this many entries or this depth.
@@ -160,32 +161,8 @@ func InsideModule(dir string) bool {
 	}
 }
 
-// IsDockerfile recognises Dockerfile, Containerfile, *.Dockerfile,
-// *.containerfile and Dockerfile.<variant> (Dockerfile.prod), but not a
-// source or document named after them (dockerfile.go, Dockerfile.md).
-func IsDockerfile(name string) bool {
-	l := strings.ToLower(name)
-	if l == "dockerfile" || l == "containerfile" || strings.HasSuffix(l, ".dockerfile") || strings.HasSuffix(l, ".containerfile") {
-		return true
-	}
-	for _, p := range []string{"Dockerfile.", "Containerfile."} {
-		if strings.HasPrefix(name, p) {
-			switch path.Ext(l) {
-			case ".go", ".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".py", ".dockerignore", ".golden", ".txtar", ".orig", ".bak", ".swp", ".tmpl", ".tpl", ".j2":
-				return false
-			}
-			return true
-		}
-	}
-	return false
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+// IsDockerfile recognises Dockerfiles by name (dockerfile.IsName:
+// Dockerfile, Containerfile, *.Dockerfile, Dockerfile.<variant>,
+// Dockerfile-<variant> such as Dockerfile-release.amd64, but not
+// dockerfile.go or Dockerfile.md).
+func IsDockerfile(name string) bool { return dockerfile.IsName(name) }

@@ -10,7 +10,13 @@
 // cleared, so it never downloads anything or picks up the user's flags);
 // otherwise from parsing the module's own files, with standard-library
 // dependencies still closed over by `go list -deps` of the standard
-// packages, which needs no network.
+// packages, which needs no network. What Load finds therefore depends on
+// the module cache.
+//
+// The deployment checks use Repo and Repo.Program instead (program.go):
+// the program one main package builds, for one target, read from the
+// repository and the standard library only, so that their report does
+// not depend on the module cache.
 package gosrc
 
 import (

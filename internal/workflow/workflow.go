@@ -10,10 +10,12 @@
 // (go-version: 1.20, which YAML reads as the float 1.2) can be told from a
 // quoted string.
 //
-// Expressions are not evaluated, with one exception: `${{ matrix.KEY }}`
+// Expressions are not evaluated, with two exceptions: `${{ matrix.KEY }}`
 // inside a go-version or an image is replaced by each value the job's
 // strategy.matrix gives KEY (lists and include entries), each reference
-// then anchored at the matrix entry's line.
+// then anchored at the matrix entry's line; and `${{ env.NAME }}` is
+// replaced by the value the step's, job's or workflow's env: gives NAME,
+// anchored at that value.
 package workflow
 
 import (
@@ -64,6 +66,9 @@ type GoVersion struct {
 	Raw string
 	// FromMatrix names the matrix key substituted, if any.
 	FromMatrix string
+	// FromEnv names the variable substituted for `${{ env.NAME }}`, if
+	// any (the step's env, else the job's, else the workflow's).
+	FromEnv string
 	// Float is true when the value is an unquoted YAML number: the
 	// workflow engine then reads 1.20 as 1.2.
 	Float bool
@@ -235,11 +240,47 @@ func expand(n *yaml.Node, matrix map[string][]*yaml.Node, tmpl GoVersion) []GoVe
 	return out
 }
 
+var envRef = regexp.MustCompile(`\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+
+// scalars maps the keys of an env: mapping to their scalar value nodes.
+func scalars(m *yaml.Node) map[string]*yaml.Node {
+	out := map[string]*yaml.Node{}
+	for _, kv := range pairs(m) {
+		if isScalar(kv[1]) {
+			out[kv[0].Value] = kv[1]
+		}
+	}
+	return out
+}
+
+// substituteEnv replaces `${{ env.NAME }}` in the versions from index
+// from on, looking NAME up in envs (innermost first).
+func (f *File) substituteEnv(from int, envs ...map[string]*yaml.Node) {
+	for i := from; i < len(f.GoVersions); i++ {
+		g := &f.GoVersions[i]
+		m := envRef.FindStringSubmatch(g.Value)
+		if m == nil {
+			continue
+		}
+		for _, e := range envs {
+			if n, ok := e[m[1]]; ok {
+				g.Value = strings.Replace(g.Value, m[0], n.Value, 1)
+				g.FromEnv = m[1]
+				g.Pos = pos(n)
+				g.Float = isFloat(n)
+				break
+			}
+		}
+	}
+}
+
 func (f *File) github(root *yaml.Node) {
 	f.env(get(root, "env"), "workflow", "")
+	wfEnv := scalars(get(root, "env"))
 	for _, jkv := range pairs(get(root, "jobs")) {
 		job, j := jkv[0].Value, jkv[1]
 		f.env(get(j, "env"), "job", job)
+		jobEnv := scalars(get(j, "env"))
 		matrix := matrixValues(get(j, "strategy"))
 		if c := get(j, "container"); c != nil {
 			img := c
@@ -247,7 +288,9 @@ func (f *File) github(root *yaml.Node) {
 				img = get(c, "image")
 			}
 			if isScalar(img) {
+				n := len(f.GoVersions)
 				f.GoVersions = append(f.GoVersions, expand(img, matrix, GoVersion{Job: job, Source: "image", Step: -1})...)
+				f.substituteEnv(n, jobEnv, wfEnv)
 			}
 		}
 		steps := get(j, "steps")
@@ -261,6 +304,7 @@ func (f *File) github(root *yaml.Node) {
 				continue
 			}
 			with := get(s, "with")
+			n := len(f.GoVersions)
 			if v := get(with, "go-version"); isScalar(v) {
 				f.GoVersions = append(f.GoVersions, expand(v, matrix, GoVersion{Job: job, Source: "setup-go", Step: i})...)
 			} else if v := get(with, "go-version-file"); isScalar(v) {
@@ -269,6 +313,7 @@ func (f *File) github(root *yaml.Node) {
 				// setup-go without a version uses the Go on the runner.
 				f.GoVersions = append(f.GoVersions, GoVersion{Pos: pos(uses), Job: job, Source: "setup-go", Step: i})
 			}
+			f.substituteEnv(n, scalars(get(s, "env")), jobEnv, wfEnv)
 		}
 	}
 }
