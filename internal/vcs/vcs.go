@@ -142,9 +142,11 @@ func (r *Repo) Compare(ctx context.Context, rev, head string) (Relation, error) 
 // the user's repository. Removing dir removes it.
 //
 // Not a linked worktree (git worktree add): a worktree's .git is a file,
-// and the go command before Go 1.27 looks for a .git directory, so a build
-// in a worktree records no vcs.* settings (go.dev/issue/58218), and with a
-// repository above it would record that one's.
+// and the go command (cmd/go/internal/vcs, through Go 1.26 at least; see
+// go.dev/issue/58218) takes only a .git directory for a repository's root,
+// so a build in a worktree records no vcs.* settings (measured with
+// go1.26.8), and with a repository above it would record that one's. The
+// rebuilds of older releases need a .git directory in any case.
 func (r *Repo) Checkout(ctx context.Context, dir, rev string) error {
 	if !IsHash(rev) {
 		return fmt.Errorf("not a commit hash: %q", rev)
