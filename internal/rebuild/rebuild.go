@@ -5,7 +5,7 @@
 // release (taken the way the go command takes one, GOTOOLCHAIN=go1.X.Y,
 // which downloads the release through GOPROXY into the module cache on
 // first use), the revision (vcs.revision, checked out into a temporary
-// directory as a clone that shares the repository's objects, so nothing of
+// directory by a repository that borrows the user's object store, so nothing of
 // the user's checkout is touched; see vcs.Repo.Checkout for why not a
 // linked worktree), the main package, and the settings GOOS, GOARCH, the
 // architecture levels (GOAMD64, GOARM64, …), GOEXPERIMENT, CGO_ENABLED,
