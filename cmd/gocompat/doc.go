@@ -40,8 +40,14 @@
 //	  ps         check the running Go programs (all, or the PIDs given), read-only:
 //	             GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG,
 //	             GOEXPERIMENT, replaced binaries, Go support
+//	  rebuild    build a Go binary again from its build information (same Go
+//	             release, revision and flags) and say whether the bytes are the
+//	             same, and why not
 //	  report     render a saved JSON report (--format json output; - for stdin) in
 //	             any --format, without running a check
+//	  sbom       write a software bill of materials (CycloneDX 1.6 or SPDX 2.3 JSON)
+//	             of a module, from the packages compiled for the platform, or of a
+//	             binary, from its build information
 //	  upgrade    show what changes when the modules in dir (default .) raise their
 //	             go line, and with --test prove it with their tests
 //	  version    print gocompat's version
@@ -131,6 +137,20 @@
 // never follows symbolic links, and stops after 50,000 entries or 12
 // levels. SARIF locations are relative to the audited directory, which
 // code scanning takes as the repository root.
+//
+// sbom runs go env and go list -deps in the module (with the user's
+// GOPROXY: a dependency not yet in the module cache is downloaded) and git
+// for the revision; it writes only the document, to standard output or -o
+// (atomically). rebuild runs the binary's own build again: it takes the
+// recorded Go release through GOTOOLCHAIN (the go command downloads it
+// through GOPROXY into the module cache on first use, and says so on
+// stderr), checks the recorded revision out into a temporary directory
+// whose object store borrows the repository's, and builds there; the
+// user's working tree, index, HEAD and .git are not written. A -trimpath
+// binary does not record its -ldflags; give them with --ldflags. binary,
+// audit and deploy compare the binaries they read with the git repository
+// and go.mod beside them (deployed ≠ source); they run git read-only, with
+// GIT_OPTIONAL_LOCKS=0. See docs/sbom.md.
 //
 // ps (and audit --processes, exporter) reads /proc only: no ptrace, no
 // signals, no writes. Processes of other users need root or

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"path/filepath"
 
 	"github.com/gocompat/gocompat/internal/check/deploy"
 	"github.com/gocompat/gocompat/internal/discover"
@@ -85,6 +86,11 @@ func runUnits(ctx context.Context, t *Target) (Result, error) {
 		in := mods.Input(ctx, rel)
 		uc := discover.UnitContext(ctx, t.Dir, rel, t.HostRoot, analyze, u)
 		res.Findings = append(res.Findings, JudgeUnit(in, u, uc, nil)...)
+		if uc.Binary != nil {
+			// The binary the unit runs on this host against the source
+			// beside the unit (deployed ≠ source).
+			res.Findings = append(res.Findings, binaryVersusSource(ctx, uc.Binary.Info, filepath.Join(t.Dir, filepath.Dir(rel)), rel, uc.Binary.File)...)
+		}
 		attrs := map[string]string{"dropIns": fmt.Sprint(len(u.DropIns))}
 		if uc.Binary != nil {
 			attrs["binary"] = uc.Binary.File

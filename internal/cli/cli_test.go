@@ -126,6 +126,10 @@ func TestSARIFOfEveryCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	deployDir := writeTree(t, deployTree)
+	repo, repoBin := provenanceRepo(t)
+	elsewhere := filepath.Join(t.TempDir(), "clone")
+	testbin.Git(t, repo, "clone", "-q", repo, elsewhere)
+	elsewhereBin := testbin.GoBuild(t, "go", elsewhere, []string{"CGO_ENABLED=0"}, "./cmd/app")
 	saved := filepath.Join(t.TempDir(), "saved.json")
 	if code, out, stderr := runCLI(t, "-C", plain, "doctor", "--format", "json", "--fail-on", "never"); code != ExitOK {
 		t.Fatalf("doctor --format json: exit %d: %s", code, stderr)
@@ -146,9 +150,10 @@ func TestSARIFOfEveryCommand(t *testing.T) {
 			// A file outside the directory, and a non-Go file in it.
 			{"-C", plain, "binary", cut, "z.sh", "--target", "alpine-3.22"},
 		},
-		"host":   {{"-C", newer, "host"}, {"-C", plain, "host"}},
-		"deploy": {{"deploy", deployDir}, {"deploy", plain}},
-		"report": {{"report", "--from", saved}},
+		"host":    {{"-C", newer, "host"}, {"-C", plain, "host"}},
+		"deploy":  {{"deploy", deployDir}, {"deploy", plain}},
+		"report":  {{"report", "--from", saved}},
+		"rebuild": {{"-C", repo, "rebuild", repoBin}, {"-C", plain, "rebuild", elsewhereBin, "--src", repo}},
 	}
 	for _, c := range commands() {
 		if !c.reports {

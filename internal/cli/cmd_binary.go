@@ -26,6 +26,7 @@ func init() {
 	registerCommand(func() *command {
 		var targets targetList
 		var maxFiles int
+		var src string
 		return &command{
 			name:    "binary",
 			args:    "FILE|DIR...",
@@ -35,6 +36,7 @@ func init() {
 			flags: func(fs *flag.FlagSet) {
 				fs.Var(&targets, "target", targetUsage)
 				fs.IntVar(&maxFiles, "max-files", 0, "stop walking directories after this many files (0: no limit)")
+				fs.StringVar(&src, "src", "", "compare the binaries with this source directory's git repository and go.mod (default: the directory each binary is in)")
 			},
 			target: func(e *env, args []string) (*audit.Target, error) {
 				if len(args) == 0 {
@@ -50,7 +52,10 @@ func init() {
 				}
 				t := e.newTarget(e.dir)
 				t.Targets, t.Focused = plats, true
-				t.SetOptions("binary", audit.BinaryOptions{Paths: paths, MaxFiles: maxFiles})
+				if src != "" {
+					src = e.abs(src)
+				}
+				t.SetOptions("binary", audit.BinaryOptions{Paths: paths, MaxFiles: maxFiles, Src: src})
 				return t, nil
 			},
 		}
