@@ -52,6 +52,10 @@ type Record struct {
 	// Suggested are the edits offered; the first one is what --fix
 	// applies.
 	Suggested []analysis.SuggestedFix
+	// Edits are the first suggested fix's edits in bytes of the files
+	// that hold them: not the //line-adjusted file, and for a cgo file
+	// the file cgo rewrote (see fileEdits).
+	Edits []Edit
 	// Sources are cited beyond the check's, for a fact the message
 	// states.
 	Sources []finding.Source
@@ -106,6 +110,17 @@ func run(p *analysis.Pass) (_ any, err error) {
 					out = append(out, r)
 				}
 			}
+		}
+	}
+	for i := range out {
+		r := &out[i]
+		if len(r.Suggested) > 0 {
+			edits, refused := ps.fileEdits(r.Suggested[0], r.Check)
+			if refused != "" {
+				r.Suggested = nil
+				r.Details["fix-refused"] = refused
+			}
+			r.Edits = edits
 		}
 	}
 	for _, r := range out {

@@ -1,6 +1,7 @@
 package loopvar
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -125,13 +126,7 @@ func analyzeInProcess(ctx context.Context, dir string, patterns []string) (*Resu
 			if len(r.Suggested) > 0 {
 				rf.hasFix = true
 				rf.fixMessage = r.Suggested[0].Message
-				for _, te := range r.Suggested[0].TextEdits {
-					s, e := fset.Position(te.Pos), fset.Position(te.End)
-					if !te.End.IsValid() {
-						e = s
-					}
-					rf.edits = append(rf.edits, Edit{File: s.Filename, Start: s.Offset, End: e.Offset, New: string(te.NewText), Check: r.Check})
-				}
+				rf.edits = r.Edits
 			}
 			c.add(rf)
 		}
@@ -231,7 +226,9 @@ type FileChange struct {
 }
 
 // Changes applies edits in memory, file by file. Overlapping edits keep
-// the first.
+// the first. A file the edits leave as it is has no FileChange (unless
+// an edit was skipped, which the caller reports), so it is never
+// rewritten with the bytes it has.
 func Changes(edits []Edit) ([]FileChange, error) {
 	byFile := map[string][]Edit{}
 	for _, e := range edits {
@@ -269,6 +266,9 @@ func Changes(edits []Edit) ([]FileChange, error) {
 		}
 		b.Write(old[last:])
 		fc.New = []byte(b.String())
+		if bytes.Equal(fc.New, old) && fc.Skipped == 0 {
+			continue // never rewrite a file with the bytes it has
+		}
 		out = append(out, fc)
 	}
 	return out, nil
