@@ -18,7 +18,7 @@ func loopvarCommand() *command {
 		summary: "find loops whose behaviour changes with Go 1.22 per-iteration loop variables (default ./...)",
 		reports: true,
 		flags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&fix, "fix", false, "apply the suggested fixes (atomically, keeping permissions)")
+			fs.BoolVar(&fix, "fix", false, "apply the suggested fixes, all or none (through a journal in the directory; an interrupted run is completed or undone by the next --fix), keeping permissions")
 			fs.BoolVar(&diff, "diff", false, "print the suggested fixes as a unified diff on stdout, without writing")
 		},
 		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
@@ -27,6 +27,15 @@ func loopvarCommand() *command {
 			}
 			if diff && e.format != "text" {
 				return nil, usageErrorf("--diff prints a diff on stdout, which would corrupt --format %s output; use it with --format text", e.format)
+			}
+			if fix {
+				msg, err := loopvar.Recover(e.dir)
+				if err != nil {
+					return nil, err
+				}
+				if msg != "" {
+					fmt.Fprintf(e.inv.Stderr, "gocompat: %s\n", msg)
+				}
 			}
 			res, err := loopvar.Analyze(ctx, e.inv.VetTool, e.dir, args)
 			if err != nil {
@@ -42,10 +51,11 @@ func loopvarCommand() *command {
 					skipped += c.Skipped
 					if diff {
 						fmt.Fprint(e.inv.Stdout, loopvar.UnifiedDiff(relPath(e.dir, c.File), c.Old, c.New))
-						continue
 					}
-					if err := loopvar.WriteAtomic(c.File, c.New); err != nil {
-						return nil, fmt.Errorf("fix %s: %w", c.File, err)
+				}
+				if fix {
+					if err := loopvar.Apply(e.dir, changes); err != nil {
+						return nil, fmt.Errorf("fix: %w", err)
 					}
 				}
 				if fix && len(changes) > 0 {
