@@ -38,43 +38,48 @@ func TestOldModule(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		"pat.go:24:9":         "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 01 go
-		"pat.go:39:9":         "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 02 defer
-		"pat.go:48:9":         "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 03 appended closure
-		"pat.go:61:9":         "loopvar/no-change info",                                  // 04 called in place
-		"pat.go:70:9":         "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 05 &v appended
-		"pat.go:79:9":         "loopvar/no-change info",                                  // 06 use(&v)
-		"pat.go:88:9":         "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 07a t.Ptr() kept
-		"pat.go:97:9":         "loopvar/no-change info",                                  // 07b t.Inc()
-		"pat.go:107:6":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 08 3-clause
-		"pat.go:140:6":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 13 nested
-		"pat.go:141:10":       "loopvar/changes-behaviour warning fixes-latent-bug +fix",
-		"pat.go:152:6":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 14 continue outer
-		"pat.go:165:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 15 generic
-		"pat.go:185:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 16b method value
-		"pat.go:200:9":        "loopvar/no-change info",                                  // 18 return
-		"pat.go:212:6":        "loopvar/changes-behaviour error breaks-shared-use +fix",  // 19 kept &i
-		"pat.go:226:6":        "loopvar/changes-behaviour error breaks-shared-use +fix",  // 20 closure i++
-		"pat.go:238:9":        "loopvar/may-change-behaviour warning",                    // function value
-		"pat.go:245:9":        "loopvar/no-change info",                                  // sort.Slice
-		"pat.go:252:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // channel
-		"pat.go:260:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // map
-		"pat.go:268:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // local then go
-		"pat.go:277:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // array slice
-		"edge.go:42:9":        "loopvar/no-change info",                                  // promoted pointer method
-		"edge.go:51:9":        "loopvar/no-change info",                                  // embedded field's pointer method
-		"edge.go:60:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &o.n kept
-		"edge.go:68:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // o.arr[:2] kept
-		"edge.go:83:9":        "loopvar/no-change info",                                  // (*bytes.Buffer).WriteString
-		"edge.go:89:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // defer o.Lock()
-		"edge.go:96:9":        "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &v in a composite literal
-		"edge.go:104:9":       "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &v as a map key
-		"edge.go:112:9":       "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &a[1] of an array
-		"edge.go:119:9":       "loopvar/changes-behaviour warning fixes-latent-bug +fix", // closure in a select send
-		"edge.go:128:9":       "loopvar/no-change info",                                  // returned from a nested loop
-		"edge.go:129:7":       "loopvar/no-change info",
-		"edge.go:140:9":       "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &o as any
-		"edge.go:148:9":       "loopvar/changes-behaviour warning fixes-latent-bug",      // two 3-clause variables, &j kept
+		"pat.go:24:9":   "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 01 go
+		"pat.go:39:9":   "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 02 defer
+		"pat.go:48:9":   "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 03 appended closure
+		"pat.go:61:9":   "loopvar/no-change info",                                  // 04 called in place
+		"pat.go:70:9":   "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 05 &v appended
+		"pat.go:79:9":   "loopvar/no-change info",                                  // 06 use(&v)
+		"pat.go:88:9":   "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 07a t.Ptr() kept
+		"pat.go:97:9":   "loopvar/no-change info",                                  // 07b t.Inc()
+		"pat.go:107:6":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 08 3-clause
+		"pat.go:140:6":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 13 nested
+		"pat.go:141:10": "loopvar/changes-behaviour warning fixes-latent-bug +fix",
+		"pat.go:152:6":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 14 continue outer
+		"pat.go:165:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 15 generic
+		"pat.go:185:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 16b method value
+		"pat.go:200:9":  "loopvar/no-change info",                                  // 18 return
+		"pat.go:212:6":  "loopvar/changes-behaviour error breaks-shared-use +fix",  // 19 kept &i
+		"pat.go:226:6":  "loopvar/changes-behaviour error breaks-shared-use +fix",  // 20 closure i++
+		"pat.go:238:9":  "loopvar/may-change-behaviour warning",                    // function value
+		"pat.go:245:9":  "loopvar/no-change info",                                  // sort.Slice
+		"pat.go:252:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // channel
+		"pat.go:260:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // map
+		"pat.go:268:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // local then go
+		"pat.go:277:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // array slice
+		"edge.go:42:9":  "loopvar/no-change info",                                  // promoted pointer method
+		"edge.go:51:9":  "loopvar/no-change info",                                  // embedded field's pointer method
+		"edge.go:60:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &o.n kept
+		"edge.go:68:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // o.arr[:2] kept
+		"edge.go:83:9":  "loopvar/no-change info",                                  // (*bytes.Buffer).WriteString
+		"edge.go:89:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // defer o.Lock()
+		"edge.go:96:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &v in a composite literal
+		"edge.go:104:9": "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &v as a map key
+		"edge.go:112:9": "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &a[1] of an array
+		"edge.go:119:9": "loopvar/changes-behaviour warning fixes-latent-bug +fix", // closure in a select send
+		"edge.go:128:9": "loopvar/no-change info",                                  // returned from a nested loop
+		"edge.go:129:7": "loopvar/no-change info",
+		"edge.go:140:9": "loopvar/changes-behaviour warning fixes-latent-bug +fix", // &o as any
+		"edge.go:148:9": "loopvar/changes-behaviour warning fixes-latent-bug",      // two 3-clause variables, &j kept
+		// Issue 11, class 4: an array loop variable sliced only to be
+		// copied at once keeps nothing.
+		"copies.go:10:9":      "loopvar/no-change info", // append(raw, id[:]...) copies the 16 bytes; raw never holds id's address
+		"copies.go:20:9":      "loopvar/no-change info", // x/crypto cast5.go:208 copy(a[:], round.a[j][:]): the builtin copy keeps nothing
+		"copies.go:33:9":      "loopvar/no-change info", // string(id[:]) copies the bytes into a new string; the map keeps the string
 		"pinned.go:9:9":       "loopvar/pinned-old-semantics info",
 		"threeclause.go:7:6":  "loopvar/changes-behaviour warning fixes-latent-bug",      // spec example: body writes i, no copy fix
 		"threeclause.go:18:6": "loopvar/changes-behaviour warning fixes-latent-bug",      // closure in post

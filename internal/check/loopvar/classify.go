@@ -205,12 +205,28 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
 		if b, ok := p.TypesInfo.Uses[id].(*types.Builtin); ok {
 			if b.Name() == "append" && argIdx > 0 {
+				// append(b, v[:]...) copies the array's elements and
+				// keeps nothing of v (issue 11, class 4).
+				if se, ok := e.(*ast.SliceExpr); ok && call.Ellipsis.IsValid() && argIdx == len(call.Args)-1 && isArray(p.TypesInfo.TypeOf(se.X)) {
+					return verdict{kind: none, where: "and append copies its elements"}
+				}
 				return verdict{kind: changes, where: "appended to a slice, so it outlives the iteration"}
 			}
 			return verdict{kind: none, where: "passed to the builtin " + b.Name()}
 		}
 	}
 	if tv, ok := p.TypesInfo.Types[call.Fun]; ok && tv.IsType() {
+		// A slice converted to a string or an array is copied.
+		if _, isSlice := p.TypesInfo.TypeOf(e.(ast.Expr)).Underlying().(*types.Slice); isSlice {
+			switch u := tv.Type.Underlying().(type) {
+			case *types.Basic:
+				if u.Info()&types.IsString != 0 {
+					return verdict{kind: none, where: "converted to " + tv.Type.String() + ", which copies it"}
+				}
+			case *types.Array:
+				return verdict{kind: none, where: "converted to an array, which copies it"}
+			}
+		}
 		return p.context(lv, path, k-1, depth) // a conversion: follow the result
 	}
 	fn, _ := typeutil.Callee(p.TypesInfo, call).(*types.Func)
