@@ -89,6 +89,10 @@ func TestOldModule(t *testing.T) {
 		"threeclause.go:62:6": "loopvar/changes-behaviour error breaks-shared-use +fix",  // the same, labeled
 		"pat_test.go:6:9":     "loopvar/no-change info",                                  // t.Run, serial
 		"pat_test.go:12:9":    "loopvar/changes-behaviour warning fixes-latent-bug +fix", // t.Run + t.Parallel
+		// Issue 11, class 3: prometheus v2.45.0
+		// model/textparse/interface_test.go:37.
+		"pat_test.go:24:12": "loopvar/no-change info",                                  // tt := tt before t.Parallel(): t.Run blocks until then, so the copy is taken within the iteration
+		"pat_test.go:39:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // tc read after t.Parallel(), when the loop has moved on
 	}
 	for k, w := range want {
 		if got[k] != w {

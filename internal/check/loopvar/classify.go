@@ -239,6 +239,9 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 	}
 	if full == "(*testing.T).Run" || full == "(*testing.B).Run" {
 		if fl, ok := e.(*ast.FuncLit); ok && callsParallel(fl, p.TypesInfo) {
+			if p.readOnlyBeforeParallel(lv, fl) {
+				return verdict{kind: none, where: "passed to " + full + " as a parallel subtest, but read only before t.Parallel(), while t.Run waits"}
+			}
 			return verdict{kind: changes, where: "passed to " + full + " as a parallel subtest (t.Parallel), which runs after the loop moved on"}
 		}
 		return verdict{kind: none, where: "passed to " + full + ", which waits for the subtest (no t.Parallel)"}
@@ -384,6 +387,42 @@ var nonRetainingStd = map[string]bool{
 	"math": true, "math/big": true, "math/bits": true, "regexp": true, "slices": true,
 	"sort": true, "strconv": true, "strings": true, "sync": true, "sync/atomic": true,
 	"unicode": true, "unicode/utf16": true, "unicode/utf8": true,
+}
+
+// readOnlyBeforeParallel reports whether every use of lv in the subtest
+// fl comes before a t.Parallel() statement at the top level of fl's
+// body, outside any nested func literal, and takes no address: t.Run
+// "blocks until f returns or calls t.Parallel to become a parallel test"
+// (testing.T.Run's documentation), so those reads happen within the
+// iteration, as in tt := tt; t.Parallel() (issue 11, class 3).
+func (p *pass) readOnlyBeforeParallel(lv *loopVar, fl *ast.FuncLit) bool {
+	par := token.NoPos
+	for _, st := range fl.Body.List {
+		if es, ok := st.(*ast.ExprStmt); ok {
+			if call, ok := es.X.(*ast.CallExpr); ok {
+				if fn, ok := typeutil.Callee(p.TypesInfo, call).(*types.Func); ok && fn.FullName() == "(*testing.T).Parallel" {
+					par = st.Pos()
+					break
+				}
+			}
+		}
+	}
+	if !par.IsValid() {
+		return false
+	}
+	for _, path := range lv.uses {
+		i := slices.Index(path, ast.Node(fl))
+		if i < 0 {
+			continue
+		}
+		if path[len(path)-1].Pos() >= par || inFuncLit(path, i+1) {
+			return false
+		}
+		if k, _ := p.addressTaken(path); k >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func callsParallel(fl *ast.FuncLit, info *types.Info) bool {
