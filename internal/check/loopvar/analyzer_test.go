@@ -77,9 +77,16 @@ func TestOldModule(t *testing.T) {
 		"edge.go:148:9": "loopvar/changes-behaviour warning fixes-latent-bug",      // two 3-clause variables, &j kept
 		// Issue 11, class 4: an array loop variable sliced only to be
 		// copied at once keeps nothing.
-		"copies.go:10:9":      "loopvar/no-change info", // append(raw, id[:]...) copies the 16 bytes; raw never holds id's address
-		"copies.go:20:9":      "loopvar/no-change info", // x/crypto cast5.go:208 copy(a[:], round.a[j][:]): the builtin copy keeps nothing
-		"copies.go:33:9":      "loopvar/no-change info", // string(id[:]) copies the bytes into a new string; the map keeps the string
+		"copies.go:10:9": "loopvar/no-change info", // append(raw, id[:]...) copies the 16 bytes; raw never holds id's address
+		"copies.go:20:9": "loopvar/no-change info", // x/crypto cast5.go:208 copy(a[:], round.a[j][:]): the builtin copy keeps nothing
+		"copies.go:33:9": "loopvar/no-change info", // string(id[:]) copies the bytes into a new string; the map keeps the string
+		// Issue 11, class 2: goroutines the same iteration waits for.
+		"waited.go:16:6":      "loopvar/no-change info",                                  // prometheus cmd/promtool/tsdb.go:155: wg.Done() ends each goroutine, wg.Wait() ends the iteration before i += 100
+		"waited.go:41:9":      "loopvar/no-change info",                                  // defer wg.Done(), then wg.Wait() in the iteration
+		"waited.go:58:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // continue before wg.Wait(): the goroutine may outlive the iteration
+		"waited.go:75:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // waits for another WaitGroup than the goroutine's
+		"waited.go:90:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // Done only under an if: not proven that the goroutine ends before Wait returns
+		"waited_test.go:13:9": "loopvar/no-change info",                                  // prometheus tsdb/compact_test.go:1479: serial t.Run, goroutines waited with wg.Wait() inside it
 		"pinned.go:9:9":       "loopvar/pinned-old-semantics info",
 		"threeclause.go:7:6":  "loopvar/changes-behaviour warning fixes-latent-bug",      // spec example: body writes i, no copy fix
 		"threeclause.go:18:6": "loopvar/changes-behaviour warning fixes-latent-bug",      // closure in post

@@ -180,6 +180,11 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 	}
 	if g, ok := stmt.(*ast.GoStmt); ok && g.Call == call {
 		if call.Fun == e {
+			if fl, ok := e.(*ast.FuncLit); ok {
+				if wg := p.doneOf(fl); wg != nil && p.waitFollows(lv, path, k-2, wg) {
+					return verdict{kind: none, where: "started with go, and the iteration waits for it (" + exprKey(wg) + ".Wait())"}
+				}
+			}
 			return verdict{kind: changes, where: "started with go, so the goroutine may run after the loop moved on"}
 		}
 		return verdict{kind: changes, where: "passed to a call started with go, so the goroutine may use it after the loop moved on"}
