@@ -87,6 +87,12 @@ func TestOldModule(t *testing.T) {
 		"waited.go:75:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // waits for another WaitGroup than the goroutine's
 		"waited.go:90:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // Done only under an if: not proven that the goroutine ends before Wait returns
 		"waited_test.go:13:9": "loopvar/no-change info",                                  // prometheus tsdb/compact_test.go:1479: serial t.Run, goroutines waited with wg.Wait() inside it
+		// Issue 11, class 1: a pointer stored in a variable declared
+		// outside the loop.
+		"stored.go:22:9":      "loopvar/no-change info",                                  // cur = &v, read only after the store in the same iteration, never after it
+		"stored.go:32:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // last = &v read after the loop: sees the shared v today, the last copy at go1.22
+		"stored.go:42:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // prev read before the next store: the previous iteration's v, which today is overwritten
+		"stored_test.go:16:9": "loopvar/may-change-behaviour warning",                    // node_exporter perf_linux_test.go:90: the package variable is read by other code of the package (the constructor, other tests), which the analyzer cannot order with the loop
 		"pinned.go:9:9":       "loopvar/pinned-old-semantics info",
 		"threeclause.go:7:6":  "loopvar/changes-behaviour warning fixes-latent-bug",      // spec example: body writes i, no copy fix
 		"threeclause.go:18:6": "loopvar/changes-behaviour warning fixes-latent-bug",      // closure in post

@@ -296,6 +296,10 @@ func (p *pass) assignContext(lv *loopVar, path []ast.Node, k int, as *ast.Assign
 			return verdict{kind: may, where: "assigned to " + lhs.Name}
 		}
 		if !within(obj.Pos(), lv.loop) {
+			if v, ok := p.outerStore(lv, path, k, as, lhs, obj, depth); ok {
+				v.writes = derefWritten(lv.loop, obj, p.TypesInfo)
+				return v
+			}
 			v := verdict{kind: changes, where: "assigned to " + lhs.Name + ", declared outside the loop, so it outlives the iteration"}
 			v.writes = derefWritten(lv.loop, obj, p.TypesInfo)
 			return v
