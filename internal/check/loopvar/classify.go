@@ -71,7 +71,7 @@ func (p *pass) methodCall(lv *loopVar, path []ast.Node, k int, call *ast.CallExp
 	if fn == nil {
 		return verdict{kind: may, where: "and the analyzer cannot tell which method runs"}
 	}
-	if fn.Pkg() != nil && nonRetainingStd[fn.Pkg().Path()] {
+	if nonRetaining(fn) {
 		return verdict{kind: none, where: "and " + fn.FullName() + " does not keep its receiver"}
 	}
 	fd := p.funcDecl(fn)
@@ -251,7 +251,7 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 		}
 		return verdict{kind: none, where: "passed to " + full + ", which waits for the subtest (no t.Parallel)"}
 	}
-	if fn.Pkg() != nil && nonRetainingStd[fn.Pkg().Path()] {
+	if nonRetaining(fn) {
 		return verdict{kind: none, where: "passed to " + full + ", which does not keep it"}
 	}
 	fd := p.funcDecl(fn)
@@ -434,6 +434,48 @@ func (p *pass) readOnlyBeforeParallel(lv *loopVar, fl *ast.FuncLit) bool {
 	return true
 }
 
+// nonRetainingFuncs are standard-library methods, in packages not listed
+// whole in nonRetainingStd, that use their pointer receiver only during
+// the call, each with where that is seen (Go's source, src/…, as of
+// go1.26). TestNonRetainingByEscapeAnalysis checks every one against
+// the compiler's escape analysis: a loop variable whose address only
+// goes to the method stays on the stack.
+var nonRetainingFuncs = map[string]string{
+	"(*net.Interface).Addrs":          "net/interface.go: reads ifi to query the interface's address table, returns new Addrs",
+	"(*net.Interface).MulticastAddrs": "net/interface.go: reads ifi to query the multicast table, returns new Addrs",
+	"(*net.IPNet).Contains":           "net/ip.go: reads n's IP and Mask",
+	"(*net.IPNet).String":             "net/ip.go: formats n into a new string",
+	"(*net.IPNet).Network":            "net/ip.go: returns a constant",
+	"(*net.TCPAddr).String":           "net/tcpsock.go: formats a into a new string",
+	"(*net.TCPAddr).Network":          "net/tcpsock.go: returns a constant",
+	"(*net.TCPAddr).AddrPort":         "net/tcpsock.go: builds a netip.AddrPort value from a's fields",
+	"(*net.UDPAddr).String":           "net/udpsock.go: formats a into a new string",
+	"(*net.UDPAddr).Network":          "net/udpsock.go: returns a constant",
+	"(*net.UDPAddr).AddrPort":         "net/udpsock.go: builds a netip.AddrPort value from a's fields",
+	"(*net/url.URL).String":           "net/url/url.go: builds a new string from u's fields",
+	"(*net/url.URL).Redacted":         "net/url/url.go: formats a copy of u (ru := *u)",
+	"(*net/url.URL).EscapedPath":      "net/url/url.go: reads u.RawPath and u.Path",
+	"(*net/url.URL).EscapedFragment":  "net/url/url.go: reads u.RawFragment and u.Fragment",
+	"(*net/url.URL).IsAbs":            "net/url/url.go: reads u.Scheme",
+	"(*net/url.URL).Query":            "net/url/url.go: parses u.RawQuery into new Values",
+	"(*net/url.URL).RequestURI":       "net/url/url.go: builds a new string from u's fields",
+	"(*net/url.URL).Hostname":         "net/url/url.go: splits u.Host",
+	"(*net/url.URL).Port":             "net/url/url.go: splits u.Host",
+}
+
+// nonRetaining reports whether the standard-library fn is known to use
+// its pointer and func arguments, and its receiver, only during the call.
+func nonRetaining(fn *types.Func) bool {
+	if fn == nil || fn.Pkg() == nil {
+		return false
+	}
+	if nonRetainingStd[fn.Pkg().Path()] {
+		return true
+	}
+	_, ok := nonRetainingFuncs[fn.Origin().FullName()]
+	return ok
+}
+
 func callsParallel(fl *ast.FuncLit, info *types.Info) bool {
 	found := false
 	ast.Inspect(fl.Body, func(n ast.Node) bool {
@@ -579,7 +621,7 @@ func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]boo
 			}
 			name := recvName(md)
 			if !called || name == nil {
-				if m != nil && m.Pkg() != nil && nonRetainingStd[m.Pkg().Path()] && called {
+				if nonRetaining(m) && called {
 					break
 				}
 				if md != nil && called {
