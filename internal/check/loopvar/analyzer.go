@@ -472,12 +472,14 @@ func (p *pass) leakRecord(file *ast.File, fi fileInfo, lv *loopVar) (Record, boo
 		r.Message = fmt.Sprintf("loop variable %s %s, %s; %s: if it is kept, today every iteration shares one %s, and at %s each iteration gets its own",
 			name, l.how, l.where, today, name, facts.LoopvarVersion)
 		r.Fix = fmt.Sprintf("Check whether the callee keeps the value after it returns; if it does, add %s := %s at the top of the loop body to get the per-iteration behaviour today.", name, name)
+		if qs := escapeRefinable(ls); len(qs) > 0 && l.ifNotKept != "" {
+			det["escape-check"] = strings.Join(qs, "\n")
+			det["leak-if-not-kept"] = l.how + ", " + l.ifNotKept
+		}
 	default:
 		c := NoChange
 		r.Check, r.Severity = c.ID, c.Severity
-		r.Message = fmt.Sprintf("loop variable %s %s, %s, within the iteration; %s; at %s it becomes per-iteration with no change in behaviour",
-			name, l.how, l.where, today, facts.LoopvarVersion)
-		r.Fix = "Nothing to do; this loop behaves the same after the upgrade."
+		r.Message, r.Fix = noChangeText(name, l.how+", "+l.where, today)
 	}
 	return r, true
 }

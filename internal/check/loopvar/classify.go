@@ -29,6 +29,12 @@ type verdict struct {
 	writes bool
 	// syncCall: a func literal called in place.
 	syncCall bool
+	// escape, for a "may" verdict about a function of another package
+	// of the module, asks the compiler's escape analysis whether that
+	// function keeps the value; ifNotKept is the leak's words if it does
+	// not (see escape.go).
+	escape    *escapeQuery
+	ifNotKept string
 }
 
 // maxAliasDepth bounds how far values are followed through local
@@ -80,7 +86,14 @@ func (p *pass) methodCall(lv *loopVar, path []ast.Node, k int, call *ast.CallExp
 		if fd != nil {
 			return verdict{kind: none, where: "and " + fn.Name() + " does not use its receiver"}
 		}
-		return verdict{kind: may, where: "and " + fn.FullName() + " may keep its receiver"}
+		v := verdict{kind: may, where: "and " + fn.FullName() + " may keep its receiver"}
+		if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
+			if q := p.escapeQueryFor(fn, sig.Recv()); q != nil {
+				v.escape = q
+				v.ifNotKept = "and the compiler's escape analysis shows that " + fn.FullName() + " keeps no pointer to its receiver"
+			}
+		}
+		return v
 	}
 	recv, _ := p.TypesInfo.Defs[name].(*types.Var)
 	esc, returned := p.paramUse(fd, recv, map[*types.Func]bool{})
@@ -256,7 +269,14 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 	}
 	fd := p.funcDecl(fn)
 	if fd == nil {
-		return verdict{kind: may, where: "passed to " + full + ", which may keep it"}
+		v := verdict{kind: may, where: "passed to " + full + ", which may keep it"}
+		if sig, ok := fn.Type().(*types.Signature); ok && argIdx < sig.Params().Len() && !(sig.Variadic() && argIdx >= sig.Params().Len()-1) {
+			if q := p.escapeQueryFor(fn, sig.Params().At(argIdx)); q != nil {
+				v.escape = q
+				v.ifNotKept = "passed to " + full + ", which, the compiler's escape analysis shows, keeps no pointer to it"
+			}
+		}
+		return v
 	}
 	param := paramAt(p.TypesInfo, fd, argIdx)
 	if param == nil {

@@ -62,10 +62,17 @@ func Analyze(ctx context.Context, vetTool, dir string, patterns []string) (*Resu
 	if err != nil {
 		return nil, err
 	}
+	var res *Result
 	if vetTool != "" {
-		return analyzeVet(ctx, vetTool, dir, patterns)
+		res, err = analyzeVet(ctx, vetTool, dir, patterns)
+	} else {
+		res, err = analyzeInProcess(ctx, dir, patterns)
 	}
-	return analyzeInProcess(ctx, dir, patterns)
+	if err != nil {
+		return nil, err
+	}
+	refineByEscape(ctx, dir, res, goBuildEscape)
+	return res, nil
 }
 
 // analyzeInProcess loads the packages with go/packages and runs the
