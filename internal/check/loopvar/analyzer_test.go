@@ -86,6 +86,7 @@ func TestOldModule(t *testing.T) {
 		"waited.go:58:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // continue before wg.Wait(): the goroutine may outlive the iteration
 		"waited.go:75:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // waits for another WaitGroup than the goroutine's
 		"waited.go:90:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // Done only under an if: not proven that the goroutine ends before Wait returns
+		"waited.go:106:9":     "loopvar/no-change info",                                  // continue after the go statement targets the inner loop; wg.Wait() still ends the iteration
 		"waited_test.go:13:9": "loopvar/no-change info",                                  // prometheus tsdb/compact_test.go:1479: serial t.Run, goroutines waited with wg.Wait() inside it
 		// Issue 11, class 1: a pointer stored in a variable declared
 		// outside the loop.

@@ -26,7 +26,9 @@ import (
 // of v is classified on its own: a serial t.Run body is within the
 // iteration, a goroutine's body is not). Between the two, no
 // continue, break or goto may leave that region; a return ends the
-// loop, so the variable does not change after it.
+// loop, so the variable does not change after it. Not covered: a panic
+// or runtime.Goexit (t.Fatal) between the two that ends a serial
+// subtest early while the loop goes on; that path is a failing test.
 
 // exprKey names a WaitGroup: a local or package variable,
 // &v, or a field v.f of one; "" for anything else.
@@ -140,7 +142,7 @@ func (p *pass) waitFollows(lv *loopVar, path []ast.Node, si int, ref ast.Expr) b
 		}
 		for _, st := range list[at+1:] {
 			if p.isWait(st, ref) {
-				return p.noEscape(path, j, top, list[at+1:], st)
+				return p.noEscape(path, j, si, list[at+1:], st)
 			}
 		}
 	}
@@ -187,7 +189,7 @@ func (p *pass) isWait(st ast.Stmt, ref ast.Expr) bool {
 // noEscape reports whether nothing in the statements between the go
 // statement and the Wait leaves the region: stmts (up to wait) at level
 // j, and the statements after the path's child at each level below j.
-func (p *pass) noEscape(path []ast.Node, j, top int, after []ast.Stmt, wait ast.Stmt) bool {
+func (p *pass) noEscape(path []ast.Node, j, si int, after []ast.Stmt, wait ast.Stmt) bool {
 	// Loops and switches on the path below level j: an unlabeled
 	// branch targets the nearest, which stays in the region.
 	for _, st := range after {
@@ -198,7 +200,7 @@ func (p *pass) noEscape(path []ast.Node, j, top int, after []ast.Stmt, wait ast.
 			return false
 		}
 	}
-	for l := j + 1; l < len(path); l++ {
+	for l := j + 1; l < si; l++ {
 		list := stmtList(path[l])
 		if list == nil || l+1 >= len(path) {
 			continue

@@ -99,3 +99,22 @@ func ConditionalDone(xs []int) {
 		wg.Wait()
 	}
 }
+
+// InnerContinue: the continue after the go statement targets the inner
+// loop, which stays before wg.Wait() in the same iteration.
+func InnerContinue(xs []int, n int) {
+	for _, x := range xs { // want `loop variable x is captured by a func literal, started with go, and the iteration waits for it \(wg.Wait\(\)\).*no change`
+		var wg sync.WaitGroup
+		for j := 0; j < n; j++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				fmt.Println(x)
+			}()
+			if j%2 == 0 {
+				continue
+			}
+		}
+		wg.Wait()
+	}
+}
