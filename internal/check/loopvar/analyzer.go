@@ -431,7 +431,7 @@ func (p *pass) leakRecord(file *ast.File, fi fileInfo, lv *loopVar) (Record, boo
 	if compiler != "" {
 		det["compiler"] = compiler
 	}
-	r := Record{Pos: lv.decl.Pos(), End: lv.decl.End(), Details: det, Sources: fi.cites}
+	r := Record{Pos: lv.decl.Pos(), End: lv.decl.End(), Details: det, Sources: append(slices.Clone(fi.cites), l.cite...)}
 	today := fmt.Sprintf("this file is at %s (from %s)", fi.version, fi.source)
 	if fi.tag != "" {
 		// A //go:build line pins the file: raising the go line does not

@@ -3,11 +3,14 @@ package loopvar_test
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
+	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/finding"
 )
 
 func TestNewModule(t *testing.T) {
@@ -22,11 +25,13 @@ func TestOldModule(t *testing.T) {
 	t.Parallel()
 	results := analysistest.RunWithSuggestedFixes(t, filepath.Join(analysistest.TestData(), "old"), loopvar.Analyzer, "./...")
 	got := map[string]string{}
+	sources := map[string][]finding.Source{}
 	for _, r := range results {
 		recs, _ := r.Result.([]loopvar.Record)
 		for _, rec := range recs {
 			pos := r.Pass.Fset.Position(rec.Pos)
 			key := fmt.Sprintf("%s:%d:%d", filepath.Base(pos.Filename), pos.Line, pos.Column)
+			sources[key] = rec.Sources
 			val := rec.Check + " " + rec.Severity.String()
 			if d := rec.Details["direction"]; d != "" {
 				val += " " + d
@@ -123,6 +128,17 @@ func TestOldModule(t *testing.T) {
 	for k, g := range got {
 		if _, ok := want[k]; !ok {
 			t.Errorf("%s: unexpected %q", k, g)
+		}
+	}
+	// A no-change judgement that rests on a documented fact cites it.
+	for k, src := range map[string]finding.Source{
+		"copies.go:10:9":    facts.SrcAppendCopy,
+		"copies.go:33:9":    facts.SrcStringConversion,
+		"pat_test.go:24:12": facts.SrcTestingRun,
+		"waited.go:16:6":    facts.SrcWaitGroup,
+	} {
+		if !slices.Contains(sources[k], src) {
+			t.Errorf("%s: sources %v lack %q", k, sources[k], src.Title)
 		}
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/finding"
 )
 
 // kind says whether a leak changes behaviour with per-iteration
@@ -35,6 +38,8 @@ type verdict struct {
 	// not (see escape.go).
 	escape    *escapeQuery
 	ifNotKept string
+	// cite are the sources of the fact the verdict rests on, if any.
+	cite []finding.Source
 }
 
 // maxAliasDepth bounds how far values are followed through local
@@ -195,7 +200,7 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 		if call.Fun == e {
 			if fl, ok := e.(*ast.FuncLit); ok {
 				if wg := p.doneOf(fl); wg != nil && p.waitFollows(lv, path, k-2, wg) {
-					return verdict{kind: none, where: "started with go, and the iteration waits for it (" + exprKey(wg) + ".Wait())"}
+					return verdict{kind: none, where: "started with go, and the iteration waits for it (" + exprKey(wg) + ".Wait())", cite: []finding.Source{facts.SrcWaitGroup}}
 				}
 			}
 			return verdict{kind: changes, where: "started with go, so the goroutine may run after the loop moved on"}
@@ -226,7 +231,7 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 				// append(b, v[:]...) copies the array's elements and
 				// keeps nothing of v (issue 11, class 4).
 				if se, ok := e.(*ast.SliceExpr); ok && call.Ellipsis.IsValid() && argIdx == len(call.Args)-1 && isArray(p.TypesInfo.TypeOf(se.X)) {
-					return verdict{kind: none, where: "and append copies its elements"}
+					return verdict{kind: none, where: "and append copies its elements", cite: []finding.Source{facts.SrcAppendCopy}}
 				}
 				return verdict{kind: changes, where: "appended to a slice, so it outlives the iteration"}
 			}
@@ -239,7 +244,7 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 			switch u := tv.Type.Underlying().(type) {
 			case *types.Basic:
 				if u.Info()&types.IsString != 0 {
-					return verdict{kind: none, where: "converted to " + tv.Type.String() + ", which copies it"}
+					return verdict{kind: none, where: "converted to " + tv.Type.String() + ", which copies it", cite: []finding.Source{facts.SrcStringConversion}}
 				}
 			case *types.Array:
 				return verdict{kind: none, where: "converted to an array, which copies it"}
@@ -258,7 +263,7 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 	if full == "(*testing.T).Run" || full == "(*testing.B).Run" {
 		if fl, ok := e.(*ast.FuncLit); ok && callsParallel(fl, p.TypesInfo) {
 			if p.readOnlyBeforeParallel(lv, fl) {
-				return verdict{kind: none, where: "passed to " + full + " as a parallel subtest, but read only before t.Parallel(), while t.Run waits"}
+				return verdict{kind: none, where: "passed to " + full + " as a parallel subtest, but read only before t.Parallel(), while t.Run waits", cite: []finding.Source{facts.SrcTestingRun}}
 			}
 			return verdict{kind: changes, where: "passed to " + full + " as a parallel subtest (t.Parallel), which runs after the loop moved on"}
 		}

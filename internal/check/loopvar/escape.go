@@ -230,6 +230,7 @@ func noChangeFromEscape(f finding.Finding, evidence []string) finding.Finding {
 	if extra := len(MayChangeBehaviour.Sources); len(f.Sources) > extra {
 		n.Sources = append(n.Sources, f.Sources[extra:]...)
 	}
+	n.Sources = append(n.Sources, facts.SrcEscapeAnalysis)
 	n.Details = det
 	n.Suppressed = f.Suppressed
 	return n
