@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Applying the fixes of one run is atomic for the run, not only per file:
@@ -81,6 +82,9 @@ func apply(dir string, changes []FileChange, step func(at string) error) error {
 	}
 	if len(todo) == 0 {
 		return nil
+	}
+	for _, c := range todo {
+		removeOldTemps(c.File)
 	}
 	jpath := filepath.Join(dir, JournalName)
 	j := journal{State: "prepared"}
@@ -229,4 +233,33 @@ func Recover(dir string) (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("completed an interrupted --fix run: %d files", len(j.Files)), nil
+}
+
+// removeOldTemps removes the temporary files that gocompat before the
+// journal left beside file when it was stopped: ".NAME.gocompat-"
+// followed by digits (os.CreateTemp's random part). A run that changes
+// file again has its fix still to do, so they hold nothing to keep.
+func removeOldTemps(file string) {
+	prefix := "." + filepath.Base(file) + ".gocompat-"
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(file), globEscape(prefix)+"*"))
+	for _, m := range matches {
+		rest := strings.TrimPrefix(filepath.Base(m), prefix)
+		if rest != "" && strings.Trim(rest, "0123456789") == "" {
+			if st, err := os.Lstat(m); err == nil && st.Mode().IsRegular() {
+				os.Remove(m)
+			}
+		}
+	}
+}
+
+// globEscape quotes the glob metacharacters of s.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

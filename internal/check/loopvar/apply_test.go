@@ -154,3 +154,26 @@ func TestRecoverRefusesBadJournal(t *testing.T) {
 		}
 	}
 }
+
+// Temporary files that gocompat before the journal left beside a file
+// (".a.go.gocompat-123456789", os.CreateTemp's name) go when a run
+// changes that file; others that only look alike stay.
+func TestApplyRemovesOldTemps(t *testing.T) {
+	dir, files, changes := applyFixture(t)
+	old := filepath.Join(filepath.Dir(files[0]), ".a.go.gocompat-123456789")
+	keep := filepath.Join(filepath.Dir(files[0]), ".a.go.gocompat-notes")
+	for _, f := range []string{old, keep} {
+		if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Apply(dir, changes); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s left: %v", old, err)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("%s removed: %v", keep, err)
+	}
+}
