@@ -19,7 +19,7 @@ func init() {
 			reports: true,
 			steps:   []string{"loopvar"},
 			flags: func(fs *flag.FlagSet) {
-				fs.BoolVar(&fix, "fix", false, "apply the suggested fixes (atomically, keeping permissions)")
+				fs.BoolVar(&fix, "fix", false, "apply the suggested fixes, all or none (through a journal in the directory; an interrupted run is completed or undone by the next --fix), keeping permissions")
 				fs.BoolVar(&diff, "diff", false, "print the suggested fixes as a unified diff on stdout, without writing")
 			},
 			target: func(e *env, args []string) (*audit.Target, error) {
