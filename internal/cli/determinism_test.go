@@ -57,6 +57,13 @@ func TestAuditTwiceSameOutput(t *testing.T) {
 		}
 		if outs[0] != outs[1] {
 			t.Errorf("%s: two runs differ:\n%s", format, firstDiff(outs[0], outs[1]))
+			for i, o := range outs {
+				for _, l := range strings.Split(o, "\n") {
+					if strings.Contains(l, "could not run") {
+						t.Logf("run %d: %s", i+1, l)
+					}
+				}
+			}
 		}
 		if !strings.Contains(outs[0], "workflow/") {
 			t.Errorf("%s: the deployment checks did not run on the project's workflows:\n%.2000s", format, outs[0])
