@@ -6,12 +6,12 @@ import (
 	"go/scanner"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/report"
 )
 
@@ -238,7 +238,7 @@ func scanInline(root string) ([]inline, []finding.Finding) {
 		if n > maxInlineScan {
 			return fs.SkipAll
 		}
-		data, err := os.ReadFile(p)
+		data, err := fsread.ReadFile(p, fsread.SourceLimit)
 		if err != nil || !bytes.Contains(data, []byte(InlineDirective)) {
 			return nil
 		}

@@ -34,6 +34,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // FileNames are the names searched, in order, in each directory.
@@ -68,18 +69,19 @@ type Ignore struct {
 }
 
 // Find looks for a config file from dir upward and parses it. It returns
-// nil, nil when there is none.
+// nil, nil when there is none. A config file that is not a regular file,
+// or is larger than fsread.ConfigLimit, is an error (a *fsread.RefusedError).
 func Find(dir string) (*Config, error) {
 	dir = filepath.Clean(dir)
 	for {
 		for _, name := range FileNames {
 			p := filepath.Join(dir, name)
-			data, err := os.ReadFile(p)
+			data, err := fsread.ReadFile(p, fsread.ConfigLimit)
 			if err == nil {
 				return Parse(p, data)
 			}
 			if !errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("read %s: %w", p, err)
+				return nil, err
 			}
 		}
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
