@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/gocompat/gocompat/internal/dockerfile"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/gosrc"
 	"github.com/gocompat/gocompat/internal/parseerr"
 	"github.com/gocompat/gocompat/internal/report"
@@ -86,9 +88,9 @@ func DiscoverDeploy(dir string) DeployFiles {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
+		// Links, pipes and devices with a matching name are listed too:
+		// reading them through fsread refuses, with a finding, what is
+		// not a regular file inside the tree, so none is skipped unsaid.
 		name := d.Name()
 		switch {
 		case isDockerfile(name):
@@ -240,7 +242,11 @@ func dockerfileStep(r *deployRun) Step {
 			var res Result
 			env := r.of(t).env
 			for _, rel := range r.files.Dockerfiles {
-				data, err := os.ReadFile(filepath.Join(t.Dir, filepath.FromSlash(rel)))
+				data, err := fsread.ReadFileIn(t.Dir, rel, fsread.ConfigLimit)
+				if errors.Is(err, fsread.ErrRefused) {
+					res.Findings = append(res.Findings, refused(rel, err))
+					continue
+				}
 				if err != nil {
 					return res, err
 				}
@@ -251,7 +257,9 @@ func dockerfileStep(r *deployRun) Step {
 					continue
 				}
 				in := env.input(ctx, rel)
-				res.Findings = append(res.Findings, deploy.Dockerfile(in, f, rel, dockerContext(t.Dir, rel, in.ModFile))...)
+				dc, refusals := dockerContext(t.Dir, rel, in.ModFile)
+				res.Findings = append(res.Findings, refusals...)
+				res.Findings = append(res.Findings, deploy.Dockerfile(in, f, rel, dc)...)
 				fin := f.Final()
 				res.Subjects = append(res.Subjects, subject("dockerfile", rel, map[string]string{
 					"stages": fmt.Sprint(len(f.Stages)), "final": fin.Base,
@@ -270,8 +278,9 @@ func parseFinding(c finding.Check, rel string, err error, fix string) finding.Fi
 }
 
 // dockerContext guesses the build context: the module's root if the
-// Dockerfile lies in the module, else the Dockerfile's directory.
-func dockerContext(root, rel, modFile string) deploy.DockerContext {
+// Dockerfile lies in the module, else the Dockerfile's directory. A
+// .dockerignore it refuses to read is a finding.
+func dockerContext(root, rel, modFile string) (dc deploy.DockerContext, refusals []finding.Finding) {
 	ctxDir := path.Dir(rel)
 	if modFile != "" {
 		ctxDir = path.Dir(modFile)
@@ -279,21 +288,24 @@ func dockerContext(root, rel, modFile string) deploy.DockerContext {
 	abs := filepath.Join(root, filepath.FromSlash(ctxDir))
 	st, err := os.Stat(filepath.Join(abs, ".git"))
 	if err != nil || !st.IsDir() {
-		return deploy.DockerContext{}
+		return deploy.DockerContext{}, nil
 	}
-	for _, ig := range []string{filepath.Join(abs, ".dockerignore"), filepath.Join(root, filepath.FromSlash(rel)) + ".dockerignore"} {
-		data, err := os.ReadFile(ig)
+	for _, ig := range []string{path.Join(ctxDir, ".dockerignore"), rel + ".dockerignore"} {
+		data, err := fsread.ReadFileIn(root, ig, fsread.ConfigLimit)
+		if errors.Is(err, fsread.ErrRefused) {
+			refusals = append(refusals, refused(ig, err))
+		}
 		if err != nil {
 			continue
 		}
 		for _, l := range strings.Split(string(data), "\n") {
 			switch strings.TrimSpace(l) {
 			case ".git", ".git/", "/.git", "**/.git", ".git/**", "*", "**", ".*":
-				return deploy.DockerContext{}
+				return deploy.DockerContext{}, refusals
 			}
 		}
 	}
-	return deploy.DockerContext{HasGit: true}
+	return deploy.DockerContext{HasGit: true}, refusals
 }
 
 // systemdStep checks systemd service units (with their drop-ins).
@@ -304,17 +316,24 @@ func systemdStep(r *deployRun) Step {
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			var res Result
 			env := r.of(t).env
-			fsys := os.DirFS(t.Dir)
+			fsys := fsread.DirFS{Root: t.Dir, Limit: fsread.ConfigLimit}
 			analyze := ""
 			if r.opt.LookPath != nil {
 				analyze, _ = r.opt.LookPath("systemd-analyze")
 			}
 			for _, rel := range r.files.Units {
 				u, err := unit.Load(fsys, rel, unit.LoadOptions{EnvRoot: fsys, Sibling: true})
+				if errors.Is(err, fsread.ErrRefused) {
+					res.Findings = append(res.Findings, refused(rel, err))
+					continue
+				}
 				if err != nil {
 					res.Findings = append(res.Findings, parseFinding(deploy.SystemdParseError, rel, err,
 						"Fix the syntax; systemd ignores what it cannot parse."))
 					continue
+				}
+				for _, err := range u.Refused {
+					res.Findings = append(res.Findings, refused(refusedPath(err, rel), err))
 				}
 				in := env.input(ctx, rel)
 				uc := deploy.UnitContext{File: rel}
@@ -325,11 +344,15 @@ func systemdStep(r *deployRun) Step {
 				}
 				if analyze != "" {
 					abs := filepath.Join(t.Dir, filepath.FromSlash(rel))
-					if msgs, err := unit.Verify(ctx, analyze, abs); err == nil {
+					if msgs, err := unit.Verify(ctx, analyze, abs, r.opt.verifyTimeout()); err == nil {
 						for i := range msgs {
 							msgs[i].File = relTo(t.Dir, msgs[i].File, u.Name)
 						}
 						uc.Verify = msgs
+					} else if errors.Is(err, unit.ErrVerifyTimeout) {
+						res.Findings = append(res.Findings, finding.New(deploy.SystemdAnalyzeTimeout, finding.Location{File: rel},
+							fmt.Sprintf("systemd-analyze verify ran longer than %s on this unit and was stopped, so its messages are missing.", r.opt.verifyTimeout()),
+							"Run `systemd-analyze verify` on the unit yourself to see why it is slow; a unit that large is usually generated by mistake."))
 					}
 				}
 				res.Findings = append(res.Findings, deploy.Unit(in, u, uc)...)
@@ -422,7 +445,11 @@ func workflowStep(r *deployRun) Step {
 				files = append(files, wf{r, workflow.GitLab})
 			}
 			for _, w := range files {
-				data, err := os.ReadFile(filepath.Join(t.Dir, filepath.FromSlash(w.rel)))
+				data, err := fsread.ReadFileIn(t.Dir, w.rel, fsread.ConfigLimit)
+				if errors.Is(err, fsread.ErrRefused) {
+					res.Findings = append(res.Findings, refused(w.rel, err))
+					continue
+				}
 				if err != nil {
 					return res, err
 				}
@@ -452,6 +479,16 @@ type DeployOptions struct {
 	Now func() time.Time
 	// LookPath finds systemd-analyze; nil skips `systemd-analyze verify`.
 	LookPath func(string) (string, error)
+	// VerifyTimeout bounds each `systemd-analyze verify` run
+	// (unit.VerifyTimeout if zero).
+	VerifyTimeout time.Duration
+}
+
+func (o DeployOptions) verifyTimeout() time.Duration {
+	if o.VerifyTimeout > 0 {
+		return o.VerifyTimeout
+	}
+	return unit.VerifyTimeout
 }
 
 // DeploySteps are the deployment families (dockerfile, systemd,

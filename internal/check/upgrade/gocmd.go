@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/module"
 )
 
@@ -27,7 +28,7 @@ func runGo(ctx context.Context, dir string, env []string, args ...string) (stdou
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	cmd.Env = env
-	ownGroup(cmd)
+	childproc.OwnGroup(cmd)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err = cmd.Run()
