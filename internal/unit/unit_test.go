@@ -140,7 +140,7 @@ func TestVerifyRealSystemdAnalyze(t *testing.T) {
 	if err := os.WriteFile(p, []byte("[Service]\nExecStart=/bin/true\nFooBar=1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := Verify(context.Background(), analyze, p)
+	msgs, err := Verify(context.Background(), analyze, p, VerifyTimeout)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -134,6 +134,11 @@ var (
 		Severity: finding.Warning,
 		Sources:  []src{{Title: "systemd-analyze(1): verify", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd-analyze.html"}},
 	}
+	SystemdAnalyzeTimeout = finding.Check{
+		ID: "systemd/analyze-timeout", Title: "systemd-analyze verify did not finish in time, so its messages are missing",
+		Severity: finding.Warning,
+		Sources:  []src{{Title: "systemd-analyze(1): verify", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd-analyze.html"}},
+	}
 )
 
 // Workflow checks.
@@ -179,7 +184,7 @@ var Checks = []finding.Check{
 	SystemdParseError, SystemdBuildEnvAtRuntime, SystemdGodebugUnknown,
 	SystemdMemoryNoGomemlimit, SystemdGomemlimitNotBelow, SystemdCPUQuotaIgnored,
 	SystemdNotifyWithoutSdNotify, SystemdWatchdogWithoutSdNotify,
-	SystemdSyscallFilterBlocksGo, SystemdAnalyzeVerify,
+	SystemdSyscallFilterBlocksGo, SystemdAnalyzeVerify, SystemdAnalyzeTimeout,
 	WorkflowParseError, WorkflowGoOlderThanGoMod, WorkflowGoUnsupported,
 	WorkflowGoVersionFloat, WorkflowGoVersionFileMissing, WorkflowGotoolchainOverride,
 	WorkflowGoflagsSurprise,

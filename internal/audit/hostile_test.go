@@ -1,0 +1,162 @@
+package audit
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// hostileTree lays out a deployment tree with every kind of file that
+// made the deployment steps hang, read without end, leave the tree or
+// skip a file silently. It returns the tree and a directory outside it.
+func hostileTree(t *testing.T) string {
+	t.Helper()
+	base := t.TempDir()
+	dir, out := filepath.Join(base, "repo"), filepath.Join(base, "elsewhere")
+	files := map[string]string{
+		"repo/Dockerfile":                     "FROM scratch\nCOPY app /app\n",
+		"repo/docker/base.txt":                "FROM golang:1.22\nRUN go build -o /app .\n",
+		"repo/deploy/app.service":             "[Service]\nExecStart=/usr/bin/app\nEnvironmentFile=/etc/app.env\nEnvironmentFile=-/opt/app/extra.env\n",
+		"repo/deploy/other.service":           "[Service]\nExecStart=/usr/bin/other\n",
+		"elsewhere/app.env":                   "GODEBUG=x=1\n",
+		"elsewhere/extra.env":                 "GOGC=50\n",
+		"elsewhere/dropins/evil.conf":         "[Service]\nEnvironment=GOMAXPROCS=1\n",
+		"elsewhere/Dockerfile":                "FROM scratch\n",
+		"repo/.git/HEAD":                      "ref: refs/heads/main\n",
+		"repo/.github/workflows/release.yaml": "on: push\n",
+	}
+	for f, s := range files {
+		p := filepath.Join(base, filepath.FromSlash(f))
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.WriteFile(p, []byte(s), 0o644))
+	}
+	for _, f := range []string{".dockerignore", ".github/workflows/ci.yml", "deploy/app.service.d/fifo.conf"} {
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, syscall.Mkfifo(p, 0o644))
+	}
+	for link, target := range map[string]string{
+		"deploy/app.service.d/zero.conf": "/dev/zero",
+		"deploy/extra.env":               filepath.Join(out, "extra.env"),
+		"deploy/other.service.d":         filepath.Join(out, "dropins"),
+		"etc":                            out,
+		"build/Dockerfile":               "../docker/base.txt",
+		"out.Dockerfile":                 filepath.Join(out, "Dockerfile"),
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(link))
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.Symlink(target, p))
+	}
+	return dir
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDeployStepsHostileTree: named pipes and links to /dev/zero are
+// refused at once (they hung the audit or read until memory ran out),
+// links out of the tree are refused with a finding (they were followed
+// to /etc and beyond), and an in-tree symlinked Dockerfile is checked
+// (it was skipped without a word). Every refusal names its file.
+func TestDeployStepsHostileTree(t *testing.T) {
+	dir := hostileTree(t)
+	done := make(chan struct{})
+	var refusedFiles, subjects []string
+	var other []string
+	go func() {
+		defer close(done)
+		rep := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()}, DeployStepsWith(DeployOptions{}))
+		for _, f := range rep.Findings {
+			switch f.Check {
+			case FileRefused.ID:
+				refusedFiles = append(refusedFiles, f.Location.File+": "+f.Message)
+			case StepFailed.ID:
+				other = append(other, f.Message)
+			}
+		}
+		for _, s := range rep.Subjects {
+			subjects = append(subjects, s.Path)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the deployment steps did not finish within 60s")
+	}
+	if len(other) > 0 {
+		t.Errorf("steps failed: %q", other)
+	}
+	sort.Strings(refusedFiles)
+	want := map[string]string{
+		".dockerignore":                  "is a named pipe",
+		".github/workflows/ci.yml":       "is a named pipe",
+		"deploy/app.service.d/fifo.conf": "is a named pipe",
+		"deploy/app.service.d/zero.conf": "leads out of the audited directory (to /dev/zero)",
+		"deploy/extra.env":               "leads out of the audited directory",
+		"deploy/other.service.d":         "leads out of the audited directory",
+		"etc/app.env":                    "leads out of the audited directory",
+		"out.Dockerfile":                 "leads out of the audited directory",
+	}
+	for file, reason := range want {
+		found := false
+		for _, r := range refusedFiles {
+			if strings.HasPrefix(r, file+": read "+file+": ") && strings.Contains(r, reason) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no audit/file-refused finding for %s saying %q; got:\n%s", file, reason, strings.Join(refusedFiles, "\n"))
+		}
+	}
+	if len(refusedFiles) != len(want) {
+		t.Errorf("got %d refusals, want %d:\n%s", len(refusedFiles), len(want), strings.Join(refusedFiles, "\n"))
+	}
+	for _, s := range []string{"Dockerfile", "build/Dockerfile", "deploy/app.service", "deploy/other.service", ".github/workflows/release.yaml"} {
+		found := false
+		for _, got := range subjects {
+			found = found || got == s
+		}
+		if !found {
+			t.Errorf("subject %s not checked; subjects: %q", s, subjects)
+		}
+	}
+}
+
+// TestSystemdAnalyzeTimeoutIsAFinding: a unit that keeps systemd-analyze
+// verify busy past the timeout yields systemd/analyze-timeout (it ran
+// with no bound, 82 s on 100,000 continuation lines).
+func TestSystemdAnalyzeTimeoutIsAFinding(t *testing.T) {
+	if _, err := exec.LookPath("systemd-analyze"); err != nil {
+		t.Skip("systemd-analyze is not installed")
+	}
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("[Service]\nExecStart=/bin/true\nEnvironment=A=1 \\\n")
+	for range 100000 {
+		b.WriteString(" x \\\n")
+	}
+	b.WriteString(" y\n")
+	must(t, os.WriteFile(filepath.Join(dir, "slow.service"), []byte(b.String()), 0o644))
+	start := time.Now()
+	rep := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()},
+		DeployStepsWith(DeployOptions{LookPath: exec.LookPath, VerifyTimeout: time.Second}))
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("the systemd step took %s with a 1s verify timeout", d)
+	}
+	for _, f := range rep.Findings {
+		if f.Check == "systemd/analyze-timeout" && f.Location.File == "slow.service" {
+			return
+		}
+	}
+	t.Errorf("no systemd/analyze-timeout finding; findings: %+v", rep.Findings)
+}
