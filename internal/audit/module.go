@@ -11,6 +11,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // GoModInvalid is reported when the audited directory's go.mod does not
@@ -26,7 +27,10 @@ var GoModInvalid = finding.Check{
 // goModErrors parses dir/go.mod and returns its syntax errors as
 // findings; nil when there is no go.mod or it parses.
 func goModErrors(dir string) []finding.Finding {
-	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	data, err := fsread.ReadFile(filepath.Join(dir, "go.mod"), fsread.SourceLimit)
+	if errors.Is(err, fsread.ErrRefused) {
+		return []finding.Finding{refused("go.mod", err)}
+	}
 	if err != nil {
 		return nil
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/report"
 )
 
@@ -450,7 +451,7 @@ func (d *doctor) effectiveGotoolchain(ge goEnv) string {
 }
 
 func readEnvFile(path, key string) string {
-	data, err := os.ReadFile(path)
+	data, err := fsread.ReadFile(path, fsread.ConfigLimit)
 	if err != nil {
 		return ""
 	}
@@ -503,7 +504,7 @@ func (d *doctor) checkGoMod(ge goEnv) {
 	if modPath == "" {
 		return
 	}
-	data, err := os.ReadFile(modPath)
+	data, err := fsread.ReadFile(modPath, fsread.SourceLimit)
 	if err != nil {
 		return
 	}

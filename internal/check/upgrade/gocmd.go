@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/childproc"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/module"
 )
 
@@ -63,7 +64,7 @@ func newModCopy(m *module.Module, name, goLine string) (*modCopy, error) {
 		c.Close()
 		return nil, err
 	}
-	sum, err := os.ReadFile(filepath.Join(m.Dir, "go.sum"))
+	sum, err := fsread.ReadFile(filepath.Join(m.Dir, "go.sum"), fsread.SourceLimit)
 	if err != nil && !os.IsNotExist(err) {
 		c.Close()
 		return nil, err
