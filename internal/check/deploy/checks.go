@@ -172,6 +172,11 @@ var (
 		ID: "workflow/goflags-surprise", Title: "GOFLAGS in the workflow changes or breaks every go command",
 		Severity: finding.Warning, Sources: []src{facts.SrcGoEnvBuild},
 	}
+	WorkflowMergeLimit = finding.Check{
+		ID: "workflow/merge-limit", Title: "YAML merge keys expand past gocompat's limit, so part of the file is not checked",
+		Severity: finding.Warning,
+		Sources:  []src{{Title: "YAML merge key type", URL: "https://yaml.org/type/merge.html"}},
+	}
 )
 
 // Checks lists every check of the three families.
@@ -187,5 +192,5 @@ var Checks = []finding.Check{
 	SystemdSyscallFilterBlocksGo, SystemdAnalyzeVerify, SystemdAnalyzeTimeout,
 	WorkflowParseError, WorkflowGoOlderThanGoMod, WorkflowGoUnsupported,
 	WorkflowGoVersionFloat, WorkflowGoVersionFileMissing, WorkflowGotoolchainOverride,
-	WorkflowGoflagsSurprise,
+	WorkflowGoflagsSurprise, WorkflowMergeLimit,
 }

@@ -122,6 +122,13 @@ func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
 			"Remove GOTOOLCHAIN, or set it to local so that the selected Go is the one that runs.")
 		out = append(out, withDetails(fd, "GOTOOLCHAIN", e.Value))
 	}
+	if w.MergeLimit != nil {
+		at := loc(file, w.MergeLimit.Line)
+		at.Column = w.MergeLimit.Column
+		out = append(out, finding.New(WorkflowMergeLimit, at,
+			fmt.Sprintf("The file's YAML merge keys (<<) bring in more than %d entries; gocompat stopped expanding them here, so Go versions and variables reached only through later merges are not checked.", workflow.MaxMergedPairs),
+			"Merge smaller anchors, or write the keys a job needs out in full."))
+	}
 	return out
 }
 
