@@ -104,7 +104,7 @@ func Main(ctx context.Context, inv Invocation) (code int) {
 
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)
-	return strings.ReplaceAll(s, "\n", "; ")
+	return text.Escape(strings.ReplaceAll(s, "\n", "; "))
 }
 
 // command is one subcommand.
