@@ -14,10 +14,11 @@ import (
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/cli"
+	"github.com/gocompat/gocompat/internal/vetcfg"
 )
 
 func main() {
-	if loopvar.IsVetInvocation(os.Args[1:]) {
+	if vetcfg.IsInvocation(os.Args[1:]) {
 		loopvar.VetMain() // exits
 	}
 	// This executable is a vet tool: loopvar runs through go vet with it,
