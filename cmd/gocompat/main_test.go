@@ -2,10 +2,15 @@ package main_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // build builds this command into a temporary directory.
@@ -39,3 +44,127 @@ func TestCfgArgumentIsNotVetMode(t *testing.T) {
 	}
 }
 
+// alive reports whether pid runs and is not a zombie.
+func alive(pid int) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z'
+}
+
+// TestSIGTERMStopsChildrenAndCleansUp: `gocompat upgrade --test` killed
+// with SIGTERM left its gocompat-upgrade-* directories, go's build
+// directory and an orphaned linker behind. Here a real process tree runs:
+// gocompat, go test, the test binary and a sleep the test starts. After
+// SIGTERM to gocompat alone, every one of them is gone and the temporary
+// directory gocompat was given is empty.
+func TestSIGTERMStopsChildrenAndCleansUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a module's tests")
+	}
+	bin := build(t)
+	base := t.TempDir()
+	tmp, mod, mark := filepath.Join(base, "tmp"), filepath.Join(base, "m"), filepath.Join(base, "pids")
+	for _, d := range []string{tmp, mod} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.21\n",
+		"m.go":   "package m\n",
+		"m_test.go": fmt.Sprintf(`package m
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+)
+
+func TestLong(t *testing.T) {
+	c := exec.Command("sleep", "300")
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(%[1]q+".tmp", []byte(fmt.Sprintf("%%d %%d\n", os.Getpid(), c.Process.Pid)), 0o644)
+	os.Rename(%[1]q+".tmp", %[1]q)
+	time.Sleep(300 * time.Second)
+}
+`, mark),
+	}
+	for f, s := range files {
+		if err := os.WriteFile(filepath.Join(mod, f), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(bin, "upgrade", "--test", "--fail-on", "never", mod)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "GOTMPDIR=")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	var pids []int
+	defer func() { // never leave the tree behind, whatever failed
+		cmd.Process.Kill()
+		for _, p := range pids {
+			syscall.Kill(p, syscall.SIGKILL)
+		}
+	}()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		if data, err := os.ReadFile(mark); err == nil {
+			for _, f := range strings.Fields(string(data)) {
+				p, _ := strconv.Atoi(f)
+				pids = append(pids, p)
+			}
+			break
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("gocompat exited (%v) before the test ran:\n%s", err, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the module's test did not start within 3 minutes:\n%s", out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if ents, _ := os.ReadDir(tmp); len(ents) == 0 {
+		t.Fatal("gocompat made no temporary directory: the test would prove nothing")
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-exited:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("gocompat did not exit within 60s of SIGTERM:\n%s", out.String())
+	}
+	for _, p := range pids {
+		for end := time.Now().Add(5 * time.Second); alive(p); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Errorf("process %d of the test's tree outlived gocompat", p)
+				break
+			}
+		}
+	}
+	ents, _ := os.ReadDir(tmp)
+	var left []string
+	for _, e := range ents {
+		left = append(left, e.Name())
+	}
+	if len(left) > 0 {
+		t.Errorf("left in the temporary directory: %q", left)
+	}
+	if bytes.Contains(out.Bytes(), []byte("goroutine ")) {
+		t.Errorf("a stack trace on SIGTERM:\n%s", out.String())
+	}
+}

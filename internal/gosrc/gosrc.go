@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/module"
 )
@@ -141,6 +142,7 @@ type dep struct {
 
 func goListDeps(ctx context.Context, dir string, env, args []string) ([]dep, error) {
 	cmd := exec.CommandContext(ctx, "go", append([]string{"list", "-e=false", "-deps", "-f", "{{.ImportPath}}\t{{.Standard}}\t{{.Dir}}\t{{join .GoFiles \",\"}}"}, args...)...)
+	childproc.OwnGroup(cmd)
 	cmd.Dir = dir
 	cmd.Env = env
 	var stderr bytes.Buffer

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/fsread"
@@ -96,6 +97,7 @@ func (d *doctor) run(ctx context.Context, env []string, name string, args ...str
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
+	childproc.OwnGroup(cmd)
 	cmd.Env = env
 	cmd.Dir = d.scratch
 	var stdout, stderr bytes.Buffer

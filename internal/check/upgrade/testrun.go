@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,6 +113,15 @@ func (a *analysis) test(ctx context.Context) error {
 		a.notes = append(a.notes, "go.mod has no module line; tests not run")
 		return nil
 	}
+	// The go command's own work directories go under one of ours, so
+	// that a cancelled run (SIGINT, SIGTERM, --timeout), whose go
+	// commands are killed before they clean up, leaves nothing behind.
+	gotmp, err := os.MkdirTemp("", "gocompat-upgrade-gotmp-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(gotmp)
+	a.o.Environ = append(slices.Clip(a.o.Environ), "GOTMPDIR="+gotmp)
 	base, err := newModCopy(a.m, "base", "")
 	if err != nil {
 		return err
