@@ -27,6 +27,7 @@ func binaryStep() Step {
 			scan := binary.Scan([]string{t.Dir}, binary.ScanOptions{
 				MaxFiles: maxAuditFiles,
 				SkipDir:  func(p string, d fs.DirEntry) bool { return skipDirs[d.Name()] },
+				Tree:     t.Dir,
 			})
 			if len(scan) == 0 {
 				return Result{}, nil // no Go binaries here: nothing to say
