@@ -168,3 +168,23 @@ func TestLong(t *testing.T) {
 		t.Errorf("a stack trace on SIGTERM:\n%s", out.String())
 	}
 }
+
+// TestEmptyModule: a module with no packages made audit exit 1 with
+// audit/step-failed quoting go vet's "matched no packages" warning (go
+// vet runs with this executable as its vet tool, so only the built
+// command shows it). It is an info saying what is missing.
+func TestEmptyModule(t *testing.T) {
+	bin := build(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/empty\n\ngo 1.22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "audit", "--format", "json", dir)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Errorf("audit of an empty module: %v\n%s", err, out)
+	}
+	if bytes.Contains(out, []byte("audit/step-failed")) || !bytes.Contains(out, []byte(`"module/no-packages"`)) {
+		t.Errorf("want module/no-packages and no audit/step-failed:\n%s", out)
+	}
+}

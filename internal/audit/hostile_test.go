@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gocompat/gocompat/internal/finding"
 )
 
 // hostileTree lays out a deployment tree with every kind of file that
@@ -159,4 +161,22 @@ func TestSystemdAnalyzeTimeoutIsAFinding(t *testing.T) {
 		}
 	}
 	t.Errorf("no systemd/analyze-timeout finding; findings: %+v", rep.Findings)
+}
+
+// TestEmptyModuleIsInfoNotFailure: a module with no packages made audit
+// exit 1 with audit/step-failed quoting go vet's "matched no packages"
+// warning. It is an info saying what is missing.
+func TestEmptyModuleIsInfoNotFailure(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/empty\n\ngo 1.22\n"), 0o644))
+	must(t, os.MkdirAll(filepath.Join(dir, "testdata"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "testdata", "x.go"), []byte("package x\n"), 0o644))
+	rep := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()}, []Step{loopvarStep()})
+	var got []string
+	for _, f := range rep.Findings {
+		got = append(got, f.Check+" "+f.Severity.String()+": "+f.Message)
+	}
+	if len(rep.Findings) != 1 || rep.Findings[0].Check != ModuleNoPackages.ID || rep.Findings[0].Severity != finding.Info {
+		t.Errorf("findings = %q; want one module/no-packages info", got)
+	}
 }

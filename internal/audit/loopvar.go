@@ -16,6 +16,9 @@ func loopvarStep() Step {
 			return fileExists(filepath.Join(t.Dir, "go.mod")) && t.goModParses()
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
+			if none := noPackages(t.Dir, "loopvar"); none != nil {
+				return Result{Findings: none}, nil // go vet would fail with "matched no packages"
+			}
 			fs, err := loopvar.Run(ctx, t.VetTool, t.Dir, nil)
 			if err != nil {
 				return Result{}, err

@@ -19,7 +19,7 @@ import (
 // doc page (docs/checks/<id>.md).
 func Registry() *finding.Registry {
 	reg := finding.NewRegistry()
-	reg.Add(StepFailed, GoModInvalid, FileRefused)
+	reg.Add(StepFailed, GoModInvalid, FileRefused, ModuleNoPackages)
 	reg.Add(config.Checks...)
 	reg.Add(toolchain.Checks...)
 	reg.Add(deploy.Checks...)
