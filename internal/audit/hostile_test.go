@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -178,5 +179,28 @@ func TestEmptyModuleIsInfoNotFailure(t *testing.T) {
 	}
 	if len(rep.Findings) != 1 || rep.Findings[0].Check != ModuleNoPackages.ID || rep.Findings[0].Severity != finding.Info {
 		t.Errorf("findings = %q; want one module/no-packages info", got)
+	}
+}
+
+// TestLongValuesAreClipped: a 10 MB workflow scalar was echoed twice into
+// a 20 MB report. Values a file supplies are quoted up to
+// finding.MaxQuoted bytes, and no message grows past finding.MaxMessage.
+func TestLongValuesAreClipped(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("x", 300_000) // three of them stay under fsread.ConfigLimit, so the file is read
+	wf := "on: push\nenv:\n  GOFLAGS: " + long + "\n  GOTOOLCHAIN: go1.22" + long + "\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version-file: " + long + "\n"
+	must(t, os.MkdirAll(filepath.Join(dir, ".github", "workflows"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, ".github", "workflows", "ci.yml"), []byte(wf), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "app.service"), []byte("[Service]\nExecStart=/usr/bin/app\nEnvironment=GOFLAGS="+long+"\nMemoryMax="+long+"\n"), 0o644))
+	rep := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()}, DeployStepsWith(DeployOptions{}))
+	data, err := json.Marshal(rep.Findings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) == 0 {
+		t.Fatal("no findings: the test proves nothing")
+	}
+	if len(data) > 64<<10 {
+		t.Errorf("%d findings take %d bytes of JSON; the long values are not clipped", len(rep.Findings), len(data))
 	}
 }

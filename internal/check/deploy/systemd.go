@@ -46,7 +46,7 @@ func Unit(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 			via = fmt.Sprintf(" (read through EnvironmentFile= at %s:%d)", e.Via.File, e.Via.Line)
 		}
 		fd := finding.New(SystemdBuildEnvAtRuntime, loc(e.File, e.Line),
-			fmt.Sprintf("%s sets %s=%s for the service%s, but %s. The setting has no effect on the program.", u.Name, e.Name, e.Value, via, fact.Truth),
+			fmt.Sprintf("%s sets %s=%s for the service%s, but %s. The setting has no effect on the program.", u.Name, e.Name, finding.Clip(e.Value), via, fact.Truth),
 			fmt.Sprintf("Remove %s from the unit and set it where the binary is built (go build's environment, the Dockerfile's builder stage or the CI job).", e.Name))
 		fd = addSources(fd, fact.Sources...)
 		out = append(out, withDetails(fd, "variable", e.Name, "unit", u.Name))
@@ -72,7 +72,7 @@ func verifyFindings(u *unit.Unit, uc UnitContext) []finding.Finding {
 			l = finding.Location{File: m.File, Line: m.Line}
 		}
 		fd := finding.New(SystemdAnalyzeVerify, l,
-			fmt.Sprintf("systemd-analyze verify: %s", m.Text),
+			fmt.Sprintf("systemd-analyze verify: %s", finding.Clip(m.Text)),
 			"Fix the unit as systemd says; `systemd-analyze verify <unit>` shows the same message.")
 		if strings.Contains(m.Text, "is not executable") {
 			// The program is not installed on the machine running the
@@ -232,18 +232,18 @@ func memoryFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 			return nil // GOMEMLIMIT does not exist for this binary.
 		}
 		fd := finding.New(SystemdMemoryNoGomemlimit, loc(limit.File, limit.Line),
-			fmt.Sprintf("%s=%s limits the service's memory, but GOMEMLIMIT is not set: the Go runtime reads no cgroup memory limit, so its garbage collector paces itself by GOGC alone and the service is %s instead of collecting sooner.", limit.Name, limit.Value, over),
+			fmt.Sprintf("%s=%s limits the service's memory, but GOMEMLIMIT is not set: the Go runtime reads no cgroup memory limit, so its garbage collector paces itself by GOGC alone and the service is %s instead of collecting sooner.", limit.Name, finding.Clip(limit.Value), over),
 			fmt.Sprintf("Add Environment=GOMEMLIMIT=%s (about 90%% of the limit, leaving room for memory the Go runtime does not manage).", suggestLimit(limitBytes)))
-		return []finding.Finding{withDetails(fd, limit.Name, limit.Value)}
+		return []finding.Finding{withDetails(fd, limit.Name, finding.Clip(limit.Value))}
 	}
 	gb, ok := gomemlimitBytes(gm.Value)
 	if !ok || gb < limitBytes {
 		return nil
 	}
 	fd := finding.New(SystemdGomemlimitNotBelow, loc(gm.File, gm.Line),
-		fmt.Sprintf("GOMEMLIMIT=%s is not below %s=%s (%s:%d): the garbage collector only works harder when the heap nears GOMEMLIMIT, which the kernel never lets it reach.", gm.Value, limit.Name, limit.Value, limit.File, limit.Line),
+		fmt.Sprintf("GOMEMLIMIT=%s is not below %s=%s (%s:%d): the garbage collector only works harder when the heap nears GOMEMLIMIT, which the kernel never lets it reach.", finding.Clip(gm.Value), limit.Name, finding.Clip(limit.Value), limit.File, limit.Line),
 		fmt.Sprintf("Set GOMEMLIMIT below the limit, e.g. %s.", suggestLimit(limitBytes)))
-	return []finding.Finding{withDetails(fd, "GOMEMLIMIT", gm.Value, limit.Name, limit.Value)}
+	return []finding.Finding{withDetails(fd, "GOMEMLIMIT", finding.Clip(gm.Value), limit.Name, finding.Clip(limit.Value))}
 }
 
 func suggestLimit(b float64) string {
@@ -271,9 +271,9 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 		n, err := strconv.Atoi(strings.TrimSpace(e.Value))
 		if err == nil && n > cpus {
 			fd := finding.New(SystemdCPUQuotaIgnored, loc(e.File, e.Line),
-				fmt.Sprintf("GOMAXPROCS=%d runs up to %d threads of Go code at once, but CPUQuota=%s (%s:%d) grants %d CPU(s): the service burns its quota early in each period and is throttled.", n, n, q.Value, q.File, q.Line, cpus),
+				fmt.Sprintf("GOMAXPROCS=%d runs up to %d threads of Go code at once, but CPUQuota=%s (%s:%d) grants %d CPU(s): the service burns its quota early in each period and is throttled.", n, n, finding.Clip(q.Value), q.File, q.Line, cpus),
 				fmt.Sprintf("Set GOMAXPROCS=%d or leave it unset on %s+ with a go line of %s or later.", cpus, display(procs), lang(procs)))
-			return []finding.Finding{withDetails(fd, "GOMAXPROCS", e.Value, "CPUQuota", q.Value)}
+			return []finding.Finding{withDetails(fd, "GOMAXPROCS", finding.Clip(e.Value), "CPUQuota", finding.Clip(q.Value))}
 		}
 		return nil
 	}
@@ -316,9 +316,9 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 
 func cpuIgnored(q unit.Option, cpus int, why string) finding.Finding {
 	fd := finding.New(SystemdCPUQuotaIgnored, loc(q.File, q.Line),
-		fmt.Sprintf("CPUQuota=%s grants %d CPU(s), but %s; the service runs more threads than its quota and is throttled.", q.Value, cpus, why),
+		fmt.Sprintf("CPUQuota=%s grants %d CPU(s), but %s; the service runs more threads than its quota and is throttled.", finding.Clip(q.Value), cpus, why),
 		fmt.Sprintf("Add Environment=GOMAXPROCS=%d, or build with %s+ and a go line of %s or later.", cpus, display(procs), lang(procs)))
-	return withDetails(fd, "CPUQuota", q.Value)
+	return withDetails(fd, "CPUQuota", finding.Clip(q.Value))
 }
 
 // notifies says whether the program can send sd_notify messages: yes,
