@@ -2,7 +2,10 @@ package main_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -187,4 +190,130 @@ func TestEmptyModule(t *testing.T) {
 	if bytes.Contains(out, []byte("audit/step-failed")) || !bytes.Contains(out, []byte(`"module/no-packages"`)) {
 		t.Errorf("want module/no-packages and no audit/step-failed:\n%s", out)
 	}
+}
+
+// snapshot records every entry under root: mode, size, modification
+// time, and the content's hash (files) or target (links).
+func snapshot(t *testing.T, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		st, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		s := fmt.Sprintf("%v %d %d", st.Mode(), st.Size(), st.ModTime().UnixNano())
+		switch {
+		case st.Mode().IsRegular():
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			s += fmt.Sprintf(" %x", sha256.Sum256(data))
+		case st.Mode()&fs.ModeSymlink != 0:
+			target, _ := os.Readlink(p)
+			s += " -> " + target
+		}
+		rel, _ := filepath.Rel(root, p)
+		out[rel] = s
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// copyTree copies a module from the read-only module cache into dst,
+// writable, so that a write by gocompat would succeed and be seen.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRealRepositoryUnchanged: audit and upgrade leave a real repository
+// (github.com/rogpeppe/go-internal, a module of the Go ecosystem with an
+// older go line, many packages and a go.sum) byte- and mtime-identical:
+// every file, directory and link, its content, mode and modification
+// time. Its copy is writable, so a write would not be stopped by the
+// module cache's read-only files.
+func TestRealRepositoryUnchanged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("audits a real module")
+	}
+	bin := build(t)
+	out, err := exec.Command("go", "mod", "download", "-json", "github.com/rogpeppe/go-internal@v1.16.0").Output()
+	if err != nil {
+		t.Skipf("github.com/rogpeppe/go-internal@v1.16.0 cannot be downloaded (offline?): %v", err)
+	}
+	var dl struct{ Dir string }
+	if err := json.Unmarshal(out, &dl); err != nil || dl.Dir == "" {
+		t.Fatalf("go mod download: %v %s", err, out)
+	}
+	repo := filepath.Join(t.TempDir(), "go-internal")
+	copyTree(t, dl.Dir, repo)
+	// Files a repository has beside its module: a Dockerfile, a unit, a
+	// workflow, a config, so that every step reads something.
+	extra := map[string]string{
+		"Dockerfile":               "FROM golang:1.25 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/testscript ./cmd/testscript\nFROM gcr.io/distroless/static\nCOPY --from=build /out/testscript /testscript\nENTRYPOINT [\"/testscript\"]\n",
+		"deploy/app.service":       "[Service]\nExecStart=/usr/local/bin/testscript\nEnvironment=GOGC=50\n",
+		".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-go@v5\n        with:\n          go-version-file: go.mod\n      - run: go test ./...\n",
+		".gocompat.yaml":           "version: 1\nfail-on: never\n",
+	}
+	for f, s := range extra {
+		p := filepath.Join(repo, filepath.FromSlash(f))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Old modification times, so that a rewrite within the same clock
+	// tick as the copy is still seen.
+	old := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	filepath.WalkDir(repo, func(p string, d fs.DirEntry, err error) error {
+		return os.Chtimes(p, old, old)
+	})
+	before := snapshot(t, repo)
+	for _, args := range [][]string{
+		{"audit", "--fail-on", "never", "."},
+		{"upgrade", "--fail-on", "never", "."},
+	} {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = repo
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("gocompat %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	after := snapshot(t, repo)
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s changed: %s -> %q", k, v, after[k])
+		}
+	}
+	for k := range after {
+		if _, ok := before[k]; !ok {
+			t.Errorf("%s appeared", k)
+		}
+	}
+	t.Logf("%d entries unchanged", len(before))
 }
