@@ -61,6 +61,26 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	return readFile(path, path, limit)
 }
 
+// Open opens the regular file at path for reading without blocking on a
+// named pipe, refusing (a *RefusedError) anything but a regular file.
+// The caller bounds what it reads.
+func Open(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, &RefusedError{Path: path, Reason: "is " + kind(st.Mode()) + ", not a regular file"}
+	}
+	return f, nil
+}
+
 // readFile reads real, naming the file name in errors.
 func readFile(name, real string, limit int64) ([]byte, error) {
 	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)

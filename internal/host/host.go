@@ -27,6 +27,7 @@ import (
 
 	"github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // FS reads a machine below Root.
@@ -103,7 +104,7 @@ func (h FS) ReadFile(p string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(hp)
+	f, err := fsread.Open(hp)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +257,7 @@ func (h FS) kernelConfig(in *Info) {
 		if err != nil {
 			continue
 		}
-		f, err := os.Open(hp)
+		f, err := fsread.Open(hp)
 		if err != nil {
 			continue
 		}
@@ -408,7 +409,7 @@ func (h FS) glibcVersion(libc6 string, have bool) Value {
 		rel, _ := filepath.Rel(h.Root, hp)
 		return known(v, "/"+filepath.ToSlash(rel))
 	}
-	f, err := os.Open(hp)
+	f, err := fsread.Open(hp)
 	if err != nil {
 		return unknown(err.Error())
 	}
