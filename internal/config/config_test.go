@@ -77,6 +77,10 @@ func FuzzParse(f *testing.F) {
 		"version: 1\n\tfoo",
 		"[",
 		"version: &a 1\nfail-on: *a\n",
+		// Nested merge keys (hostile-input review: they expanded
+		// exponentially in the workflow parser).
+		"l0: &l0 {a: 1}\nl1: &l1 {<<: [*l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0, *l0]}\nl2: &l2 {<<: [*l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1, *l1]}\nversion: 1\nignore: [{<<: *l2, check: a/b, reason: r}]\n",
+		"version: 1\ndisable: [\"a/\x1b[2J\"]\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -59,3 +59,23 @@ func TestEscape(t *testing.T) {
 		}
 	}
 }
+
+// FuzzEscape: nothing Escape returns can drive a terminal, and text
+// that needs no escaping is returned as it is.
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"plain", "\x1b]0;owned\x07", "\x1b[2J", "a\xffb", "\u009b31m", "rtl\u202e", "tab\there"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := text.Escape(s)
+		for _, r := range out {
+			if r == utf8.RuneError || (r < 0x20 && r != '\t') || r == 0x7f || (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+				t.Fatalf("Escape(%q) = %q holds %U", s, out, r)
+			}
+		}
+		// Escaped text needs no more escaping.
+		if text.Escape(out) != out {
+			t.Fatalf("Escape is not stable on %q", out)
+		}
+	})
+}
