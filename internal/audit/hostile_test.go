@@ -204,3 +204,17 @@ func TestLongValuesAreClipped(t *testing.T) {
 		t.Errorf("%d findings take %d bytes of JSON; the long values are not clipped", len(rep.Findings), len(data))
 	}
 }
+
+// TestBinaryStepRefusesLinksOutOfTree: an executable linked from outside
+// the audited directory is refused with audit/file-refused, not read.
+func TestBinaryStepRefusesLinksOutOfTree(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.Symlink("/bin/sh", filepath.Join(dir, "tool")))
+	rep := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ(), HostRoot: "/"}, []Step{binaryStep()})
+	for _, f := range rep.Findings {
+		if f.Check == FileRefused.ID && f.Location.File == "tool" && strings.Contains(f.Message, "leads out of the audited directory") {
+			return
+		}
+	}
+	t.Errorf("no audit/file-refused for the link; findings: %+v", rep.Findings)
+}
