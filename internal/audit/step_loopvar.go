@@ -39,6 +39,11 @@ func loopvarStep() Step {
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			opt := OptionsOf[LoopvarOptions](t, "loopvar")
+			if len(opt.Patterns) == 0 {
+				if none := noPackages(t.Dir, "loopvar"); none != nil {
+					return Result{Findings: none}, nil // go vet would fail with "matched no packages"
+				}
+			}
 			res, err := loopvar.Analyze(ctx, t.VetTool, t.Dir, opt.Patterns)
 			if err != nil {
 				return Result{}, err

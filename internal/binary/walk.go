@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // Result is the outcome of reading one file found by Scan.
@@ -25,13 +27,23 @@ type ScanOptions struct {
 	// SkipDir, if set, is asked about every directory below the root;
 	// returning true skips it (the audit skips .git and vendor trees).
 	SkipDir func(path string, d fs.DirEntry) bool
+	// Tree, when set, confines symbolic links in walked directories to
+	// that directory: a link to a regular file inside it is read, one
+	// leading out of it is reported as an fsread refusal. When empty,
+	// links to regular files are read wherever they lead, as go version
+	// does in a directory it is given.
+	Tree string
 }
 
-// Scan reads the Go binaries among paths. A file named directly is always
-// reported, including ErrNotELF and ErrNotGo. A directory is walked
-// without following symbolic links (so the walk never leaves it); in it,
-// files that are not Go binaries are skipped quietly, as `go version`
-// does, while damaged ELF files are reported. Results are in walk order.
+// Scan reads the Go binaries among paths, finding what `go version`
+// finds. A file named directly (or through a link) is always reported,
+// including ErrNotELF and ErrNotGo. A directory is walked; in it,
+// symbolic links to regular files are read as go version reads them
+// (within opt.Tree only, when set), links to directories are not
+// entered, every regular file is tried whatever its mode, files that are
+// not Go binaries are skipped quietly, and damaged ELF files are
+// reported. Unlike go version, a directory named through a link is
+// walked too. Results are in walk order.
 func Scan(paths []string, opt ScanOptions) []Result {
 	var out []Result
 	seen := 0
@@ -65,18 +77,28 @@ func Scan(paths []string, opt ScanOptions) []Result {
 				}
 				return nil
 			}
-			// WalkDir does not follow symlinks; only regular files are read.
-			if !d.Type().IsRegular() {
+			// Regular files, and links to regular files, are read; WalkDir
+			// never enters a linked directory.
+			if d.Type()&fs.ModeSymlink != 0 {
+				st, err := os.Stat(path)
+				if err != nil || !st.Mode().IsRegular() {
+					return nil // go version: "accept file symlinks only"
+				}
+				if err := inTree(opt.Tree, path); err != nil {
+					if st.Mode()&0o111 != 0 {
+						// An executable out of the tree may be a Go binary
+						// the audit is not allowed to read: say so.
+						out = append(out, Result{Path: path, Err: err})
+					}
+					return nil
+				}
+			} else if !d.Type().IsRegular() {
 				return nil
 			}
 			if opt.MaxFiles > 0 && seen >= opt.MaxFiles {
 				return filepath.SkipAll
 			}
 			seen++
-			fi, err := d.Info()
-			if err != nil || fi.Mode().Perm()&0o111 == 0 {
-				return nil // go version only looks at executable files
-			}
 			info, err := ReadFile(path)
 			if errors.Is(err, ErrNotELF) || errors.Is(err, ErrNotGo) {
 				return nil
@@ -91,4 +113,24 @@ func Scan(paths []string, opt ScanOptions) []Result {
 // SortByPath orders results by path.
 func SortByPath(rs []Result) {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Path < rs[j].Path })
+}
+
+// inTree returns an fsread refusal when tree is set and the link at path
+// resolves outside it.
+func inTree(tree, path string) error {
+	if tree == "" {
+		return nil
+	}
+	realTree, err := filepath.EvalSymlinks(tree)
+	if err != nil {
+		return err
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
+	if !fsread.Within(realTree, real) {
+		return &fsread.RefusedError{Path: path, Reason: "is a symbolic link that leads out of the audited directory (to " + real + ")"}
+	}
+	return nil
 }

@@ -43,9 +43,10 @@ func TestWalkFindsDeployFiles(t *testing.T) {
 	}
 }
 
-// TestWalkRules: one walk, one set of rules. It never follows a symbolic
-// link (a link to a directory outside the tree, or to a file, is not
-// entered or listed), skips hidden directories other than .github and the
+// TestWalkRules: one walk, one set of rules. It never enters a linked
+// directory (one outside the tree here), lists a link to a file like the
+// file (reading it through fsread then refuses one leading out of the
+// tree), skips hidden directories other than .github and the
 // SkipDirNames, stops below MaxDepth, and sorts files into kinds: an
 // executable file is a binary candidate, go.mod and go.work are listed.
 func TestWalkRules(t *testing.T) {
@@ -76,7 +77,7 @@ func TestWalkRules(t *testing.T) {
 	}
 	tree := Walk(dir)
 	for kind, want := range map[string][]string{
-		Executable: {"bin/tool"},
+		Executable: {"bin/tool", "toollink"},
 		GoMod:      {"go.mod"},
 		GoWork:     {"sub/go.work"},
 		Dockerfile: {strings.Repeat("d/", MaxDepth-1) + "Dockerfile"},

@@ -134,6 +134,11 @@ var (
 		Severity: finding.Warning,
 		Sources:  []src{{Title: "systemd-analyze(1): verify", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd-analyze.html"}},
 	}
+	SystemdAnalyzeTimeout = finding.Check{
+		ID: "systemd/analyze-timeout", Title: "systemd-analyze verify did not finish in time, so its messages are missing",
+		Severity: finding.Warning,
+		Sources:  []src{{Title: "systemd-analyze(1): verify", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd-analyze.html"}},
+	}
 )
 
 // Workflow checks.
@@ -167,6 +172,11 @@ var (
 		ID: "workflow/goflags-surprise", Title: "GOFLAGS in the workflow changes or breaks every go command",
 		Severity: finding.Warning, Sources: []src{facts.SrcGoEnvBuild},
 	}
+	WorkflowMergeLimit = finding.Check{
+		ID: "workflow/merge-limit", Title: "YAML merge keys expand past gocompat's limit, so part of the file is not checked",
+		Severity: finding.Warning,
+		Sources:  []src{{Title: "YAML merge key type", URL: "https://yaml.org/type/merge.html"}},
+	}
 )
 
 // Checks lists every check of the three families.
@@ -179,8 +189,8 @@ var Checks = []finding.Check{
 	SystemdParseError, SystemdBuildEnvAtRuntime, SystemdGodebugUnknown,
 	SystemdMemoryNoGomemlimit, SystemdGomemlimitNotBelow, SystemdCPUQuotaIgnored,
 	SystemdNotifyWithoutSdNotify, SystemdWatchdogWithoutSdNotify,
-	SystemdSyscallFilterBlocksGo, SystemdAnalyzeVerify,
+	SystemdSyscallFilterBlocksGo, SystemdAnalyzeVerify, SystemdAnalyzeTimeout,
 	WorkflowParseError, WorkflowGoOlderThanGoMod, WorkflowGoUnsupported,
 	WorkflowGoVersionFloat, WorkflowGoVersionFileMissing, WorkflowGotoolchainOverride,
-	WorkflowGoflagsSurprise,
+	WorkflowGoflagsSurprise, WorkflowMergeLimit,
 }

@@ -42,9 +42,9 @@ func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
 		at.Column = g.Column
 		if g.Float && floatText(g.Value) != g.Value {
 			fd := finding.New(WorkflowGoVersionFloat, at,
-				fmt.Sprintf("%s is an unquoted YAML number, so it reaches the %s as %s, a different Go version.", g.Value, sourceName(g), floatText(g.Value)),
-				fmt.Sprintf("Quote it: '%s'.", g.Value))
-			out = append(out, withDetails(fd, "value", g.Value))
+				fmt.Sprintf("%s is an unquoted YAML number, so it reaches the %s as %s, a different Go version.", finding.Clip(g.Value), sourceName(g), floatText(g.Value)),
+				fmt.Sprintf("Quote it: '%s'.", finding.Clip(g.Value)))
+			out = append(out, withDetails(fd, "value", finding.Clip(g.Value)))
 		}
 		var v string
 		var img facts.GolangImage // the golang image the job runs in, if any
@@ -65,9 +65,9 @@ func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
 			p := path.Clean(strings.TrimPrefix(g.Value, "./"))
 			if !in.exists(p) {
 				fd := finding.New(WorkflowGoVersionFileMissing, at,
-					fmt.Sprintf("go-version-file: %s names a file that does not exist in the repository, so setup-go fails.", g.Value),
+					fmt.Sprintf("go-version-file: %s names a file that does not exist in the repository, so setup-go fails.", finding.Clip(g.Value)),
 					"Point it at the module's go.mod (paths are relative to the repository root).")
-				out = append(out, withDetails(fd, "file", g.Value))
+				out = append(out, withDetails(fd, "file", finding.Clip(g.Value)))
 			}
 			continue
 		}
@@ -118,9 +118,16 @@ func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
 		at := loc(file, e.Line)
 		at.Column = e.Column
 		fd := finding.New(WorkflowGotoolchainOverride, at,
-			fmt.Sprintf("GOTOOLCHAIN=%s makes every go command run %s, whatever setup-go, the matrix or the image installed (%d selection(s) in scope), so the jobs do not test the versions they name.", e.Value, strings.TrimSuffix(e.Value, "+auto"), n),
+			fmt.Sprintf("GOTOOLCHAIN=%s makes every go command run %s, whatever setup-go, the matrix or the image installed (%d selection(s) in scope), so the jobs do not test the versions they name.", finding.Clip(e.Value), finding.Clip(strings.TrimSuffix(e.Value, "+auto")), n),
 			"Remove GOTOOLCHAIN, or set it to local so that the selected Go is the one that runs.")
-		out = append(out, withDetails(fd, "GOTOOLCHAIN", e.Value))
+		out = append(out, withDetails(fd, "GOTOOLCHAIN", finding.Clip(e.Value)))
+	}
+	if w.MergeLimit != nil {
+		at := loc(file, w.MergeLimit.Line)
+		at.Column = w.MergeLimit.Column
+		out = append(out, finding.New(WorkflowMergeLimit, at,
+			fmt.Sprintf("The file's YAML merge keys (<<) bring in more than %d entries; gocompat stopped expanding them here, so Go versions and variables reached only through later merges are not checked.", workflow.MaxMergedPairs),
+			"Merge smaller anchors, or write the keys a job needs out in full."))
 	}
 	return out
 }
@@ -150,21 +157,21 @@ func goflagsFindings(in *Input, e workflow.EnvVar, file string) []finding.Findin
 		switch {
 		case !strings.HasPrefix(f, "-"):
 			fd := finding.New(WorkflowGoflagsSurprise, at,
-				fmt.Sprintf("GOFLAGS=%q holds %q, which is not a flag: every go command in scope fails with \"go: parsing $GOFLAGS: non-flag\".", e.Value, f),
+				fmt.Sprintf("GOFLAGS=%q holds %q, which is not a flag: every go command in scope fails with \"go: parsing $GOFLAGS: non-flag\".", finding.Clip(e.Value), finding.Clip(f)),
 				"GOFLAGS takes space-separated -flag or -flag=value entries; put package arguments on the command line.")
 			fd.Severity = finding.Error
-			out = append(out, withDetails(fd, "GOFLAGS", e.Value))
+			out = append(out, withDetails(fd, "GOFLAGS", finding.Clip(e.Value)))
 		case f == "-mod=vendor" && in.Module != nil && !in.Module.HasVendor:
 			fd := finding.New(WorkflowGoflagsSurprise, at,
 				fmt.Sprintf("GOFLAGS sets -mod=vendor, but the module has no vendor directory: go commands fail with \"inconsistent vendoring\" or missing packages."),
 				"Remove -mod=vendor, or commit the vendor directory (go mod vendor).")
 			fd.Severity = finding.Error
-			out = append(out, withDetails(fd, "GOFLAGS", e.Value))
+			out = append(out, withDetails(fd, "GOFLAGS", finding.Clip(e.Value)))
 		case f == "-mod=mod":
 			fd := finding.New(WorkflowGoflagsSurprise, at,
 				"GOFLAGS sets -mod=mod, so go commands in CI may rewrite go.mod and go.sum instead of failing when they are out of date: CI passes on a module that does not build as committed.",
 				"Remove -mod=mod (the default, -mod=readonly, catches an untidy go.mod).")
-			out = append(out, withDetails(fd, "GOFLAGS", e.Value))
+			out = append(out, withDetails(fd, "GOFLAGS", finding.Clip(e.Value)))
 		}
 	}
 	return out
