@@ -6,8 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-
-	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // Result is the outcome of reading one file found by Scan.
@@ -27,19 +25,14 @@ type ScanOptions struct {
 	// SkipDir, if set, is asked about every directory below the root;
 	// returning true skips it (the audit skips .git and vendor trees).
 	SkipDir func(path string, d fs.DirEntry) bool
-	// Tree, when set, confines symbolic links in walked directories to
-	// that directory: a link to a regular file inside it is read, one
-	// leading out of it is reported as an fsread refusal. When empty,
-	// links to regular files are read wherever they lead, as go version
-	// does in a directory it is given.
-	Tree string
 }
 
 // Scan reads the Go binaries among paths, finding what `go version`
 // finds. A file named directly (or through a link) is always reported,
 // including ErrNotELF and ErrNotGo. A directory is walked; in it,
-// symbolic links to regular files are read as go version reads them
-// (within opt.Tree only, when set), links to directories are not
+// symbolic links to regular files are read wherever they lead, as go
+// version reads them (an audited tree, where links must stay inside, is
+// read through internal/discover instead), links to directories are not
 // entered, every regular file is tried whatever its mode, files that are
 // not Go binaries are skipped quietly, and damaged ELF files are
 // reported. Unlike go version, a directory named through a link is
@@ -84,14 +77,6 @@ func Scan(paths []string, opt ScanOptions) []Result {
 				if err != nil || !st.Mode().IsRegular() {
 					return nil // go version: "accept file symlinks only"
 				}
-				if err := inTree(opt.Tree, path); err != nil {
-					if st.Mode()&0o111 != 0 {
-						// An executable out of the tree may be a Go binary
-						// the audit is not allowed to read: say so.
-						out = append(out, Result{Path: path, Err: err})
-					}
-					return nil
-				}
 			} else if !d.Type().IsRegular() {
 				return nil
 			}
@@ -113,24 +98,4 @@ func Scan(paths []string, opt ScanOptions) []Result {
 // SortByPath orders results by path.
 func SortByPath(rs []Result) {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Path < rs[j].Path })
-}
-
-// inTree returns an fsread refusal when tree is set and the link at path
-// resolves outside it.
-func inTree(tree, path string) error {
-	if tree == "" {
-		return nil
-	}
-	realTree, err := filepath.EvalSymlinks(tree)
-	if err != nil {
-		return err
-	}
-	real, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return err
-	}
-	if !fsread.Within(realTree, real) {
-		return &fsread.RefusedError{Path: path, Reason: "is a symbolic link that leads out of the audited directory (to " + real + ")"}
-	}
-	return nil
 }

@@ -1,12 +1,15 @@
 package discover
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 func TestWalkFindsDeployFiles(t *testing.T) {
@@ -85,6 +88,15 @@ func TestWalkRules(t *testing.T) {
 		if got := tree.Files(kind); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %v, want %v", kind, got, want)
 		}
+	}
+	// Binaries reads what the walk listed, refusing, unread, an
+	// executable linked from outside the tree.
+	if err := os.Symlink("/bin/sh", filepath.Join(dir, "shlink")); err != nil {
+		t.Fatal(err)
+	}
+	rs := Binaries(dir, []string{"bin/tool", "toollink", "shlink"})
+	if len(rs) != 1 || !errors.Is(rs[0].Err, fsread.ErrRefused) || rs[0].Path != filepath.Join(dir, "shlink") {
+		t.Errorf("Binaries = %+v; want only shlink's refusal (bin/tool is no ELF file)", rs)
 	}
 	if !InsideModule(filepath.Join(dir, "sub")) || InsideModule(dir) {
 		t.Error("InsideModule is wrong about sub (inside) or the root (not inside)")
