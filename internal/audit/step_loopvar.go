@@ -39,7 +39,7 @@ func loopvarStep() Step {
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			opt := OptionsOf[LoopvarOptions](t, "loopvar")
-			if len(opt.Patterns) == 0 {
+			if len(opt.Patterns) == 0 && fileExists(filepath.Join(t.Dir, "go.mod")) {
 				if none := noPackages(t.Dir, "loopvar"); none != nil {
 					return Result{Findings: none}, nil // go vet would fail with "matched no packages"
 				}
