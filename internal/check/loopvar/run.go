@@ -49,7 +49,7 @@ func Run(ctx context.Context, vetTool, dir string, patterns []string) ([]finding
 // Analyze is Run with the suggested edits.
 //
 // With a vet tool — an executable that hands over to VetMain when
-// IsVetInvocation(os.Args[1:]) holds, as the gocompat command does — it
+// vetcfg.IsInvocation(os.Args[1:]) holds, as the gocompat command does — it
 // runs go vet -vettool=vetTool -json, so that the go command's build cache
 // keeps each package's result as it does for go vet's own analyzers. With
 // "" (a test binary is no vet tool) it loads and type-checks the packages
