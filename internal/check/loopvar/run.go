@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // Edit is one suggested change to a file, in byte offsets.
@@ -248,7 +248,7 @@ func Changes(edits []Edit) ([]FileChange, error) {
 	sort.Strings(files)
 	var out []FileChange
 	for _, f := range files {
-		old, err := os.ReadFile(f)
+		old, err := fsread.ReadFile(f, maxSourceSize)
 		if err != nil {
 			return nil, err
 		}
