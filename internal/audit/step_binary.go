@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/gocompat/gocompat/internal/check/provenance"
 	"github.com/gocompat/gocompat/internal/discover"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/platform"
 	"github.com/gocompat/gocompat/internal/report"
 )
@@ -151,6 +153,10 @@ func judgeBinaries(scan []binary.Result, targets []platform.Platform, base strin
 	var rows []row
 	for _, r := range scan {
 		name := rel(r.Path)
+		if errors.Is(r.Err, fsread.ErrRefused) {
+			res.Findings = append(res.Findings, refused(name, r.Err))
+			continue
+		}
 		if r.Err != nil {
 			f := platform.ReadFailure(name, r.Err)
 			res.Findings = append(res.Findings, f)

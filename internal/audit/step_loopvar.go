@@ -52,6 +52,11 @@ func loopvarStep() Step {
 					fmt.Fprintf(opt.Log, "gocompat: %s\n", msg)
 				}
 			}
+			if len(opt.Patterns) == 0 && fileExists(filepath.Join(t.Dir, "go.mod")) {
+				if none := noPackages(t.Dir, "loopvar"); none != nil {
+					return Result{Findings: none}, nil // go vet would fail with "matched no packages"
+				}
+			}
 			res, err := loopvar.Analyze(ctx, t.VetTool, t.Dir, opt.Patterns)
 			if fd, ok := loopvarUnbuildable(t.Dir, err); ok {
 				return Result{Findings: []finding.Finding{fd}}, nil

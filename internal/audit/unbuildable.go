@@ -2,12 +2,12 @@ package audit
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/module"
 )
 
@@ -35,7 +35,7 @@ func nothingToAnalyse(family, goMod, what string) finding.Finding {
 // that info finding; ok is false for any other error.
 func loopvarUnbuildable(dir string, err error) (finding.Finding, bool) {
 	modPath := ""
-	if data, rerr := os.ReadFile(filepath.Join(dir, "go.mod")); rerr == nil {
+	if data, rerr := fsread.ReadFile(filepath.Join(dir, "go.mod"), fsread.SourceLimit); rerr == nil {
 		if m, perr := module.ParseGoModLax("go.mod", data); perr == nil {
 			modPath = m.Module
 		}

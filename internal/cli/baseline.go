@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 
 	"github.com/gocompat/gocompat/internal/baseline"
-	"github.com/gocompat/gocompat/internal/discover"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/report"
 )
 
@@ -21,7 +21,7 @@ func onlyNew(ctx context.Context, e *env, rep *report.Report, baselineFile, rev 
 		return nil
 	}
 	if baselineFile != "" {
-		data, err := discover.ReadFile(e.abs(baselineFile), maxSavedReport)
+		data, err := fsread.ReadFile(e.abs(baselineFile), report.MaxReportFile)
 		if err != nil {
 			return &exitError{code: ExitError, err: fmt.Errorf("--baseline %s: %w", baselineFile, err)}
 		}

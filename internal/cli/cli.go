@@ -20,6 +20,7 @@ import (
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/report/format"
+	"github.com/gocompat/gocompat/internal/report/text"
 )
 
 // Invocation is everything a run takes from its process; tests build one
@@ -105,7 +106,7 @@ func Main(ctx context.Context, inv Invocation) (code int) {
 
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)
-	return strings.ReplaceAll(s, "\n", "; ")
+	return text.Escape(strings.ReplaceAll(s, "\n", "; "))
 }
 
 // command is one subcommand. A command that reports is a named set of

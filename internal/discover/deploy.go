@@ -2,8 +2,7 @@ package discover
 
 import (
 	"context"
-	"fmt"
-	"io"
+	"errors"
 	"os"
 	"os/exec"
 	"path"
@@ -13,41 +12,14 @@ import (
 	"time"
 
 	"github.com/gocompat/gocompat/internal/check/deploy"
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/dockerfile"
 	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/gosrc"
 	"github.com/gocompat/gocompat/internal/unit"
 	"github.com/gocompat/gocompat/internal/workflow"
 )
-
-// MaxConfigFile bounds the size of a deployment file (Dockerfile,
-// workflow, .dockerignore) read from the user's tree.
-const MaxConfigFile = 4 << 20
-
-// ReadFile reads a regular file of at most limit bytes; anything else is
-// an error naming the file.
-func ReadFile(p string, limit int64) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", p)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", p, limit)
-	}
-	return data, nil
-}
 
 // Modules reads, once per run, the tree's Go source for the deployment
 // checks: its modules and, on demand, the programs that Dockerfiles build
@@ -151,6 +123,7 @@ func (m *Modules) NewErrors() []ModuleError {
 // toolchains; "" if it cannot say.
 func GoEnvGOROOT(ctx context.Context, environ []string) string {
 	cmd := exec.CommandContext(ctx, "go", "env", "GOROOT")
+	childproc.OwnGroup(cmd)
 	cmd.Env = append(append([]string(nil), environ...), "GOTOOLCHAIN=local")
 	cmd.Dir = os.TempDir()
 	out, err := cmd.Output()
@@ -161,9 +134,11 @@ func GoEnvGOROOT(ctx context.Context, environ []string) string {
 }
 
 // ReadDockerfile reads and parses the Dockerfile at rel under root. A
-// read error is returned as err; a syntax error as parseErr.
+// read error is returned as err (an fsread refusal for a file that is not
+// regular, too large or linked from outside root); a syntax error as
+// parseErr.
 func ReadDockerfile(root, rel string) (f *dockerfile.File, parseErr, err error) {
-	data, err := ReadFile(filepath.Join(root, filepath.FromSlash(rel)), MaxConfigFile)
+	data, err := fsread.ReadFileIn(root, rel, fsread.ConfigLimit)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -174,8 +149,9 @@ func ReadDockerfile(root, rel string) (f *dockerfile.File, parseErr, err error) 
 // DockerContext guesses the build context of the Dockerfile at rel: the
 // module's root if the Dockerfile lies in the module (modFile is its
 // go.mod), else the Dockerfile's directory; and whether .git is in it
-// (present and not excluded by a .dockerignore).
-func DockerContext(root, rel, modFile string) deploy.DockerContext {
+// (present and not excluded by a .dockerignore). A .dockerignore it
+// refused to read (see fsread) is returned in refused.
+func DockerContext(root, rel, modFile string) (dc deploy.DockerContext, refused []error) {
 	ctxDir := path.Dir(rel)
 	if modFile != "" {
 		ctxDir = path.Dir(modFile)
@@ -183,33 +159,40 @@ func DockerContext(root, rel, modFile string) deploy.DockerContext {
 	abs := filepath.Join(root, filepath.FromSlash(ctxDir))
 	st, err := os.Stat(filepath.Join(abs, ".git"))
 	if err != nil || !st.IsDir() {
-		return deploy.DockerContext{Dir: ctxDir}
+		return deploy.DockerContext{Dir: ctxDir}, nil
 	}
-	for _, ig := range []string{filepath.Join(abs, ".dockerignore"), filepath.Join(root, filepath.FromSlash(rel)) + ".dockerignore"} {
-		data, err := ReadFile(ig, MaxConfigFile)
+	for _, ig := range []string{path.Join(ctxDir, ".dockerignore"), rel + ".dockerignore"} {
+		data, err := fsread.ReadFileIn(root, ig, fsread.ConfigLimit)
+		if errors.Is(err, fsread.ErrRefused) {
+			refused = append(refused, err)
+		}
 		if err != nil {
 			continue
 		}
 		for _, l := range strings.Split(string(data), "\n") {
 			switch strings.TrimSpace(l) {
 			case ".git", ".git/", "/.git", "**/.git", ".git/**", "*", "**", ".*":
-				return deploy.DockerContext{Dir: ctxDir}
+				return deploy.DockerContext{Dir: ctxDir}, refused
 			}
 		}
 	}
-	return deploy.DockerContext{HasGit: true, Dir: ctxDir}
+	return deploy.DockerContext{HasGit: true, Dir: ctxDir}, refused
 }
 
-// LoadUnit loads the systemd unit at rel under root with its drop-ins.
+// LoadUnit loads the systemd unit at rel under root with its drop-ins
+// and environment files, each read as fsread reads a file of the tree:
+// the unit's own refusal is err, those of the files it draws in are in
+// the unit's Refused.
 func LoadUnit(root, rel string) (*unit.Unit, error) {
-	fsys := os.DirFS(root)
+	fsys := fsread.DirFS{Root: root, Limit: fsread.ConfigLimit}
 	return unit.Load(fsys, rel, unit.LoadOptions{EnvRoot: fsys, Sibling: true})
 }
 
 // UnitContext is what the systemd checks know about a unit besides its
 // text: the ExecStart binary read under hostRoot, and the messages of
-// systemd-analyze verify when analyze (its path) is set.
-func UnitContext(ctx context.Context, root, rel, hostRoot, analyze string, u *unit.Unit) deploy.UnitContext {
+// systemd-analyze verify when analyze (its path) is set, each run bounded
+// by timeout (unit.VerifyTimeout if zero).
+func UnitContext(ctx context.Context, root, rel, hostRoot, analyze string, timeout time.Duration, u *unit.Unit) deploy.UnitContext {
 	uc := deploy.UnitContext{File: rel}
 	if bin, notGo := ExecBinary(hostRoot, u); bin != nil {
 		uc.Binary = bin
@@ -218,11 +201,18 @@ func UnitContext(ctx context.Context, root, rel, hostRoot, analyze string, u *un
 	}
 	if analyze != "" {
 		abs := filepath.Join(root, filepath.FromSlash(rel))
-		if msgs, err := unit.Verify(ctx, analyze, abs); err == nil {
+		if timeout <= 0 {
+			timeout = unit.VerifyTimeout
+		}
+		msgs, err := unit.Verify(ctx, analyze, abs, timeout)
+		switch {
+		case err == nil:
 			for i := range msgs {
 				msgs[i].File = relTo(root, msgs[i].File, u.Name)
 			}
 			uc.Verify = msgs
+		case errors.Is(err, unit.ErrVerifyTimeout):
+			uc.VerifyTimedOut = timeout
 		}
 	}
 	return uc
@@ -288,7 +278,7 @@ func (t *Tree) Workflows() []WorkflowFile {
 // ReadWorkflow reads and parses a CI file. A read error is err; a syntax
 // error is parseErr.
 func ReadWorkflow(root string, w WorkflowFile) (f *workflow.File, parseErr, err error) {
-	data, err := ReadFile(filepath.Join(root, filepath.FromSlash(w.Rel)), MaxConfigFile)
+	data, err := fsread.ReadFileIn(root, w.Rel, fsread.ConfigLimit)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -45,6 +45,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/module"
 )
 
@@ -142,7 +143,7 @@ func OpenRepo(root, goroot string) (*Repo, error) {
 func (r *Repo) readModule(dir string) *RepoModule {
 	m := &RepoModule{Dir: dir}
 	name := path.Join(dir, "go.mod")
-	data, err := readBounded(filepath.Join(r.Root, filepath.FromSlash(name)), maxGoMod)
+	data, err := fsread.ReadFile(filepath.Join(r.Root, filepath.FromSlash(name)), maxGoMod)
 	if err == nil {
 		m.Mod, err = module.ParseGoModLax(name, data)
 	}
@@ -258,13 +259,9 @@ func (t Target) context(goroot string) build.Context {
 	// Files are read with the size bound; go/build reads only up to the
 	// imports.
 	c.OpenFile = func(p string) (io.ReadCloser, error) {
-		f, err := os.Open(p)
+		f, err := fsread.Open(p)
 		if err != nil {
 			return nil, err
-		}
-		if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
-			f.Close()
-			return nil, fmt.Errorf("read %s: not a regular file", p)
 		}
 		return limitedFile{io.LimitReader(f, maxSourceFile), f}, nil
 	}
@@ -399,7 +396,7 @@ var stdCache sync.Map
 // fileImportsC reports whether a Go file imports "C" (whatever its build
 // constraints say); only the import block is parsed.
 func fileImportsC(p string) bool {
-	data, err := readBounded(p, maxSourceFile)
+	data, err := fsread.ReadFile(p, maxSourceFile)
 	if err != nil {
 		return false
 	}
@@ -568,7 +565,7 @@ func (r *Repo) Program(dir string, t Target, marker string) (*Program, error) {
 // calls and the marker.
 func (r *Repo) scanFiles(prog *Program, files []string, marker string) {
 	for _, f := range files {
-		data, err := readBounded(f, maxSourceFile)
+		data, err := fsread.ReadFile(f, maxSourceFile)
 		if err != nil {
 			continue
 		}
@@ -596,26 +593,6 @@ func (r *Repo) scanFiles(prog *Program, files []string, marker string) {
 type limitedFile struct {
 	io.Reader
 	io.Closer
-}
-
-// readBounded reads a regular file of at most max bytes.
-func readBounded(p string, max int64) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("read %s: not a regular file", p)
-	}
-	if st.Size() > max {
-		return nil, fmt.Errorf("read %s: larger than %d bytes", p, max)
-	}
-	return io.ReadAll(io.LimitReader(f, max+1))
 }
 
 func relSlash(root, p string) string {

@@ -28,6 +28,7 @@ import (
 	"github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/dotted"
 	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // FS reads a machine below Root.
@@ -104,7 +105,7 @@ func (h FS) ReadFile(p string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(hp)
+	f, err := fsread.Open(hp)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +258,7 @@ func (h FS) kernelConfig(in *Info) {
 		if err != nil {
 			continue
 		}
-		f, err := os.Open(hp)
+		f, err := fsread.Open(hp)
 		if err != nil {
 			continue
 		}
@@ -409,7 +410,7 @@ func (h FS) glibcVersion(libc6 string, have bool) Value {
 		rel, _ := filepath.Rel(h.Root, hp)
 		return known(v, "/"+filepath.ToSlash(rel))
 	}
-	f, err := os.Open(hp)
+	f, err := fsread.Open(hp)
 	if err != nil {
 		return unknown(err.Error())
 	}

@@ -35,6 +35,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gocompat/gocompat/internal/binary"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/host"
 )
 
@@ -479,7 +480,7 @@ func (s *Scanner) onDisk(pr *Process, running fileKey, nlink uint64) {
 	case err == nil:
 		pr.OnDisk = OnDiskReplaced
 		if st.Mode&unix.S_IFMT == unix.S_IFREG {
-			if f, err := os.Open(p); err == nil {
+			if f, err := fsread.Open(p); err == nil {
 				pr.Disk, _ = binary.Read(pr.Exe, f)
 				f.Close()
 			}
@@ -601,8 +602,10 @@ func readlinkAt(dfd int, name string) (string, error) {
 	return string(buf[:n]), nil
 }
 
+// readFileLimit reads at most limit bytes of the regular file p (a file
+// under the probed root: fsread.Open refuses pipes and devices).
 func readFileLimit(p string, limit int64) ([]byte, error) {
-	f, err := os.Open(p)
+	f, err := fsread.Open(p)
 	if err != nil {
 		return nil, err
 	}

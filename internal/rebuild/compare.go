@@ -10,17 +10,18 @@ import (
 
 	gobinary "github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 type addFunc func(c finding.Check, msg, fix string, details map[string]string)
 
 // compare reads the binary and its rebuild and reports the outcome.
 func compare(res *Result, info *gobinary.Info, path, out, wt string, p recipe, opt Options, add addFunc) error {
-	a, err := readSmall(path, maxCompare)
+	a, err := fsread.ReadFile(path, maxCompare)
 	if err != nil {
 		return fmt.Errorf("rebuild %s: %v", path, err)
 	}
-	b, err := readSmall(out, maxCompare)
+	b, err := fsread.ReadFile(out, maxCompare)
 	if err != nil {
 		return fmt.Errorf("rebuild %s: reading the rebuild: %v", path, err)
 	}

@@ -44,7 +44,9 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/gocompat/gocompat/internal/binary"
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/vcs"
 )
 
@@ -164,6 +166,7 @@ func Run(ctx context.Context, path string, opt Options) (*Result, error) {
 		shown := append([]string{"build", "-o", "REBUILT"}, args[3:]...)
 		res.Command = strings.Join(p.env, " ") + " go " + strings.Join(quoteArgs(shown), " ")
 		cmd := exec.CommandContext(ctx, "go", args...)
+		childproc.OwnGroup(cmd)
 		cmd.Dir = modDir
 		cmd.Env = env
 		var stderr bytes.Buffer
@@ -236,7 +239,7 @@ func quoteArgs(args []string) []string {
 // the module, else the first such go.mod found walking the tree.
 func findModule(wt, prefix, modPath string) (string, error) {
 	declares := func(dir string) bool {
-		data, err := readSmall(filepath.Join(dir, "go.mod"), 4<<20)
+		data, err := fsread.ReadFile(filepath.Join(dir, "go.mod"), 4<<20)
 		return err == nil && modfile.ModulePath(data) == modPath
 	}
 	for p := filepath.Join(wt, filepath.FromSlash(prefix)); ; p = filepath.Dir(p) {
@@ -275,22 +278,6 @@ func findModule(wt, prefix, modPath string) (string, error) {
 		return "", errors.New("no go.mod declares it")
 	}
 	return found, nil
-}
-
-func readSmall(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() || st.Size() > limit {
-		return nil, fmt.Errorf("%s: not a regular file of at most %d bytes", path, limit)
-	}
-	return io.ReadAll(io.LimitReader(f, limit))
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -15,6 +15,8 @@ import (
 
 	"golang.org/x/mod/semver"
 
+	"github.com/gocompat/gocompat/internal/childproc"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/module"
 )
 
@@ -110,7 +112,7 @@ func FromModule(ctx context.Context, opt ModuleOptions) (*Inventory, error) {
 	}
 
 	sums := map[string]string{}
-	if data, err := readBounded(filepath.Join(opt.Dir, "go.sum"), maxGoSum); err == nil {
+	if data, err := fsread.ReadFile(filepath.Join(opt.Dir, "go.sum"), maxGoSum); err == nil {
 		if sums, err = ParseGoSum(filepath.Join(opt.Dir, "go.sum"), data); err != nil {
 			return nil, err
 		}
@@ -202,6 +204,7 @@ func FromModule(ctx context.Context, opt ModuleOptions) (*Inventory, error) {
 
 func runGo(ctx context.Context, dir string, env []string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
+	childproc.OwnGroup(cmd)
 	cmd.Dir = dir
 	cmd.Env = env
 	var stderr bytes.Buffer
@@ -217,26 +220,6 @@ func runGo(ctx context.Context, dir string, env []string, args ...string) ([]byt
 	return out, nil
 }
 
-// readBounded reads a regular file of at most limit bytes.
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	if st.Size() > limit {
-		return nil, fmt.Errorf("%s: %d bytes, more than the %d this reads", path, st.Size(), limit)
-	}
-	return io.ReadAll(io.LimitReader(f, limit))
-}
-
 type gitInfo struct {
 	revision string
 	time     time.Time
@@ -250,6 +233,7 @@ func gitState(ctx context.Context, dir string) *gitInfo {
 	// GIT_OPTIONAL_LOCKS=0: git status must not refresh the user's index.
 	git := func(args ...string) ([]byte, error) {
 		cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+		childproc.OwnGroup(cmd)
 		cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0")
 		return cmd.Output()
 	}

@@ -20,6 +20,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/gocompat/gocompat/internal/childproc"
 )
 
 // ErrNotRepo is returned when a directory is not inside a git work tree
@@ -61,6 +63,7 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 
 func git(ctx context.Context, dir string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+	childproc.OwnGroup(cmd)
 	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "GIT_TERMINAL_PROMPT=0")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -94,6 +94,9 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte("a: &x [*x]\n"), true)
+	// Nested merge keys: each level merges the one below ten times.
+	f.Add([]byte(mergeBomb(6)), true)
+	f.Add([]byte(mergeBomb(6)), false)
 	f.Fuzz(func(t *testing.T, data []byte, github bool) {
 		kind := GitLab
 		if github {

@@ -79,14 +79,14 @@ func imagePrograms(in *Input, f *dockerfile.File, files []placed, ctxDir string)
 				if dir == "" || gosrc.BinaryName(in.Repo.ImportPath(dir)) != path.Base(abs) {
 					continue
 				}
-				ps.guess = fmt.Sprintf("%s is taken to be the program built from %s", p.path, dir)
+				ps.guess = fmt.Sprintf("%s is taken to be the program built from %s", finding.Clip(p.path), dir)
 			} else if p.copy.From == "" {
 				mains := in.Repo.MainPackages(name, gosrc.DefaultTarget)
 				if len(mains) != 1 {
 					continue
 				}
 				dir = mains[0]
-				ps.guess = fmt.Sprintf("%s, copied from the build context, is taken to be the program built from %s", p.path, dir)
+				ps.guess = fmt.Sprintf("%s, copied from the build context, is taken to be the program built from %s", finding.Clip(p.path), dir)
 			} else {
 				continue
 			}

@@ -163,7 +163,7 @@ func checkExecNotBuilt(rt *runtimeImage, e *dockerfile.Exec, c finding.Check, wh
 	if !(rt.minimal && !rt.unknownContent) && !sameName {
 		return nil
 	}
-	msg := fmt.Sprintf("%s runs %s, but nothing in the build puts a file there", what, prog)
+	msg := fmt.Sprintf("%s runs %s, but nothing in the build puts a file there", what, finding.Clip(prog))
 	if len(builtNames) > 0 {
 		msg += fmt.Sprintf(" (the Go build places %s)", strings.Join(builtNames, ", "))
 	}
@@ -185,7 +185,7 @@ func checkNoTrimpath(files []placed, file string) []finding.Finding {
 		}
 		seen[b.cmd] = true
 		fd := finding.New(DockerfileNoTrimpath, loc(file, b.run.Line),
-			fmt.Sprintf("`go %s` builds %s for the final image without -trimpath, so the binary records the builder's file paths and two builds of the same source in different directories differ.", b.cmd.Verb, p.path),
+			fmt.Sprintf("`go %s` builds %s for the final image without -trimpath, so the binary records the builder's file paths and two builds of the same source in different directories differ.", b.cmd.Verb, finding.Clip(p.path)),
 			"Add -trimpath to the go command (or GOFLAGS=-trimpath in the builder stage).")
 		out = append(out, fd)
 	}
@@ -206,7 +206,7 @@ func checkBuildEnvAtRuntime(final *dockerfile.Stage, builds bool, lastBuild int,
 			what = "no go command runs after it in this stage"
 		}
 		fd := finding.New(DockerfileBuildEnvAtRuntime, loc(file, v.Line),
-			fmt.Sprintf("ENV %s=%s is set in the final stage, but %s: %s.", v.Name, v.Value, what, fact.Truth),
+			fmt.Sprintf("ENV %s=%s is set in the final stage, but %s: %s.", v.Name, finding.Clip(v.Value), what, fact.Truth),
 			fmt.Sprintf("Set %s in the builder stage (ENV, or on the go build line) and remove it here.", v.Name))
 		fd = addSources(fd, fact.Sources...)
 		out = append(out, withDetails(fd, "variable", v.Name))

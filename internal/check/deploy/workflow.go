@@ -43,11 +43,16 @@ var (
 		ID: "workflow/goflags-surprise", Title: "GOFLAGS in the workflow changes or breaks every go command",
 		Severity: finding.Warning, Sources: []src{facts.SrcGoEnvBuild},
 	}
+	WorkflowMergeLimit = finding.Check{
+		ID: "workflow/merge-limit", Title: "YAML merge keys expand past gocompat's limit, so part of the file is not checked",
+		Severity: finding.Warning,
+		Sources:  []src{{Title: "YAML merge key type", URL: "https://yaml.org/type/merge.html"}},
+	}
 )
 
 // WorkflowChecks are the checks of the family, in the order of their doc pages.
 var WorkflowChecks = []finding.Check{
-	WorkflowParseError, WorkflowGoOlderThanGoMod, WorkflowGoUnsupported, WorkflowGoVersionFloat, WorkflowGoVersionFileMissing, WorkflowGotoolchainOverride, WorkflowGoflagsSurprise,
+	WorkflowParseError, WorkflowGoOlderThanGoMod, WorkflowGoUnsupported, WorkflowGoVersionFloat, WorkflowGoVersionFileMissing, WorkflowGotoolchainOverride, WorkflowGoflagsSurprise, WorkflowMergeLimit,
 }
 
 // Workflow judges a CI workflow file; file is its path relative to the
@@ -85,6 +90,7 @@ func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
 		out = append(out, checkWorkflowGoUnsupported(in, g, sel, at)...)
 	}
 	out = append(out, checkGotoolchainOverride(w, gotoolchain, file)...)
+	out = append(out, checkMergeLimit(w, file)...)
 	return out
 }
 
@@ -114,7 +120,7 @@ func resolveSelection(in *Input, g workflow.GoVersion, at finding.Location, out 
 		if sel.v == "" && isRange(g.Value) {
 			if v, ok := setupGoRange(g.Value); ok {
 				sel.v = version.Lang(v)
-				sel.how = fmt.Sprintf("the range %s, which setup-go resolves to the newest %s", strings.TrimSpace(g.Value), display(sel.v))
+				sel.how = fmt.Sprintf("the range %s, which setup-go resolves to the newest %s", finding.Clip(strings.TrimSpace(g.Value)), display(sel.v))
 			}
 		}
 	case "image":
@@ -130,9 +136,9 @@ func resolveSelection(in *Input, g workflow.GoVersion, at finding.Location, out 
 		p := path.Clean(strings.TrimPrefix(g.Value, "./"))
 		if !in.exists(p) {
 			fd := finding.New(WorkflowGoVersionFileMissing, at,
-				fmt.Sprintf("go-version-file: %s names a file that does not exist in the repository, so setup-go fails.", g.Value),
+				fmt.Sprintf("go-version-file: %s names a file that does not exist in the repository, so setup-go fails.", finding.Clip(g.Value)),
 				"Point it at the module's go.mod (paths are relative to the repository root).")
-			*out = append(*out, withDetails(fd, "file", g.Value))
+			*out = append(*out, withDetails(fd, "file", finding.Clip(g.Value)))
 			return sel, false
 		}
 		m := goModAt(in, p)
@@ -174,9 +180,9 @@ func checkGoVersionFloat(g workflow.GoVersion, at finding.Location) []finding.Fi
 		return nil
 	}
 	fd := finding.New(WorkflowGoVersionFloat, at,
-		fmt.Sprintf("%s is an unquoted YAML number, so it reaches the %s as %s, a different Go version.", g.Value, sourceName(g), floatText(g.Value)),
-		fmt.Sprintf("Quote it: '%s'.", g.Value))
-	return []finding.Finding{withDetails(fd, "value", g.Value)}
+		fmt.Sprintf("%s is an unquoted YAML number, so it reaches the %s as %s, a different Go version.", finding.Clip(g.Value), sourceName(g), finding.Clip(floatText(g.Value))),
+		fmt.Sprintf("Quote it: '%s'.", finding.Clip(g.Value)))
+	return []finding.Finding{withDetails(fd, "value", finding.Clip(g.Value))}
 }
 
 func selected(g workflow.GoVersion, sel selection) string {
@@ -247,11 +253,24 @@ func checkGotoolchainOverride(w *workflow.File, gotoolchain map[string]workflow.
 		at := loc(file, e.Line)
 		at.Column = e.Column
 		fd := finding.New(WorkflowGotoolchainOverride, at,
-			fmt.Sprintf("GOTOOLCHAIN=%s makes every go command run %s, whatever setup-go, the matrix or the image installed (%d selection(s) in scope), so the jobs do not test the versions they name.", e.Value, strings.TrimSuffix(e.Value, "+auto"), n),
+			fmt.Sprintf("GOTOOLCHAIN=%s makes every go command run %s, whatever setup-go, the matrix or the image installed (%d selection(s) in scope), so the jobs do not test the versions they name.", finding.Clip(e.Value), finding.Clip(strings.TrimSuffix(e.Value, "+auto")), n),
 			"Remove GOTOOLCHAIN, or set it to local so that the selected Go is the one that runs.")
-		out = append(out, withDetails(fd, "GOTOOLCHAIN", e.Value))
+		out = append(out, withDetails(fd, "GOTOOLCHAIN", finding.Clip(e.Value)))
 	}
 	return out
+}
+
+// checkMergeLimit: the parser stopped expanding YAML merge keys
+// (workflow.MaxMergedPairs), so part of the file was not read.
+func checkMergeLimit(w *workflow.File, file string) []finding.Finding {
+	if w.MergeLimit == nil {
+		return nil
+	}
+	at := loc(file, w.MergeLimit.Line)
+	at.Column = w.MergeLimit.Column
+	return []finding.Finding{finding.New(WorkflowMergeLimit, at,
+		fmt.Sprintf("The file's YAML merge keys (<<) bring in more than %d entries; gocompat stopped expanding them here, so Go versions and variables reached only through later merges are not checked.", workflow.MaxMergedPairs),
+		"Merge smaller anchors, or write the keys a job needs out in full.")}
 }
 
 func gotoolchainPins(m map[string]workflow.EnvVar) []workflow.EnvVar {
@@ -279,21 +298,21 @@ func goflagsFindings(in *Input, e workflow.EnvVar, file string) []finding.Findin
 		switch {
 		case !strings.HasPrefix(f, "-"):
 			fd := finding.New(WorkflowGoflagsSurprise, at,
-				fmt.Sprintf("GOFLAGS=%q holds %q, which is not a flag: every go command in scope fails with \"go: parsing $GOFLAGS: non-flag\".", e.Value, f),
+				fmt.Sprintf("GOFLAGS=%q holds %q, which is not a flag: every go command in scope fails with \"go: parsing $GOFLAGS: non-flag\".", finding.Clip(e.Value), finding.Clip(f)),
 				"GOFLAGS takes space-separated -flag or -flag=value entries; put package arguments on the command line.")
 			fd.Severity = finding.Error
-			out = append(out, withDetails(fd, "GOFLAGS", e.Value))
+			out = append(out, withDetails(fd, "GOFLAGS", finding.Clip(e.Value)))
 		case f == "-mod=vendor" && in.Module != nil && !in.Module.Vendor:
 			fd := finding.New(WorkflowGoflagsSurprise, at,
 				fmt.Sprintf("GOFLAGS sets -mod=vendor, but the module has no vendor directory: go commands fail with \"inconsistent vendoring\" or missing packages."),
 				"Remove -mod=vendor, or commit the vendor directory (go mod vendor).")
 			fd.Severity = finding.Error
-			out = append(out, withDetails(fd, "GOFLAGS", e.Value))
+			out = append(out, withDetails(fd, "GOFLAGS", finding.Clip(e.Value)))
 		case f == "-mod=mod":
 			fd := finding.New(WorkflowGoflagsSurprise, at,
 				"GOFLAGS sets -mod=mod, so go commands in CI may rewrite go.mod and go.sum instead of failing when they are out of date: CI passes on a module that does not build as committed.",
 				"Remove -mod=mod (the default, -mod=readonly, catches an untidy go.mod).")
-			out = append(out, withDetails(fd, "GOFLAGS", e.Value))
+			out = append(out, withDetails(fd, "GOFLAGS", finding.Clip(e.Value)))
 		}
 	}
 	return out

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // Applying the fixes of one run is atomic for the run, not only per file:
@@ -113,7 +115,7 @@ func apply(dir string, changes []FileChange, step func(at string) error) error {
 		}
 	}
 	for _, c := range todo {
-		now, err := readBounded(c.File, maxSourceSize)
+		now, err := fsread.ReadFile(c.File, maxSourceSize)
 		if err != nil {
 			return abort(fmt.Errorf("read %s again: %w", c.File, err))
 		}
@@ -200,7 +202,7 @@ func writeJournal(path string, j journal) error {
 func Recover(dir string) (string, error) {
 	jpath := filepath.Join(dir, JournalName)
 	os.Remove(jpath + ".tmp") // a journal being replaced: the old one stands
-	b, err := readBounded(jpath, maxJournalSize)
+	b, err := fsread.ReadFile(jpath, maxJournalSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}

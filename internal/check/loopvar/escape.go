@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 )
@@ -157,6 +158,7 @@ func goBuildEscape(ctx context.Context, dir string, pkgs []string) ([]byte, erro
 	}
 	args = append(args, pkgs...)
 	cmd := exec.CommandContext(ctx, "go", args...)
+	childproc.OwnGroup(cmd)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
 	var out bytes.Buffer

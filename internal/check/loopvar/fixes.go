@@ -6,14 +6,13 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"io"
-	"os"
 	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // src returns the bytes of file, or nil. It reads each file once: a
@@ -314,7 +313,7 @@ func (p *pass) cgoEdit(src []byte, tf *token.File, pos, end token.Pos, ed Edit) 
 	if as.Filename == "" || as.Filename != ae.Filename || as.Line < 1 || as.Column < 1 || ae.Line < 1 || ae.Column < 1 {
 		return Edit{}, refuse
 	}
-	orig, err := readBounded(as.Filename, maxSourceSize)
+	orig, err := fsread.ReadFile(as.Filename, maxSourceSize)
 	if err != nil {
 		return Edit{}, "this is a cgo file, and its source cannot be read to map the fix to it: " + err.Error()
 	}
@@ -370,29 +369,4 @@ func (p *pass) srcOf(tf *token.File) []byte {
 		}
 	}
 	return nil
-}
-
-// readBounded reads the regular file path, refusing one larger than max
-// bytes.
-func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
-	}
-	return b, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // Edit is one suggested change to a file, in byte offsets.
@@ -49,7 +49,7 @@ func Run(ctx context.Context, vetTool, dir string, patterns []string) ([]finding
 // Analyze is Run with the suggested edits.
 //
 // With a vet tool — an executable that hands over to VetMain when
-// IsVetInvocation(os.Args[1:]) holds, as the gocompat command does — it
+// vetcfg.IsInvocation(os.Args[1:]) holds, as the gocompat command does — it
 // runs go vet -vettool=vetTool -json, so that the go command's build cache
 // keeps each package's result as it does for go vet's own analyzers. With
 // "" (a test binary is no vet tool) it loads and type-checks the packages
@@ -248,7 +248,7 @@ func Changes(edits []Edit) ([]FileChange, error) {
 	sort.Strings(files)
 	var out []FileChange
 	for _, f := range files {
-		old, err := os.ReadFile(f)
+		old, err := fsread.ReadFile(f, maxSourceSize)
 		if err != nil {
 			return nil, err
 		}

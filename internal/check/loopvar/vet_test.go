@@ -97,25 +97,6 @@ func setDiff(a, b map[string]bool) []string {
 	return out
 }
 
-func TestIsVetInvocation(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		want bool
-	}{
-		{[]string{"-V=full"}, true},
-		{[]string{"-flags"}, true},
-		{[]string{"-json", "/tmp/go-build1/b001/vet.cfg"}, true},
-		{[]string{"/tmp/x/vet.cfg"}, true},
-		{[]string{"loopvar", "./..."}, false},
-		{[]string{"audit"}, false},
-		{nil, false},
-	} {
-		if got := loopvar.IsVetInvocation(c.args); got != c.want {
-			t.Errorf("IsVetInvocation(%q) = %v, want %v", c.args, got, c.want)
-		}
-	}
-}
-
 // gocompat -V=full, go vet's fingerprint of the tool, names the Go build
 // ID that go tool buildid reads from the executable.
 func TestVetVersionIsBuildID(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/finding"
 )
 
@@ -91,6 +92,7 @@ func analyzeVet(ctx context.Context, tool, dir string, patterns []string) (*Resu
 	args := []string{"vet", "-trimpath=false", "-vettool=" + tool, "-json", "-" + Analyzer.Name + ".records"}
 	args = append(args, patterns...)
 	cmd := exec.CommandContext(ctx, "go", args...)
+	childproc.OwnGroup(cmd)
 	cmd.Dir = dir
 	// The analyzer reads the export data of this toolchain; another one
 	// (GOTOOLCHAIN switching to a newer go line) may write a format it

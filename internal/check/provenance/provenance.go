@@ -15,7 +15,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -27,6 +26,7 @@ import (
 	"github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/vcs"
 )
 
@@ -100,7 +100,7 @@ func Extract(ctx context.Context, info *binary.Info, dir string) (*Source, error
 	// repository.
 	for d := dir; ; d = filepath.Dir(d) {
 		p := filepath.Join(d, "go.mod")
-		data, err := readBounded(p, maxGoMod)
+		data, err := fsread.ReadFile(p, maxGoMod)
 		if err == nil {
 			f, err := modfile.ParseLax(p, data, nil)
 			if err != nil {
@@ -129,22 +129,6 @@ func Extract(ctx context.Context, info *binary.Info, dir string) (*Source, error
 		}
 	}
 	return s, nil
-}
-
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() || st.Size() > limit {
-		return nil, fmt.Errorf("%s: not a regular file of at most %d bytes", path, limit)
-	}
-	return io.ReadAll(io.LimitReader(f, limit))
 }
 
 // Check judges binary info (located at obj) against the source. It reads
