@@ -18,23 +18,39 @@
 //
 //	Commands:
 //	  audit      run every check that applies to dir (default .) and this host
+//	  baseline   save what gocompat audit finds now as the baseline FILE, so that
+//	             --baseline FILE counts only new findings
 //	  binary     say what Go binaries need (go version -m and ELF facts) and whether
 //	             they run on each --target
+//	  completion print a shell completion script: source <(gocompat completion
+//	             bash), or for zsh put it on $fpath as _gocompat
 //	  deploy     check the Dockerfiles, systemd units and CI workflows under dir
-//	             (default .) against the Go module they deploy
+//	             (default .) against the program each stage builds or unit runs
 //	  deps       vulnerabilities the module in dir (default .) reaches
 //	             (govulncheck's analysis), retracted and deprecated requirements,
 //	             local replacements, go lines and go.sum
 //	  doctor     check that the Go installation on PATH is sound, and say why not
 //	  explain    print what a check means and how to fix its findings; with no ID,
 //	             list all checks
+//	  exporter   serve Prometheus metrics of the host, process (and --binaries)
+//	             checks, re-run every --interval; --textfile writes them once
 //	  host       describe this machine (or a root filesystem) as a platform for Go
 //	             programs: kernel, libc, CPU level, cgroup limits, seccomp, memory
 //	             settings
 //	  loopvar    find loops whose behaviour changes with Go 1.22 per-iteration loop
 //	             variables (default ./...)
+//	  man        print the manual page gocompat(1) in roff (gocompat man | man -l -)
+//	  ps         check the running Go programs (all, or the PIDs given), read-only:
+//	             GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG,
+//	             GOEXPERIMENT, replaced binaries, Go support
+//	  rebuild    build a Go binary again from its build information (same Go
+//	             release, revision and flags) and say whether the bytes are the
+//	             same, and why not
 //	  report     render a saved JSON report (--format json output; - for stdin) in
 //	             any --format, without running a check
+//	  sbom       write a software bill of materials (CycloneDX 1.6 or SPDX 2.3 JSON)
+//	             of a module, from the packages compiled for the platform, or of a
+//	             binary, from its build information
 //	  upgrade    show what changes when the modules in dir (default .) raise their
 //	             go line, and with --test prove it with their tests
 //	  version    print gocompat's version
@@ -44,17 +60,28 @@
 //
 //	Flags of every reporting command (before or after the arguments):
 //	  --format F                 output format (default text), one of:
-//	      json    the report as JSON (docs/json-schema.md); gocompat report --from
-//	              replays it
-//	      openvex the vulnerability findings (deps) as an OpenVEX document, as
-//	              govulncheck -format openvex writes it
-//	      sarif   SARIF 2.1.0 for GitHub code scanning (every result located)
-//	      text    findings for people, one per line with the fix (default)
+//	      gitlab     GitLab Code Quality report (artifacts:reports:codequality)
+//	      json       the report as JSON (docs/json-schema.md); gocompat report
+//	                 --from replays it
+//	      markdown   Markdown for job summaries and pull-request comments
+//	                 (--link-base links findings to their lines)
+//	      openvex    the vulnerability findings (deps) as an OpenVEX document, as
+//	                 govulncheck -format openvex writes it
+//	      prometheus Prometheus text exposition format, for node_exporter's textfile
+//	                 collector (series: see gocompat exporter)
+//	      sarif      SARIF 2.1.0 for GitHub code scanning (every result located)
+//	      text       findings for people, one per line with the fix (default)
 //	  --fail-on error|warning|info|never
 //	                             exit 1 when a finding is at or above this
 //	                             severity (default error, or fail-on in .gocompat.yaml)
 //	  --color auto|always|never  colour in text output (auto: a terminal without NO_COLOR)
 //	  -v                         show evidence and info-level sources
+//	  -q                         no progress on stderr (shown only on a terminal)
+//	  --baseline FILE            count only findings that the saved JSON report FILE
+//	                             does not hold (gocompat baseline write FILE makes one)
+//	  --new-from-rev REV         count only findings on lines changed since the git
+//	                             revision REV, and in files git does not track yet
+//	  --link-base URL            markdown: link each finding to URL + its path and line
 //	  -C dir                     run as if started in dir
 //
 //	Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage or operational error.
@@ -123,4 +150,28 @@
 // never follows symbolic links, and stops after 50,000 entries or 12
 // levels. SARIF locations are relative to the audited directory, which
 // code scanning takes as the repository root.
+//
+// sbom runs go env and go list -deps in the module (with the user's
+// GOPROXY: a dependency not yet in the module cache is downloaded) and git
+// for the revision; it writes only the document, to standard output or -o
+// (atomically). rebuild runs the binary's own build again: it takes the
+// recorded Go release through GOTOOLCHAIN (the go command downloads it
+// through GOPROXY into the module cache on first use, and says so on
+// stderr), checks the recorded revision out into a temporary directory
+// whose object store borrows the repository's, and builds there; the
+// user's working tree, index, HEAD and .git are not written. A -trimpath
+// binary does not record its -ldflags; give them with --ldflags. binary,
+// audit and deploy compare the binaries they read with the git repository
+// and go.mod beside them (deployed ≠ source); they run git read-only, with
+// GIT_OPTIONAL_LOCKS=0. See docs/sbom.md.
+//
+// ps (and audit --processes, exporter) reads /proc only: no ptrace, no
+// signals, no writes. Processes of other users need root or
+// CAP_SYS_PTRACE and are otherwise listed as skipped. A process in another
+// cgroup namespace (a container) has its limits read through its own root
+// and mounts, which assumes its cgroup is the root of its namespace, as
+// container runtimes arrange; a process in the machine's cgroup namespace
+// seen from a container's cannot be placed, and its limits are reported
+// unknown. A program that sets GOMAXPROCS or a memory limit in its code is
+// not seen from outside.
 package main

@@ -4,19 +4,29 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/cli"
+	"github.com/gocompat/gocompat/internal/vetcfg"
 )
 
 func main() {
-	if loopvar.IsVetInvocation(os.Args[1:]) {
+	if vetcfg.IsInvocation(os.Args[1:]) {
 		loopvar.VetMain() // exits
 	}
 	// This executable is a vet tool: loopvar runs through go vet with it,
 	// which caches per-package results in the build cache.
 	exe, _ := os.Executable()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM (what kill, systemd and container runtimes send) stops a run
+	// as SIGINT does: the context is cancelled, children's process groups
+	// are killed (internal/childproc) and temporary directories removed.
+	// A second signal, once the first has cancelled, kills at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	code := cli.Main(ctx, cli.Invocation{
 		Args:    os.Args[1:],
 		Env:     os.Environ(),

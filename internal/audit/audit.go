@@ -25,6 +25,7 @@ import (
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/host"
 	"github.com/gocompat/gocompat/internal/platform"
+	"github.com/gocompat/gocompat/internal/proc"
 	"github.com/gocompat/gocompat/internal/report"
 )
 
@@ -73,6 +74,10 @@ type Target struct {
 
 	// host is this host as Host read it, kept for the steps after.
 	host *probedHost
+
+	procOnce sync.Once
+	procs    *proc.Result
+	procErr  error
 }
 
 // OptionsOf returns the options a command set for family, or the zero T.

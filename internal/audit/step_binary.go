@@ -2,13 +2,17 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/gocompat/gocompat/internal/binary"
+	"github.com/gocompat/gocompat/internal/check/provenance"
 	"github.com/gocompat/gocompat/internal/discover"
+	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/platform"
 	"github.com/gocompat/gocompat/internal/report"
 )
@@ -25,6 +29,10 @@ type BinaryOptions struct {
 	Paths []string
 	// MaxFiles bounds the walk of directories in Paths (0: no limit).
 	MaxFiles int
+	// Src is the source directory binaries are compared with (deployed ≠
+	// source); empty: the audited directory in an audit, the directory
+	// each named binary sits in otherwise.
+	Src string
 }
 
 // binaryStep says what Go binaries need and matches them against every
@@ -34,7 +42,7 @@ func binaryStep() Step {
 		Family: "binary",
 		Order:  70,
 		Needs:  []string{NeedBinaries, NeedHost},
-		Checks: platform.Checks,
+		Checks: append(append([]finding.Check(nil), platform.Checks...), provenance.Checks...),
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			opt := OptionsOf[BinaryOptions](t, "binary")
 			var scan []binary.Result
@@ -54,9 +62,63 @@ func binaryStep() Step {
 				}
 				targets = []platform.Platform{h}
 			}
-			return judgeBinaries(scan, targets, t.Dir, t.now()), nil
+			res := judgeBinaries(scan, targets, t.Dir, t.now())
+			src := opt.Src
+			if src == "" && len(opt.Paths) == 0 {
+				src = t.Dir
+			}
+			res.Findings = append(res.Findings, deployedVersusSource(ctx, scan, src, t.Dir)...)
+			return res, nil
 		},
 	}
+}
+
+// deployedVersusSource compares each binary read with the source it
+// belongs to: src when set, else the directory the binary sits in (its
+// repository and module).
+func deployedVersusSource(ctx context.Context, scan []binary.Result, src, base string) []finding.Finding {
+	var out []finding.Finding
+	for _, r := range scan {
+		if r.Info == nil {
+			continue
+		}
+		dir := src
+		if dir == "" {
+			dir = filepath.Dir(r.Path)
+		}
+		name := relTo(base, r.Path)
+		out = append(out, binaryVersusSource(ctx, r.Info, dir, name, name)...)
+	}
+	return out
+}
+
+// binaryVersusSource is the deployed ≠ source checks of one binary
+// against the repository and module of dir, located at file (the binary,
+// or the unit that runs it) and naming the binary obj. A go.mod that cannot
+// be parsed is skipped here; the module step reports it.
+func binaryVersusSource(ctx context.Context, info *binary.Info, dir, file, obj string) []finding.Finding {
+	s, err := provenance.Extract(ctx, info, dir)
+	if err != nil {
+		return nil
+	}
+	fs := provenance.Check(info, s, obj)
+	for i := range fs {
+		fs[i].Location.File = file
+	}
+	return fs
+}
+
+// relTo is p relative to base when it lies in it, else absolute;
+// slash-separated.
+func relTo(base, p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	if r, err := filepath.Rel(base, abs); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(abs)
 }
 
 // ResolveTargets turns --target values into platforms; none means this
@@ -87,19 +149,14 @@ func ResolveTargets(specs []string, hostRoot, cwd string) ([]platform.Platform, 
 // it.
 func judgeBinaries(scan []binary.Result, targets []platform.Platform, base string, now time.Time) Result {
 	var res Result
-	rel := func(p string) string {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return filepath.ToSlash(p)
-		}
-		if r, err := filepath.Rel(base, abs); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-			return filepath.ToSlash(r)
-		}
-		return filepath.ToSlash(abs)
-	}
+	rel := func(p string) string { return relTo(base, p) }
 	var rows []row
 	for _, r := range scan {
 		name := rel(r.Path)
+		if errors.Is(r.Err, fsread.ErrRefused) {
+			res.Findings = append(res.Findings, refused(name, r.Err))
+			continue
+		}
 		if r.Err != nil {
 			f := platform.ReadFailure(name, r.Err)
 			res.Findings = append(res.Findings, f)

@@ -2,13 +2,17 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
+	"path/filepath"
+	"time"
 
 	"github.com/gocompat/gocompat/internal/check/deploy"
 	"github.com/gocompat/gocompat/internal/discover"
 	"github.com/gocompat/gocompat/internal/dockerfile"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/parseerr"
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/unit"
@@ -41,6 +45,10 @@ func runDockerfiles(ctx context.Context, t *Target) (Result, error) {
 	mods := t.Modules()
 	for _, rel := range t.Tree().Files(discover.Dockerfile) {
 		f, perr, err := discover.ReadDockerfile(t.Dir, rel)
+		if errors.Is(err, fsread.ErrRefused) {
+			res.Findings = append(res.Findings, refused(rel, err))
+			continue
+		}
 		if err != nil {
 			return res, err
 		}
@@ -49,12 +57,12 @@ func runDockerfiles(ctx context.Context, t *Target) (Result, error) {
 			continue
 		}
 		in := mods.Input(ctx, rel)
-		res.Findings = append(res.Findings, JudgeDockerfile(in, rel, f, nil, discover.DockerContext(t.Dir, rel, in.ModFile))...)
-		{
-			res.Subjects = append(res.Subjects, subject("dockerfile", rel, map[string]string{
-				"stages": fmt.Sprint(len(f.Stages)), "final": f.Final().Base,
-			}))
-		}
+		dc, refusals := discover.DockerContext(t.Dir, rel, in.ModFile)
+		res.Findings = append(res.Findings, refusedAll(refusals, rel)...)
+		res.Findings = append(res.Findings, JudgeDockerfile(in, rel, f, nil, dc)...)
+		res.Subjects = append(res.Subjects, subject("dockerfile", rel, map[string]string{
+			"stages": fmt.Sprint(len(f.Stages)), "final": f.Final().Base,
+		}))
 	}
 	res.Findings = append(res.Findings, moduleErrors(mods)...)
 	return res, nil
@@ -69,22 +77,41 @@ func JudgeDockerfile(in *deploy.Input, rel string, f *dockerfile.File, parseErr 
 	return deploy.Dockerfile(in, f, rel, dc)
 }
 
+// SystemdOptions are the systemd step's options.
+type SystemdOptions struct {
+	// VerifyTimeout bounds each `systemd-analyze verify` run
+	// (unit.VerifyTimeout if zero); a run stopped by it is reported as
+	// systemd/analyze-timeout.
+	VerifyTimeout time.Duration
+}
+
 func runUnits(ctx context.Context, t *Target) (Result, error) {
 	var res Result
 	mods := t.Modules()
+	opt := OptionsOf[SystemdOptions](t, "systemd")
 	analyze := ""
 	if t.LookPath != nil {
 		analyze, _ = t.LookPath("systemd-analyze")
 	}
 	for _, rel := range t.Tree().Files(discover.Unit) {
 		u, err := discover.LoadUnit(t.Dir, rel)
+		if errors.Is(err, fsread.ErrRefused) {
+			res.Findings = append(res.Findings, refused(rel, err))
+			continue
+		}
 		if err != nil {
 			res.Findings = append(res.Findings, JudgeUnit(nil, nil, deploy.UnitContext{File: rel}, err)...)
 			continue
 		}
+		res.Findings = append(res.Findings, refusedAll(u.Refused, rel)...)
 		in := mods.Input(ctx, rel)
-		uc := discover.UnitContext(ctx, t.Dir, rel, t.HostRoot, analyze, u)
+		uc := discover.UnitContext(ctx, t.Dir, rel, t.HostRoot, analyze, opt.VerifyTimeout, u)
 		res.Findings = append(res.Findings, JudgeUnit(in, u, uc, nil)...)
+		if uc.Binary != nil {
+			// The binary the unit runs on this host against the source
+			// beside the unit (deployed ≠ source).
+			res.Findings = append(res.Findings, binaryVersusSource(ctx, uc.Binary.Info, filepath.Join(t.Dir, filepath.Dir(rel)), rel, uc.Binary.File)...)
+		}
 		attrs := map[string]string{"dropIns": fmt.Sprint(len(u.DropIns))}
 		if uc.Binary != nil {
 			attrs["binary"] = uc.Binary.File
@@ -110,6 +137,10 @@ func runWorkflows(ctx context.Context, t *Target) (Result, error) {
 	mods := t.Modules()
 	for _, w := range t.Tree().Workflows() {
 		f, perr, err := discover.ReadWorkflow(t.Dir, w)
+		if errors.Is(err, fsread.ErrRefused) {
+			res.Findings = append(res.Findings, refused(w.Rel, err))
+			continue
+		}
 		if err != nil {
 			return res, err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/gocompat/gocompat/internal/discover"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/modhealth"
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/vulndb"
@@ -77,7 +78,7 @@ func runDeps(ctx context.Context, t *Target, o DepsOptions) (Result, error) {
 	var res Result
 	now := t.now()
 	offline := !t.Online && !o.Online
-	data, err := discover.ReadFile(filepath.Join(t.Dir, "go.mod"), discover.MaxConfigFile)
+	data, err := fsread.ReadFile(filepath.Join(t.Dir, "go.mod"), fsread.SourceLimit)
 	if err != nil {
 		return res, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
+	"github.com/gocompat/gocompat/internal/finding"
 )
 
 func init() { Register(loopvarStep()) }
@@ -16,7 +17,8 @@ func init() { Register(loopvarStep()) }
 type LoopvarOptions struct {
 	// Patterns are the packages to analyse (default ./...).
 	Patterns []string
-	// Fix writes the suggested fixes into the files (atomically).
+	// Fix writes the suggested fixes into the files, all or none
+	// (loopvar.Apply).
 	Fix bool
 	// Diff, if set, receives the suggested fixes as a unified diff
 	// instead; nothing is written.
@@ -39,7 +41,26 @@ func loopvarStep() Step {
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			opt := OptionsOf[LoopvarOptions](t, "loopvar")
+			if opt.Fix {
+				// Finish or undo an interrupted --fix run before
+				// analysing the files it may have changed.
+				msg, err := loopvar.Recover(t.Dir)
+				if err != nil {
+					return Result{}, err
+				}
+				if msg != "" && opt.Log != nil {
+					fmt.Fprintf(opt.Log, "gocompat: %s\n", msg)
+				}
+			}
+			if len(opt.Patterns) == 0 && fileExists(filepath.Join(t.Dir, "go.mod")) {
+				if none := noPackages(t.Dir, "loopvar"); none != nil {
+					return Result{Findings: none}, nil // go vet would fail with "matched no packages"
+				}
+			}
 			res, err := loopvar.Analyze(ctx, t.VetTool, t.Dir, opt.Patterns)
+			if fd, ok := loopvarUnbuildable(t.Dir, err); ok {
+				return Result{Findings: []finding.Finding{fd}}, nil
+			}
 			if err != nil {
 				return Result{}, err
 			}
@@ -68,13 +89,15 @@ func applyLoopvarFixes(dir string, edits []loopvar.Edit, opt LoopvarOptions) err
 		skipped += c.Skipped
 		if opt.Diff != nil {
 			fmt.Fprint(opt.Diff, loopvar.UnifiedDiff(relSlash(dir, c.File), c.Old, c.New))
-			continue
-		}
-		if err := loopvar.WriteAtomic(c.File, c.New); err != nil {
-			return fmt.Errorf("fix %s: %w", c.File, err)
 		}
 	}
 	fix := opt.Diff == nil
+	if fix {
+		// All files of the run or none (see loopvar.Apply).
+		if err := loopvar.Apply(dir, changes); err != nil {
+			return fmt.Errorf("fix: %w", err)
+		}
+	}
 	if fix && len(changes) > 0 {
 		fmt.Fprintf(log, "gocompat: applied %s in %s\n", count(len(edits)-skipped, "fix", "fixes"), count(len(changes), "file", "files"))
 	}

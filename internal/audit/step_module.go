@@ -10,8 +10,8 @@ import (
 
 	"golang.org/x/mod/modfile"
 
-	"github.com/gocompat/gocompat/internal/discover"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // GoModInvalid is reported when the audited directory's go.mod does not
@@ -27,7 +27,10 @@ var GoModInvalid = finding.Check{
 // goModErrors parses dir/go.mod and returns its syntax errors as
 // findings; nil when there is no go.mod or it parses.
 func goModErrors(dir string) []finding.Finding {
-	data, err := discover.ReadFile(filepath.Join(dir, "go.mod"), discover.MaxConfigFile)
+	data, err := fsread.ReadFile(filepath.Join(dir, "go.mod"), fsread.SourceLimit)
+	if errors.Is(err, fsread.ErrRefused) {
+		return []finding.Finding{refused("go.mod", err)}
+	}
 	if err != nil {
 		return nil
 	}
@@ -62,7 +65,7 @@ func moduleStep() Step {
 		Family:  "module",
 		Order:   20,
 		Needs:   []string{NeedModule},
-		Checks:  []finding.Check{GoModInvalid},
+		Checks:  []finding.Check{GoModInvalid, ModuleNoPackages},
 		Applies: func(t *Target) bool { return fileExists(filepath.Join(t.Dir, "go.mod")) },
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			return Result{Findings: t.goModErrors()}, nil

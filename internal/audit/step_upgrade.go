@@ -73,7 +73,7 @@ func upgradeStep() Step {
 					}
 				}
 			}
-			return Result{Findings: res.Findings, Subjects: res.Subjects, Anchor: res.Anchor}, nil
+			return Result{Findings: append(res.Findings, upgradeSkipped(res.Skipped)...), Subjects: res.Subjects, Anchor: res.Anchor}, nil
 		},
 	}
 }

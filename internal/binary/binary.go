@@ -21,6 +21,8 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // Sentinel errors, wrapped in the error Read returns.
@@ -143,7 +145,7 @@ func ReadFile(path string) (*Info, error) {
 	} else if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file: %w", path, ErrNotELF)
 	}
-	f, err := os.Open(path)
+	f, err := fsread.Open(path) // without blocking, should it have become a pipe since the Stat
 	if err != nil {
 		return nil, err
 	}

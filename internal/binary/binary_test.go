@@ -249,15 +249,15 @@ func TestScan(t *testing.T) {
 		}
 		got = append(got, s)
 	}
-	want := []string{"broken:err", "sub/prog:ok"}
+	want := []string{"broken:err", "link:ok", "noexec:ok", "sub/prog:ok"}
 	if !slices.Equal(got, want) {
-		t.Errorf("Scan = %v, want %v (no symlinks followed, non-Go skipped, damaged reported)", got, want)
+		t.Errorf("Scan = %v, want %v (file links followed, linked directories not entered, every mode tried, non-Go skipped, damaged reported)", got, want)
 	}
 	// A directory named through a link is walked.
 	linkRoot := filepath.Join(t.TempDir(), "linkroot")
 	os.Symlink(dir, linkRoot)
-	if rs := Scan([]string{linkRoot}, ScanOptions{}); len(rs) != 2 {
-		t.Errorf("Scan(link to dir) = %d results, want 2", len(rs))
+	if rs := Scan([]string{linkRoot}, ScanOptions{}); len(rs) != 4 {
+		t.Errorf("Scan(link to dir) = %d results, want 4", len(rs))
 	}
 	// Named directly, a script is reported.
 	rs = Scan([]string{filepath.Join(dir, "script")}, ScanOptions{})

@@ -27,11 +27,16 @@ type ScanOptions struct {
 	SkipDir func(path string, d fs.DirEntry) bool
 }
 
-// Scan reads the Go binaries among paths. A file named directly is always
-// reported, including ErrNotELF and ErrNotGo. A directory is walked
-// without following symbolic links (so the walk never leaves it); in it,
-// files that are not Go binaries are skipped quietly, as `go version`
-// does, while damaged ELF files are reported. Results are in walk order.
+// Scan reads the Go binaries among paths, finding what `go version`
+// finds. A file named directly (or through a link) is always reported,
+// including ErrNotELF and ErrNotGo. A directory is walked; in it,
+// symbolic links to regular files are read wherever they lead, as go
+// version reads them (an audited tree, where links must stay inside, is
+// read through internal/discover instead), links to directories are not
+// entered, every regular file is tried whatever its mode, files that are
+// not Go binaries are skipped quietly, and damaged ELF files are
+// reported. Unlike go version, a directory named through a link is
+// walked too. Results are in walk order.
 func Scan(paths []string, opt ScanOptions) []Result {
 	var out []Result
 	seen := 0
@@ -65,18 +70,20 @@ func Scan(paths []string, opt ScanOptions) []Result {
 				}
 				return nil
 			}
-			// WalkDir does not follow symlinks; only regular files are read.
-			if !d.Type().IsRegular() {
+			// Regular files, and links to regular files, are read; WalkDir
+			// never enters a linked directory.
+			if d.Type()&fs.ModeSymlink != 0 {
+				st, err := os.Stat(path)
+				if err != nil || !st.Mode().IsRegular() {
+					return nil // go version: "accept file symlinks only"
+				}
+			} else if !d.Type().IsRegular() {
 				return nil
 			}
 			if opt.MaxFiles > 0 && seen >= opt.MaxFiles {
 				return filepath.SkipAll
 			}
 			seen++
-			fi, err := d.Info()
-			if err != nil || fi.Mode().Perm()&0o111 == 0 {
-				return nil // go version only looks at executable files
-			}
 			info, err := ReadFile(path)
 			if errors.Is(err, ErrNotELF) || errors.Is(err, ErrNotGo) {
 				return nil

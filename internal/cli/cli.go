@@ -20,6 +20,7 @@ import (
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/report/format"
+	"github.com/gocompat/gocompat/internal/report/text"
 )
 
 // Invocation is everything a run takes from its process; tests build one
@@ -105,7 +106,7 @@ func Main(ctx context.Context, inv Invocation) (code int) {
 
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)
-	return strings.ReplaceAll(s, "\n", "; ")
+	return text.Escape(strings.ReplaceAll(s, "\n", "; "))
 }
 
 // command is one subcommand. A command that reports is a named set of
@@ -138,6 +139,9 @@ type command struct {
 	// report). For reporting commands it returns the report, which is
 	// rendered as saved: the configuration is not applied again.
 	run func(ctx context.Context, e *env, args []string) (*report.Report, error)
+	// rawArgs hands run the arguments unparsed (baseline write passes
+	// audit's flags on).
+	rawArgs bool
 }
 
 // commandTable holds the constructors of every command; each builds a
@@ -161,6 +165,7 @@ type env struct {
 	environ  []string
 	registry *finding.Registry
 	verbose  bool
+	quiet    bool   // -q: no progress on stderr
 	format   string // --format of a reporting command
 }
 
@@ -177,7 +182,7 @@ func (e *env) Getenv(key string) string {
 // progress returns stderr when it is a terminal (progress lines would
 // only clutter logs and CI output), else nil.
 func (e *env) progress() io.Writer {
-	if isTerminal(e.inv.Stderr) {
+	if !e.quiet && isTerminal(e.inv.Stderr) {
 		return e.inv.Stderr
 	}
 	return nil
@@ -253,18 +258,31 @@ func run(ctx context.Context, inv *Invocation) error {
 	fs := flag.NewFlagSet("gocompat "+c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&chdir, "C", chdir, "")
-	var formatName, failOn, color string
-	var verbose bool
+	var formatName, failOn, color, baselineFile, newFromRev, linkBase string
+	var verbose, quiet bool
 	if c.reports {
 		fs.StringVar(&formatName, "format", "text", "")
 		fs.StringVar(&failOn, "fail-on", "", "")
 		fs.StringVar(&color, "color", "auto", "")
 		fs.BoolVar(&verbose, "v", false, "")
+		fs.BoolVar(&quiet, "q", false, "")
+		fs.StringVar(&baselineFile, "baseline", "", "")
+		fs.StringVar(&newFromRev, "new-from-rev", "", "")
+		fs.StringVar(&linkBase, "link-base", "", "")
 	}
 	if c.flags != nil {
 		c.flags(fs)
 	}
-	pos, err := parseInterspersed(fs, args)
+	var pos []string
+	var err error
+	if c.rawArgs {
+		pos = args
+		if len(args) > 0 && slices.Contains([]string{"-h", "-help", "--help"}, args[0]) {
+			err = flag.ErrHelp
+		}
+	} else {
+		pos, err = parseInterspersed(fs, args)
+	}
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			writeCommandUsage(inv.Stdout, c)
@@ -289,6 +307,7 @@ func run(ctx context.Context, inv *Invocation) error {
 	}
 	e := &env{inv: inv, dir: filepath.Clean(dir), environ: inv.Env, registry: audit.Registry(), verbose: verbose}
 
+	e.quiet = quiet
 	if !c.reports {
 		_, err := c.run(ctx, e, pos)
 		return err
@@ -368,8 +387,11 @@ func run(ctx context.Context, inv *Invocation) error {
 	if failOn != "" {
 		threshold, _ = finding.ParseThreshold(failOn)
 	}
+	if err := onlyNew(ctx, e, rep, baselineFile, newFromRev); err != nil {
+		return err
+	}
 
-	if err := rd.Write(inv.Stdout, rep, format.Options{Color: useColor, Verbose: verbose}); err != nil {
+	if err := rd.Write(inv.Stdout, rep, format.Options{Color: useColor, Verbose: verbose, LinkBase: linkBase}); err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 	}
 	if threshold.Fails(rep.Findings) {
@@ -503,14 +525,24 @@ Commands:
 Flags of every reporting command (before or after the arguments):
   --format F                 output format (default text), one of:
 `)
+	width := 6
 	for _, r := range format.All() {
-		writeWrapped(w, fmt.Sprintf("      %-7s ", r.Name), r.Summary) // a space even after a 7-letter name
+		width = max(width, len(r.Name))
+	}
+	for _, r := range format.All() {
+		writeWrapped(w, fmt.Sprintf("      %-*s ", width, r.Name), r.Summary)
 	}
 	fmt.Fprint(w, `  --fail-on error|warning|info|never
                              exit 1 when a finding is at or above this
                              severity (default error, or fail-on in .gocompat.yaml)
   --color auto|always|never  colour in text output (auto: a terminal without NO_COLOR)
   -v                         show evidence and info-level sources
+  -q                         no progress on stderr (shown only on a terminal)
+  --baseline FILE            count only findings that the saved JSON report FILE
+                             does not hold (gocompat baseline write FILE makes one)
+  --new-from-rev REV         count only findings on lines changed since the git
+                             revision REV, and in files git does not track yet
+  --link-base URL            markdown: link each finding to URL + its path and line
   -C dir                     run as if started in dir
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage or operational error.
@@ -565,6 +597,6 @@ func writeCommandUsage(w io.Writer, c *command) {
 		fs.PrintDefaults()
 	}
 	if c.reports {
-		fmt.Fprintf(w, "\nAlso --format %s, --fail-on, --color, -v and -C (see gocompat help).\n", format.Bar())
+		fmt.Fprintf(w, "\nAlso --format %s, --fail-on, --color, -v, -q, --baseline, --new-from-rev,\n--link-base and -C (see gocompat help).\n", format.Bar())
 	}
 }

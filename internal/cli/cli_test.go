@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xeipuuv/gojsonschema"
 
 	"github.com/gocompat/gocompat/internal/sariftest"
+	"github.com/gocompat/gocompat/internal/testbin"
 )
 
 // runCLI runs gocompat in-process with this process's environment.
@@ -124,13 +126,21 @@ func TestSARIFOfEveryCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	deployDir := writeTree(t, deployTree)
+	repo, repoBin := provenanceRepo(t)
+	elsewhere := filepath.Join(t.TempDir(), "clone")
+	testbin.Git(t, repo, "clone", "-q", repo, elsewhere)
+	elsewhereBin := testbin.GoBuild(t, "go", elsewhere, []string{"CGO_ENABLED=0"}, "./cmd/app")
 	saved := filepath.Join(t.TempDir(), "saved.json")
 	if code, out, stderr := runCLI(t, "-C", plain, "doctor", "--format", "json", "--fail-on", "never"); code != ExitOK {
 		t.Fatalf("doctor --format json: exit %d: %s", code, stderr)
 	} else if err := os.WriteFile(saved, []byte(out), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A running Go program with an error finding (GOGC=off, no GOMEMLIMIT).
+	waiter := testbin.Build(t, testbin.Program{Name: "waiter", Main: testbin.Waiter, GoLine: "1.26"})
+	child := testbin.Start(t, nil, waiter, "GOGC=off")
 	cases := map[string][][]string{
+		"ps":      {{"-C", plain, "ps", strconv.Itoa(child.PID())}, {"-C", newer, "ps"}},
 		"doctor":  {{"-C", newer, "doctor"}, {"-C", plain, "doctor"}},
 		"audit":   {{"audit", deployDir}, {"audit", plain}},
 		"upgrade": {{"upgrade", "--to", "1.22", copyModule(t, "loop121")}},
@@ -140,10 +150,11 @@ func TestSARIFOfEveryCommand(t *testing.T) {
 			// A file outside the directory, and a non-Go file in it.
 			{"-C", plain, "binary", cut, "z.sh", "--target", "alpine-3.22"},
 		},
-		"host":   {{"-C", newer, "host"}, {"-C", plain, "host"}},
-		"deploy": {{"deploy", deployDir}, {"deploy", plain}},
-		"report": {{"report", "--from", saved}},
-		"deps":   {{"deps", textcall(t), "--db", smallDB(t)}},
+		"host":    {{"-C", newer, "host"}, {"-C", plain, "host"}},
+		"deploy":  {{"deploy", deployDir}, {"deploy", plain}},
+		"report":  {{"report", "--from", saved}},
+		"rebuild": {{"-C", repo, "rebuild", repoBin}, {"-C", plain, "rebuild", elsewhereBin, "--src", repo}},
+		"deps":    {{"deps", textcall(t), "--db", smallDB(t)}},
 	}
 	for _, c := range commands() {
 		if !c.reports {

@@ -8,7 +8,7 @@ import (
 
 func init() {
 	registerCommand(func() *command {
-		var online bool
+		var online, processes bool
 		var targets targetList
 		var df depsFlags
 		return &command{
@@ -21,6 +21,7 @@ func init() {
 				fs.BoolVar(&online, "online", false, "allow checks that use the network (module proxy reachability, the vulnerability database over https, retractions and deprecations)")
 				fs.Var(&targets, "target", targetUsage)
 				df.register(fs)
+				fs.BoolVar(&processes, "processes", false, "also check the running Go programs of this machine (as gocompat ps does)")
 			},
 			target: func(e *env, args []string) (*audit.Target, error) {
 				t, err := dirTarget("audit")(e, args)
@@ -31,6 +32,9 @@ func init() {
 					return nil, usageErrorf("%v", err)
 				}
 				t.Online = online
+				if processes {
+					t.SetOptions("proc", &audit.ProcOptions{})
+				}
 				return t, df.set(e, t, audit.DepsOptions{})
 			},
 		}

@@ -28,6 +28,7 @@ func init() {
 		var targets targetList
 		var maxFiles int
 		var db string
+		var src string
 		return &command{
 			name:    "binary",
 			args:    "FILE|DIR...",
@@ -38,6 +39,7 @@ func init() {
 				fs.Var(&targets, "target", targetUsage)
 				fs.IntVar(&maxFiles, "max-files", 0, "stop walking directories after this many files (0: no limit)")
 				fs.StringVar(&db, "db", "", "also check the binaries for vulnerabilities (govulncheck's binary mode) in this database: an https:// URL or a file:// folder (default: $GOVULNDB if set, else no check)")
+				fs.StringVar(&src, "src", "", "compare the binaries with this source directory's git repository and go.mod (default: the directory each binary is in)")
 			},
 			target: func(e *env, args []string) (*audit.Target, error) {
 				if len(args) == 0 {
@@ -53,7 +55,10 @@ func init() {
 				}
 				t := e.newTarget(e.dir)
 				t.Targets, t.Focused = plats, true
-				t.SetOptions("binary", audit.BinaryOptions{Paths: paths, MaxFiles: maxFiles})
+				if src != "" {
+					src = e.abs(src)
+				}
+				t.SetOptions("binary", audit.BinaryOptions{Paths: paths, MaxFiles: maxFiles, Src: src})
 				if db != "" || e.Getenv("GOVULNDB") != "" {
 					if _, err := vulndb.URL(db, e.environ); err != nil {
 						return nil, usageErrorf("%v", err)

@@ -5,7 +5,7 @@ func init() {
 		return &command{
 			name:    "deploy",
 			args:    "[dir]",
-			summary: "check the Dockerfiles, systemd units and CI workflows under dir (default .) against the Go module they deploy",
+			summary: "check the Dockerfiles, systemd units and CI workflows under dir (default .) against the program each stage builds or unit runs",
 			reports: true,
 			steps:   []string{"dockerfile", "systemd", "workflow"},
 		}

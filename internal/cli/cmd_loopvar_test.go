@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -224,4 +225,46 @@ func equalMaps(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// A --fix run that was killed after its commit left a journal and a
+// temporary file: the next --fix completes that run first (the file gets
+// the fixed text it was going to get), then fixes what is left, and
+// leaves no temporary file or journal behind.
+func TestLoopvarFixRecoversInterruptedRun(t *testing.T) {
+	dir := copyTree(t, filepath.Join(loopvarTestdata, "old"))
+	target := filepath.Join(dir, "pat", "pinned.go")
+	old, err := os.ReadFile(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := append(append([]byte(nil), old...), []byte("\n// completed by recovery\n")...)
+	temp := filepath.Join(dir, "pat", ".pinned.go.gocompat-fix")
+	if err := os.WriteFile(temp, fixed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	journal := `{"state":"committed","files":[{"file":` + strconv.Quote(target) + `,"temp":` + strconv.Quote(temp) + `}]}`
+	if err := os.WriteFile(filepath.Join(dir, ".gocompat-fix.journal"), []byte(journal), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "-C", dir, "loopvar", "--fix", "--fail-on", "never")
+	if code != ExitOK {
+		t.Fatalf("exit %d; stderr: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "completed an interrupted --fix run") {
+		t.Errorf("stderr %q does not say the interrupted run was completed", stderr)
+	}
+	if got, _ := os.ReadFile(target); !bytes.Equal(got, fixed) {
+		t.Errorf("pinned.go does not hold the interrupted run's text:\n%s", got)
+	}
+	var left []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.Contains(d.Name(), ".gocompat-") {
+			left = append(left, p)
+		}
+		return nil
+	})
+	if len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
 }

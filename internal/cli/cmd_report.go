@@ -7,12 +7,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/gocompat/gocompat/internal/discover"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/report"
 )
-
-// maxSavedReport bounds a saved JSON report read by gocompat report.
-const maxSavedReport = 256 << 20
 
 func init() {
 	registerCommand(func() *command {
@@ -40,12 +37,12 @@ func init() {
 					if e.inv.Stdin == nil {
 						return nil, usageErrorf("report --from -: no standard input")
 					}
-					data, err = io.ReadAll(io.LimitReader(e.inv.Stdin, maxSavedReport+1))
-					if err == nil && len(data) > maxSavedReport {
-						err = fmt.Errorf("larger than %d bytes", maxSavedReport)
+					data, err = io.ReadAll(io.LimitReader(e.inv.Stdin, report.MaxReportFile+1))
+					if err == nil && len(data) > report.MaxReportFile {
+						err = fmt.Errorf("larger than %s", fsread.Size(report.MaxReportFile))
 					}
 				} else {
-					data, err = discover.ReadFile(e.abs(from), maxSavedReport)
+					data, err = fsread.ReadFile(e.abs(from), report.MaxReportFile)
 				}
 				if err != nil {
 					return nil, fmt.Errorf("report --from %s: %w", name, err)

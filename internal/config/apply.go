@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"go/scanner"
 	"go/token"
-	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/report"
 )
 
@@ -69,22 +68,9 @@ func Apply(rep *report.Report, cfg *Config, reg *finding.Registry, now time.Time
 	apply(rep, cfg, reg, now, readGoFile)
 }
 
-// maxGoFile bounds a Go source file read for inline ignores.
-const maxGoFile = 16 << 20
-
-// readGoFile reads a regular file of at most maxGoFile bytes.
-func readGoFile(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() || st.Size() > maxGoFile {
-		return nil, fmt.Errorf("%s: not a regular file of at most %d bytes", p, maxGoFile)
-	}
-	return io.ReadAll(io.LimitReader(f, maxGoFile))
-}
+// readGoFile reads a Go source file for its inline ignores: a regular
+// file of at most fsread.SourceLimit bytes.
+func readGoFile(p string) ([]byte, error) { return fsread.ReadFile(p, fsread.SourceLimit) }
 
 // apply is Apply with the file reader as a seam (tests count the reads).
 func apply(rep *report.Report, cfg *Config, reg *finding.Registry, now time.Time, read func(string) ([]byte, error)) {

@@ -24,7 +24,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -35,6 +34,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // FileNames are the names searched, in order, in each directory.
@@ -69,18 +69,19 @@ type Ignore struct {
 }
 
 // Find looks for a config file from dir upward and parses it. It returns
-// nil, nil when there is none.
+// nil, nil when there is none. A config file that is not a regular file,
+// or is larger than fsread.ConfigLimit, is an error (a *fsread.RefusedError).
 func Find(dir string) (*Config, error) {
 	dir = filepath.Clean(dir)
 	for {
 		for _, name := range FileNames {
 			p := filepath.Join(dir, name)
-			data, err := readConfig(p)
+			data, err := fsread.ReadFile(p, fsread.ConfigLimit)
 			if err == nil {
 				return Parse(p, data)
 			}
 			if !errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("read %s: %w", p, err)
+				return nil, err
 			}
 		}
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
@@ -92,34 +93,6 @@ func Find(dir string) (*Config, error) {
 		}
 		dir = parent
 	}
-}
-
-// maxConfigFile bounds the size of a configuration file.
-const maxConfigFile = 1 << 20
-
-// readConfig reads a configuration file: a regular file of at most
-// maxConfigFile bytes.
-func readConfig(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxConfigFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxConfigFile {
-		return nil, fmt.Errorf("larger than %d bytes", maxConfigFile)
-	}
-	return data, nil
 }
 
 // Parse parses data read from path. Errors name the file and line.

@@ -2,8 +2,7 @@ package discover
 
 import (
 	"context"
-	"fmt"
-	"io"
+	"errors"
 	"os"
 	"os/exec"
 	"path"
@@ -13,120 +12,85 @@ import (
 	"time"
 
 	"github.com/gocompat/gocompat/internal/check/deploy"
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/dockerfile"
 	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/gosrc"
 	"github.com/gocompat/gocompat/internal/unit"
 	"github.com/gocompat/gocompat/internal/workflow"
 )
 
-// MaxConfigFile bounds the size of a deployment file (Dockerfile,
-// workflow, .dockerignore) read from the user's tree.
-const MaxConfigFile = 4 << 20
-
-// ReadFile reads a regular file of at most limit bytes; anything else is
-// an error naming the file.
-func ReadFile(p string, limit int64) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", p)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", p, limit)
-	}
-	return data, nil
-}
-
-// Modules loads, once per module directory and run, the Go module a
-// deployment file belongs to (go list is not cheap), and the installed
-// toolchain's GODEBUG names once per run. It is safe for use by one
-// goroutine at a time per call; the steps of a run share one.
+// Modules reads, once per run, the tree's Go source for the deployment
+// checks: its modules and, on demand, the programs that Dockerfiles build
+// and units run (gosrc.Repo: read from the tree and the standard library
+// only, never from the module cache, so that a cold and a warm cache give
+// the same report), and the installed toolchain's GODEBUG names. The
+// steps of a run share one; it is safe for concurrent use.
 type Modules struct {
 	Root    string
 	Environ []string
 	Now     time.Time
 
 	mu       sync.Mutex
-	modules  map[string]*gosrc.Module // module dir (rel) -> module, nil if unreadable
-	errs     map[string]error
 	reported map[string]bool
 
+	repoOnce sync.Once
+	repo     *gosrc.Repo
+
 	godebugsOnce sync.Once
+	goroot       string
 	godebugs     []string
 	removed      map[string]string
 }
 
-// NewModules returns the per-run module cache for the tree at root.
+// NewModules returns the per-run module reader for the tree at root.
 func NewModules(root string, environ []string, now time.Time) *Modules {
-	return &Modules{Root: root, Environ: environ, Now: now, modules: map[string]*gosrc.Module{}, errs: map[string]error{}, reported: map[string]bool{}}
+	return &Modules{Root: root, Environ: environ, Now: now, reported: map[string]bool{}}
 }
 
 func (m *Modules) loadGodebugs(ctx context.Context) ([]string, map[string]string) {
 	m.godebugsOnce.Do(func() {
-		goroot := GoEnvGOROOT(ctx, m.Environ)
-		tbl, _ := facts.Godebugs(goroot)
-		m.godebugs, _ = facts.GodebugNames(tbl, goroot)
+		m.goroot = GoEnvGOROOT(ctx, m.Environ)
+		tbl, _ := facts.Godebugs(m.goroot)
+		m.godebugs, _ = facts.GodebugNames(tbl, m.goroot)
 		m.removed = tbl.RemovedIn()
 	})
 	return m.godebugs, m.removed
 }
 
-// moduleFor finds the nearest go.mod at or above the file's directory,
-// within the root.
-func (m *Modules) moduleFor(ctx context.Context, rel string) (*gosrc.Module, string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	d := path.Dir(rel)
-	for {
-		gm := path.Join(d, "go.mod")
-		if st, err := os.Stat(filepath.Join(m.Root, filepath.FromSlash(gm))); err == nil && st.Mode().IsRegular() {
-			if mod, ok := m.modules[d]; ok {
-				return mod, gm
-			}
-			mod, err := gosrc.Load(ctx, filepath.Join(m.Root, filepath.FromSlash(d)), gosrc.Options{Environ: m.Environ, Marker: facts.SdNotifyMarker})
-			if err != nil {
-				m.errs[d] = err
-				mod = nil
-			}
-			m.modules[d] = mod
-			return mod, gm
-		}
-		if d == "." || d == "/" || d == "" {
-			return nil, ""
-		}
-		d = path.Dir(d)
-	}
+// Repo opens the tree's Go modules once (nil if the tree cannot be read).
+func (m *Modules) Repo(ctx context.Context) *gosrc.Repo {
+	m.loadGodebugs(ctx)
+	m.repoOnce.Do(func() {
+		m.repo, _ = gosrc.OpenRepo(m.Root, m.goroot)
+	})
+	return m.repo
 }
 
 // Input is what the deployment checks know about the file at rel besides
-// the file itself: its module, the toolchain's GODEBUG names, the date.
+// the file itself: the repository's Go source, the module the file
+// belongs to (the nearest go.mod at or above it), the toolchain's GODEBUG
+// names, the date.
 func (m *Modules) Input(ctx context.Context, rel string) *deploy.Input {
-	mod, gm := m.moduleFor(ctx, rel)
 	godebugs, removed := m.loadGodebugs(ctx)
 	root := m.Root
-	return &deploy.Input{
+	in := &deploy.Input{
 		Godebugs:        godebugs,
 		GodebugsRemoved: removed,
-		Module:          mod,
-		ModFile:         gm,
 		Now:             m.Now,
 		Exists: func(p string) bool {
 			_, err := os.Stat(filepath.Join(root, filepath.FromSlash(p)))
 			return err == nil
 		},
 	}
+	if r := m.Repo(ctx); r != nil {
+		in.Repo = r
+		if mod := r.ModuleAt(path.Dir(rel)); mod != nil && mod.Mod != nil {
+			in.Module, in.ModFile = mod, mod.GoMod()
+		}
+	}
+	return in
 }
 
 // ModuleError is a module that could not be read.
@@ -135,19 +99,22 @@ type ModuleError struct {
 	Err error
 }
 
-// NewErrors returns the modules that could not be read and were not
+// NewErrors returns the go.mod files that could not be read and were not
 // returned by an earlier call: the deployment steps share a Modules, and
 // each error is said once.
 func (m *Modules) NewErrors() []ModuleError {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.repo == nil {
+		return nil
+	}
 	var out []ModuleError
-	for _, d := range sortedKeys(m.errs) {
-		if m.reported[d] {
+	for _, mod := range m.repo.Modules {
+		if mod.Err == nil || m.reported[mod.Dir] {
 			continue
 		}
-		m.reported[d] = true
-		out = append(out, ModuleError{Dir: d, Err: m.errs[d]})
+		m.reported[mod.Dir] = true
+		out = append(out, ModuleError{Dir: mod.Dir, Err: mod.Err})
 	}
 	return out
 }
@@ -156,6 +123,7 @@ func (m *Modules) NewErrors() []ModuleError {
 // toolchains; "" if it cannot say.
 func GoEnvGOROOT(ctx context.Context, environ []string) string {
 	cmd := exec.CommandContext(ctx, "go", "env", "GOROOT")
+	childproc.OwnGroup(cmd)
 	cmd.Env = append(append([]string(nil), environ...), "GOTOOLCHAIN=local")
 	cmd.Dir = os.TempDir()
 	out, err := cmd.Output()
@@ -166,9 +134,11 @@ func GoEnvGOROOT(ctx context.Context, environ []string) string {
 }
 
 // ReadDockerfile reads and parses the Dockerfile at rel under root. A
-// read error is returned as err; a syntax error as parseErr.
+// read error is returned as err (an fsread refusal for a file that is not
+// regular, too large or linked from outside root); a syntax error as
+// parseErr.
 func ReadDockerfile(root, rel string) (f *dockerfile.File, parseErr, err error) {
-	data, err := ReadFile(filepath.Join(root, filepath.FromSlash(rel)), MaxConfigFile)
+	data, err := fsread.ReadFileIn(root, rel, fsread.ConfigLimit)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -179,8 +149,9 @@ func ReadDockerfile(root, rel string) (f *dockerfile.File, parseErr, err error) 
 // DockerContext guesses the build context of the Dockerfile at rel: the
 // module's root if the Dockerfile lies in the module (modFile is its
 // go.mod), else the Dockerfile's directory; and whether .git is in it
-// (present and not excluded by a .dockerignore).
-func DockerContext(root, rel, modFile string) deploy.DockerContext {
+// (present and not excluded by a .dockerignore). A .dockerignore it
+// refused to read (see fsread) is returned in refused.
+func DockerContext(root, rel, modFile string) (dc deploy.DockerContext, refused []error) {
 	ctxDir := path.Dir(rel)
 	if modFile != "" {
 		ctxDir = path.Dir(modFile)
@@ -188,33 +159,40 @@ func DockerContext(root, rel, modFile string) deploy.DockerContext {
 	abs := filepath.Join(root, filepath.FromSlash(ctxDir))
 	st, err := os.Stat(filepath.Join(abs, ".git"))
 	if err != nil || !st.IsDir() {
-		return deploy.DockerContext{}
+		return deploy.DockerContext{Dir: ctxDir}, nil
 	}
-	for _, ig := range []string{filepath.Join(abs, ".dockerignore"), filepath.Join(root, filepath.FromSlash(rel)) + ".dockerignore"} {
-		data, err := ReadFile(ig, MaxConfigFile)
+	for _, ig := range []string{path.Join(ctxDir, ".dockerignore"), rel + ".dockerignore"} {
+		data, err := fsread.ReadFileIn(root, ig, fsread.ConfigLimit)
+		if errors.Is(err, fsread.ErrRefused) {
+			refused = append(refused, err)
+		}
 		if err != nil {
 			continue
 		}
 		for _, l := range strings.Split(string(data), "\n") {
 			switch strings.TrimSpace(l) {
 			case ".git", ".git/", "/.git", "**/.git", ".git/**", "*", "**", ".*":
-				return deploy.DockerContext{}
+				return deploy.DockerContext{Dir: ctxDir}, refused
 			}
 		}
 	}
-	return deploy.DockerContext{HasGit: true}
+	return deploy.DockerContext{HasGit: true, Dir: ctxDir}, refused
 }
 
-// LoadUnit loads the systemd unit at rel under root with its drop-ins.
+// LoadUnit loads the systemd unit at rel under root with its drop-ins
+// and environment files, each read as fsread reads a file of the tree:
+// the unit's own refusal is err, those of the files it draws in are in
+// the unit's Refused.
 func LoadUnit(root, rel string) (*unit.Unit, error) {
-	fsys := os.DirFS(root)
+	fsys := fsread.DirFS{Root: root, Limit: fsread.ConfigLimit}
 	return unit.Load(fsys, rel, unit.LoadOptions{EnvRoot: fsys, Sibling: true})
 }
 
 // UnitContext is what the systemd checks know about a unit besides its
 // text: the ExecStart binary read under hostRoot, and the messages of
-// systemd-analyze verify when analyze (its path) is set.
-func UnitContext(ctx context.Context, root, rel, hostRoot, analyze string, u *unit.Unit) deploy.UnitContext {
+// systemd-analyze verify when analyze (its path) is set, each run bounded
+// by timeout (unit.VerifyTimeout if zero).
+func UnitContext(ctx context.Context, root, rel, hostRoot, analyze string, timeout time.Duration, u *unit.Unit) deploy.UnitContext {
 	uc := deploy.UnitContext{File: rel}
 	if bin, notGo := ExecBinary(hostRoot, u); bin != nil {
 		uc.Binary = bin
@@ -223,11 +201,18 @@ func UnitContext(ctx context.Context, root, rel, hostRoot, analyze string, u *un
 	}
 	if analyze != "" {
 		abs := filepath.Join(root, filepath.FromSlash(rel))
-		if msgs, err := unit.Verify(ctx, analyze, abs); err == nil {
+		if timeout <= 0 {
+			timeout = unit.VerifyTimeout
+		}
+		msgs, err := unit.Verify(ctx, analyze, abs, timeout)
+		switch {
+		case err == nil:
 			for i := range msgs {
 				msgs[i].File = relTo(root, msgs[i].File, u.Name)
 			}
 			uc.Verify = msgs
+		case errors.Is(err, unit.ErrVerifyTimeout):
+			uc.VerifyTimedOut = timeout
 		}
 	}
 	return uc
@@ -293,7 +278,7 @@ func (t *Tree) Workflows() []WorkflowFile {
 // ReadWorkflow reads and parses a CI file. A read error is err; a syntax
 // error is parseErr.
 func ReadWorkflow(root string, w WorkflowFile) (f *workflow.File, parseErr, err error) {
-	data, err := ReadFile(filepath.Join(root, filepath.FromSlash(w.Rel)), MaxConfigFile)
+	data, err := fsread.ReadFileIn(root, w.Rel, fsread.ConfigLimit)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -8,8 +8,13 @@
 // rules live here and nowhere else:
 //   - directories named in SkipDirNames, and hidden directories other than
 //     .github, are not entered;
-//   - symbolic links are never followed (filepath.WalkDir does not), so
-//     the walk never leaves the tree;
+//   - symbolic links are never followed into directories (filepath.WalkDir
+//     does not), so the walk never leaves the tree; a link, named pipe or
+//     device whose name matches a kind is listed like a file, and reading
+//     it through internal/fsread follows it only inside the tree and
+//     refuses anything else with an error saying why, so no file is
+//     skipped unsaid (a dangling link, which has nothing to read, is left
+//     out);
 //   - the walk stops after MaxEntries entries or below MaxDepth levels.
 //
 // A new kind of file subject is one entry in the kinds table below: a
@@ -21,8 +26,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
+
+	"github.com/gocompat/gocompat/internal/dockerfile"
 )
 
 // Walk bounds: a walk stops after this many entries or this depth.
@@ -49,35 +55,36 @@ const (
 	Unit        = "systemd-unit"
 	Workflow    = "workflow" // GitHub Actions
 	GitLab      = "gitlab-ci"
-	Executable  = "executable" // a regular file with an x bit: a binary candidate
+	Executable  = "executable" // a regular file with an x bit, or a link to one: a binary candidate
 	GoMod       = "go.mod"
 	GoWork      = "go.work"
 	gitlabCIYML = ".gitlab-ci.yml"
 )
 
 // A kind recognises one kind of file subject from its path relative to
-// the walked directory (slash-separated) and its base name.
+// the walked directory (slash-separated), its base name and, if it needs
+// it, its mode (links followed).
 type kind struct {
 	name  string
-	match func(rel, name string, d fs.DirEntry) bool
+	match func(rel, name string, mode func() fs.FileMode) bool
 }
 
 // kinds are tried in order; a file belongs to the first that matches.
 // Add a kind of subject here.
 var kinds = []kind{
-	{Dockerfile, func(rel, name string, _ fs.DirEntry) bool { return IsDockerfile(name) }},
-	{Unit, func(rel, name string, _ fs.DirEntry) bool {
+	{Dockerfile, func(rel, name string, _ func() fs.FileMode) bool { return IsDockerfile(name) }},
+	{Unit, func(rel, name string, _ func() fs.FileMode) bool {
 		return strings.HasSuffix(name, ".service") && !strings.Contains(path.Dir(rel), ".service.d")
 	}},
-	{Workflow, func(rel, name string, _ fs.DirEntry) bool {
+	{Workflow, func(rel, name string, _ func() fs.FileMode) bool {
 		return path.Dir(rel) == ".github/workflows" && (strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml"))
 	}},
-	{GitLab, func(rel, _ string, _ fs.DirEntry) bool { return rel == gitlabCIYML }},
-	{GoMod, func(_, name string, _ fs.DirEntry) bool { return name == "go.mod" }},
-	{GoWork, func(_, name string, _ fs.DirEntry) bool { return name == "go.work" }},
-	{Executable, func(_, _ string, d fs.DirEntry) bool {
-		fi, err := d.Info()
-		return err == nil && fi.Mode().Perm()&0o111 != 0
+	{GitLab, func(rel, _ string, _ func() fs.FileMode) bool { return rel == gitlabCIYML }},
+	{GoMod, func(_, name string, _ func() fs.FileMode) bool { return name == "go.mod" }},
+	{GoWork, func(_, name string, _ func() fs.FileMode) bool { return name == "go.work" }},
+	{Executable, func(_, _ string, mode func() fs.FileMode) bool {
+		m := mode()
+		return m.IsRegular() && m.Perm()&0o111 != 0
 	}},
 }
 
@@ -130,11 +137,22 @@ func Walk(dir string) *Tree {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
-			return nil
+		mode := func() fs.FileMode {
+			fi, err := d.Info()
+			if err != nil {
+				return fs.ModeIrregular
+			}
+			return fi.Mode()
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			st, err := os.Stat(p)
+			if err != nil {
+				return nil // dangling: nothing to read
+			}
+			mode = st.Mode
 		}
 		for _, k := range kinds {
-			if k.match(rel, d.Name(), d) {
+			if k.match(rel, d.Name(), mode) {
 				if k.name == Executable && len(t.files[Executable]) >= MaxExecutables {
 					break
 				}
@@ -160,32 +178,8 @@ func InsideModule(dir string) bool {
 	}
 }
 
-// IsDockerfile recognises Dockerfile, Containerfile, *.Dockerfile,
-// *.containerfile and Dockerfile.<variant> (Dockerfile.prod), but not a
-// source or document named after them (dockerfile.go, Dockerfile.md).
-func IsDockerfile(name string) bool {
-	l := strings.ToLower(name)
-	if l == "dockerfile" || l == "containerfile" || strings.HasSuffix(l, ".dockerfile") || strings.HasSuffix(l, ".containerfile") {
-		return true
-	}
-	for _, p := range []string{"Dockerfile.", "Containerfile."} {
-		if strings.HasPrefix(name, p) {
-			switch path.Ext(l) {
-			case ".go", ".md", ".txt", ".json", ".yml", ".yaml", ".sh", ".py", ".dockerignore", ".golden", ".txtar", ".orig", ".bak", ".swp", ".tmpl", ".tpl", ".j2":
-				return false
-			}
-			return true
-		}
-	}
-	return false
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+// IsDockerfile recognises Dockerfiles by name (dockerfile.IsName:
+// Dockerfile, Containerfile, *.Dockerfile, Dockerfile.<variant>,
+// Dockerfile-<variant> such as Dockerfile-release.amd64, but not
+// dockerfile.go or Dockerfile.md).
+func IsDockerfile(name string) bool { return dockerfile.IsName(name) }

@@ -1,12 +1,15 @@
 package discover
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 func TestWalkFindsDeployFiles(t *testing.T) {
@@ -43,9 +46,10 @@ func TestWalkFindsDeployFiles(t *testing.T) {
 	}
 }
 
-// TestWalkRules: one walk, one set of rules. It never follows a symbolic
-// link (a link to a directory outside the tree, or to a file, is not
-// entered or listed), skips hidden directories other than .github and the
+// TestWalkRules: one walk, one set of rules. It never enters a linked
+// directory (one outside the tree here), lists a link to a file like the
+// file (reading it through fsread then refuses one leading out of the
+// tree), skips hidden directories other than .github and the
 // SkipDirNames, stops below MaxDepth, and sorts files into kinds: an
 // executable file is a binary candidate, go.mod and go.work are listed.
 func TestWalkRules(t *testing.T) {
@@ -76,7 +80,7 @@ func TestWalkRules(t *testing.T) {
 	}
 	tree := Walk(dir)
 	for kind, want := range map[string][]string{
-		Executable: {"bin/tool"},
+		Executable: {"bin/tool", "toollink"},
 		GoMod:      {"go.mod"},
 		GoWork:     {"sub/go.work"},
 		Dockerfile: {strings.Repeat("d/", MaxDepth-1) + "Dockerfile"},
@@ -84,6 +88,15 @@ func TestWalkRules(t *testing.T) {
 		if got := tree.Files(kind); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %v, want %v", kind, got, want)
 		}
+	}
+	// Binaries reads what the walk listed, refusing, unread, an
+	// executable linked from outside the tree.
+	if err := os.Symlink("/bin/sh", filepath.Join(dir, "shlink")); err != nil {
+		t.Fatal(err)
+	}
+	rs := Binaries(dir, []string{"bin/tool", "toollink", "shlink"})
+	if len(rs) != 1 || !errors.Is(rs[0].Err, fsread.ErrRefused) || rs[0].Path != filepath.Join(dir, "shlink") {
+		t.Errorf("Binaries = %+v; want only shlink's refusal (bin/tool is no ELF file)", rs)
 	}
 	if !InsideModule(filepath.Join(dir, "sub")) || InsideModule(dir) {
 		t.Error("InsideModule is wrong about sub (inside) or the root (not inside)")

@@ -108,13 +108,19 @@ type Run struct {
 	// stage's ARGs and ENVs at this line (ENV wins).
 	Env     map[string]string
 	Workdir string
-	// Go lists the go build / go install commands found in the script.
+	// Go lists the go build / go install / go run / make commands found
+	// in the script.
 	Go []*GoCommand
+	// GoTarball is the Go version of a release archive the script
+	// downloads or unpacks (go1.20.5.linux-amd64.tar.gz gives "1.20.5"),
+	// or "".
+	GoTarball string
 }
 
-// GoCommand is one `go build` or `go install` inside a RUN.
+// GoCommand is one `go build`, `go install` or `go run` inside a RUN, or
+// a `make` that may run them.
 type GoCommand struct {
-	// Verb is "build" or "install".
+	// Verb is "build", "install", "run" or "make".
 	Verb string
 	// Words are the command's words after variable expansion, starting
 	// with the go command itself.
@@ -302,6 +308,7 @@ func parseCommand(lex *shell.Lex, f *File, s *Stage, sc, meta *scope, c instruct
 			script += "\n" + hf.Data
 		}
 		r.Script = script
+		r.GoTarball = goTarball(script, r.Env)
 		if c.PrependShell {
 			r.Go = findGoCommands(lex, script, r.Env, s.Workdir)
 		} else {

@@ -159,6 +159,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("FROM scratch\nCOPY --from=0 / /\n"))
 	f.Add([]byte("ARG A=${B:-x}\nFROM a$A\nRUN <<EOF\ngo build -o /x .\nEOF\n"))
+	// Terminal escapes (hostile-input review): they must pass through
+	// as data, to be escaped by the text renderer.
+	f.Add([]byte("FROM golang:1.22\x1b]0;owned\x07\nENV GOFLAGS=\"\x1b[2J-bad\"\nRUN go build -o /app .\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("Dockerfile", data, nil)
 		if err != nil {

@@ -2,6 +2,8 @@ package dockerfile
 
 import (
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
@@ -160,13 +162,21 @@ func findGoCommands(lex *shell.Lex, script string, env map[string]string, wd str
 	return out
 }
 
-// goCommandFromWords recognises `go build …` and `go install …`.
+// goCommandFromWords recognises `go build …`, `go install …`, `go run …`
+// and `make …` (which builds through the go command or not: the stage's
+// image tells).
 func goCommandFromWords(words []string, env map[string]string, wd string) []*GoCommand {
+	if len(words) >= 1 && (path.Base(words[0]) == "make" || path.Base(words[0]) == "gmake") {
+		if env == nil {
+			env = map[string]string{}
+		}
+		return []*GoCommand{{Verb: "make", Words: append([]string(nil), words...), Env: env, Flags: map[string]string{}, Workdir: wd}}
+	}
 	if len(words) < 2 || path.Base(words[0]) != "go" {
 		return nil
 	}
 	verb := words[1]
-	if verb != "build" && verb != "install" {
+	if verb != "build" && verb != "install" && verb != "run" {
 		return nil
 	}
 	g := &GoCommand{Verb: verb, Words: append([]string(nil), words...), Env: env, Flags: map[string]string{}, Workdir: wd}
@@ -181,6 +191,18 @@ func goCommandFromWords(words []string, env map[string]string, wd string) []*GoC
 			break
 		}
 		if !strings.HasPrefix(a, "-") || a == "-" {
+			if verb == "run" {
+				// go run PKG [arguments to the program]; with .go files,
+				// the files come first.
+				g.Packages = append(g.Packages, a)
+				for _, b := range args[i+1:] {
+					if !strings.HasSuffix(a, ".go") || !strings.HasSuffix(b, ".go") {
+						break
+					}
+					g.Packages = append(g.Packages, b)
+				}
+				break
+			}
 			g.Packages = append(g.Packages, a)
 			continue
 		}
@@ -228,6 +250,11 @@ func envSlice(m map[string]string) []string {
 // install writes to $GOBIN or $GOPATH/bin. modulePath names the binary
 // of the package in the working directory (assumed the module root).
 func (g *GoCommand) Output(stageEnv map[string]string, modulePath string) (string, bool) {
+	if g.Verb == "run" || g.Verb == "make" {
+		// go run builds into a temporary directory and runs it; what make
+		// does is in the Makefile.
+		return "", false
+	}
 	get := func(k string) string {
 		if v, ok := g.Env[k]; ok {
 			return v
@@ -249,7 +276,7 @@ func (g *GoCommand) Output(stageEnv map[string]string, modulePath string) (strin
 		if modulePath == "" {
 			return "", false
 		}
-		name = path.Base(modulePath)
+		name = exeName(modulePath)
 	case len(g.Packages) == 1 && !strings.Contains(g.Packages[0], "..."):
 		p := g.Packages[0]
 		if i := strings.Index(p, "@"); i >= 0 {
@@ -258,7 +285,7 @@ func (g *GoCommand) Output(stageEnv map[string]string, modulePath string) (strin
 		if strings.HasSuffix(p, ".go") {
 			name = strings.TrimSuffix(path.Base(p), ".go")
 		} else {
-			name = path.Base(strings.TrimSuffix(p, "/"))
+			name = exeName(strings.TrimSuffix(p, "/"))
 		}
 	default:
 		if g.Verb == "build" && len(g.Packages) > 0 && strings.HasSuffix(g.Packages[0], ".go") {
@@ -282,4 +309,42 @@ func (g *GoCommand) Output(stageEnv map[string]string, modulePath string) (strin
 		return joinPath("/", bin) + "/" + name, true
 	}
 	return joinPath(g.Workdir, name), true
+}
+
+// reGoTarball matches the name of a Go release archive as go.dev/dl
+// serves them (go1.20.5.linux-amd64.tar.gz), the version possibly a
+// variable.
+var reGoTarball = regexp.MustCompile(`go(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|[0-9]+\.[0-9]+(?:\.[0-9]+)?(?:rc[0-9]+)?)\.linux-[a-z0-9${}_]+\.tar\.gz`)
+
+// goTarball returns the Go version of a release archive named in the
+// script, expanding a variable from env; "" if none or unknown.
+func goTarball(script string, env map[string]string) string {
+	m := reGoTarball.FindStringSubmatch(script)
+	if m == nil {
+		return ""
+	}
+	v := m[1]
+	if strings.HasPrefix(v, "$") {
+		v = env[strings.Trim(v, "${}")]
+		v = strings.TrimPrefix(v, "go")
+	}
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return ""
+	}
+	return v
+}
+
+// exeName is the name the go command gives the program of the package
+// with import path (or relative path) p: its last element, or the one
+// before a major-version suffix (example.com/etcd/v3 builds "etcd"), as
+// cmd/go's DefaultExecName does.
+func exeName(p string) string {
+	elems := strings.Split(p, "/")
+	last := elems[len(elems)-1]
+	if len(elems) > 1 && len(last) > 1 && last[0] == 'v' {
+		if n, err := strconv.Atoi(last[1:]); err == nil && n >= 2 {
+			return elems[len(elems)-2]
+		}
+	}
+	return last
 }

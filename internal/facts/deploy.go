@@ -109,9 +109,56 @@ const ContainerMaxProcsSince = "go1.25"
 const ToolchainSwitchSince = "go1.21"
 
 // BuildVCSSince is the first release whose go build stamps VCS
-// information into the binary, failing when the VCS tool is missing
-// (SrcBuildVCS).
+// information into the binary (SrcBuildVCS).
 const BuildVCSSince = "go1.18"
+
+// BuildVCSAutoSince is the first release whose default is -buildvcs=auto,
+// which leaves the VCS stamp out when the VCS tool is missing instead of
+// failing (SrcBuildVCSAuto). Go 1.18.0 defaulted to -buildvcs=true: with
+// a .git directory and no git it failed with "error obtaining VCS status:
+// exec: "git": executable file not found in $PATH". From this release on
+// only an explicit -buildvcs=true fails that way; a git that runs and
+// fails (exit status 128) still fails the build under auto.
+// TestBuildVCSOnRealToolchains checks the later releases' behaviour on real
+// toolchains.
+const BuildVCSAutoSince = "go1.18.1"
+
+// SrcBuildVCSAuto cites the change to -buildvcs=auto and its backport to
+// the Go 1.18 patch releases.
+var SrcBuildVCSAuto = Source{Title: "cmd/go: add (and default to) -buildvcs=auto, golang/go#51748 (CL 398855), backported to Go 1.18.1 as golang/go#51798", URL: "https://go.dev/issue/51748"}
+
+// BuildVCSFailsWithoutGit reports whether go build fails in a directory
+// with a .git repository when git is not installed, for the go command
+// of Go version goV (an image tag's "1.18" means the newest 1.18.x; ""
+// is unknown, taken as current) and the -buildvcs value flag ("" when not
+// given).
+func BuildVCSFailsWithoutGit(goV, flag string) bool {
+	switch flag {
+	case "false", "auto":
+		return false
+	case "true":
+		return goV == "" || versionAtLeast(goV, BuildVCSSince)
+	}
+	n := NormalizeGo(goV)
+	if n == "" || version.Lang(n) == n {
+		// Unknown, or a language version ("1.18"): the newest patch.
+		return false
+	}
+	return version.Compare(n, BuildVCSSince) >= 0 && version.Compare(n, BuildVCSAutoSince) < 0
+}
+
+// versionAtLeast compares Go versions in any form; a language version
+// ("1.18") counts as its newest patch.
+func versionAtLeast(v, min string) bool {
+	n := NormalizeGo(v)
+	if n == "" {
+		return true
+	}
+	if version.Lang(n) == n && version.Lang(n) == version.Lang(min) {
+		return true
+	}
+	return version.Compare(n, min) >= 0
+}
 
 // GolangImage describes an official golang:* image reference.
 type GolangImage struct {

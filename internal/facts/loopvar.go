@@ -26,6 +26,28 @@ var (
 		Title: "Go modules reference: a go.mod without a go directive is assumed to be go 1.16",
 		URL:   "https://go.dev/ref/mod#go-mod-file-go",
 	}
+	// What decides whether a leaked loop variable outlives its
+	// iteration (the loopvar analyzer's no-change judgements).
+	SrcTestingRun = Source{
+		Title: "testing: (*T).Run runs f in a separate goroutine and blocks until f returns or calls t.Parallel to become a parallel test",
+		URL:   "https://pkg.go.dev/testing#T.Run",
+	}
+	SrcWaitGroup = Source{
+		Title: "sync: a WaitGroup waits for a collection of goroutines to finish; Wait blocks until the counter is zero, and each goroutine calls Done when finished",
+		URL:   "https://pkg.go.dev/sync#WaitGroup",
+	}
+	SrcAppendCopy = Source{
+		Title: "The Go Programming Language Specification: append and copy copy the elements of their slice arguments",
+		URL:   "https://go.dev/ref/spec#Appending_and_copying_slices",
+	}
+	SrcStringConversion = Source{
+		Title: "The Go Programming Language Specification: converting a slice of bytes or runes to a string yields a string of those elements",
+		URL:   "https://go.dev/ref/spec#Conversions_to_and_from_a_string_type",
+	}
+	SrcEscapeAnalysis = Source{
+		Title: "Go wiki: Compiler And Runtime Optimizations, escape analysis (-gcflags=-m prints which parameters leak and which do not escape)",
+		URL:   "https://go.dev/wiki/CompilerOptimizations#escape-analysis-and-inlining",
+	}
 )
 
 // LoopvarVersion is the first language version in which a loop variable

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Severity orders findings. The zero value is Info so that a forgotten
@@ -228,8 +229,8 @@ func New(c Check, loc Location, msg, fix string) Finding {
 		Check:    c.ID,
 		Severity: c.Severity,
 		Location: loc,
-		Message:  msg,
-		Fix:      fix,
+		Message:  clipTo(msg, MaxMessage),
+		Fix:      clipTo(fix, MaxMessage),
 		Sources:  append([]Source(nil), c.Sources...),
 	}
 }
@@ -310,4 +311,28 @@ type Subject struct {
 	Name       string            `json:"name"`
 	Path       string            `json:"path,omitempty"`
 	Attributes map[string]string `json:"attributes,omitempty"`
+}
+
+// MaxQuoted is how much of a value from a file a message quotes.
+const MaxQuoted = 200
+
+// MaxMessage bounds a finding's message and fix (New clips them): a
+// check that quotes a value without Clip still cannot echo a megabyte.
+const MaxMessage = 4096
+
+// Clip shortens a value a file supplies to at most MaxQuoted bytes (cut
+// at a character boundary) plus "…" and its full length, so that a
+// megabyte-long scalar is not echoed whole into every message and report
+// that mentions it.
+func Clip(s string) string { return clipTo(s, MaxQuoted) }
+
+func clipTo(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("… (%d bytes)", len(s))
 }

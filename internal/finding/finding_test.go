@@ -1,7 +1,9 @@
 package finding
 
 import (
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestValidID(t *testing.T) {
@@ -77,4 +79,19 @@ func TestRegistry(t *testing.T) {
 		}
 	}()
 	r.Add(Check{ID: "a/x"})
+}
+
+func TestClip(t *testing.T) {
+	long := strings.Repeat("é", 300) // 600 bytes, two per character
+	got := Clip(long)
+	if !strings.HasSuffix(got, "… (600 bytes)") || len(got) > MaxQuoted+len("… (600 bytes)") || !utf8.ValidString(got) {
+		t.Errorf("Clip = %q", got)
+	}
+	if Clip("short") != "short" {
+		t.Error("Clip changed a short value")
+	}
+	f := New(Check{ID: "a/b"}, Location{}, strings.Repeat("x", 10<<20), strings.Repeat("y", MaxMessage+1))
+	if len(f.Message) > MaxMessage+32 || len(f.Fix) > MaxMessage+32 {
+		t.Errorf("New kept a %d-byte message and a %d-byte fix", len(f.Message), len(f.Fix))
+	}
 }

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/gocompat/gocompat/internal/binary"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // Binary is what a Go executable records about itself (package binary)
@@ -37,7 +37,7 @@ func ReadBinary(path, marker string) (*Binary, error) {
 	}
 	b := &Binary{Info: info}
 	if marker != "" {
-		f, err := os.Open(path)
+		f, err := fsread.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}

@@ -10,13 +10,20 @@
 // cleared, so it never downloads anything or picks up the user's flags);
 // otherwise from parsing the module's own files, with standard-library
 // dependencies still closed over by `go list -deps` of the standard
-// packages, which needs no network.
+// packages, which needs no network. What Load finds therefore depends on
+// the module cache.
+//
+// The deployment checks use Repo and Repo.Program instead (program.go):
+// the program one main package builds, for one target, read from the
+// repository and the standard library only, so that their report does
+// not depend on the module cache.
 package gosrc
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -24,6 +31,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/childproc"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/module"
 )
 
@@ -70,7 +79,10 @@ type Options struct {
 // Load reads the module rooted at dir (which holds go.mod).
 func Load(ctx context.Context, dir string, opt Options) (*Module, error) {
 	gomod := filepath.Join(dir, "go.mod")
-	data, err := os.ReadFile(gomod)
+	data, err := fsread.ReadFile(gomod, fsread.SourceLimit)
+	if errors.Is(err, fsread.ErrRefused) {
+		return nil, err // it names the file
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", gomod, err)
 	}
@@ -136,6 +148,7 @@ type dep struct {
 
 func goListDeps(ctx context.Context, dir string, env, args []string) ([]dep, error) {
 	cmd := exec.CommandContext(ctx, "go", append([]string{"list", "-e=false", "-deps", "-f", "{{.ImportPath}}\t{{.Standard}}\t{{.Dir}}\t{{join .GoFiles \",\"}}"}, args...)...)
+	childproc.OwnGroup(cmd)
 	cmd.Dir = dir
 	cmd.Env = env
 	var stderr bytes.Buffer
@@ -165,7 +178,7 @@ func grepFiles(dir string, files []string, marker string) []string {
 	var out []string
 	for _, f := range files {
 		p := filepath.Join(dir, f)
-		data, err := os.ReadFile(p)
+		data, err := fsread.ReadFile(p, fsread.SourceLimit)
 		if err == nil && bytes.Contains(data, []byte(marker)) {
 			out = append(out, p)
 		}
@@ -193,7 +206,7 @@ func (m *Module) scanSource(marker string) (map[string]bool, error) {
 		if n++; n > maxFiles {
 			break
 		}
-		src, err := os.ReadFile(filepath.Join(m.Dir, filepath.FromSlash(rel)))
+		src, err := fsread.ReadFile(filepath.Join(m.Dir, filepath.FromSlash(rel)), fsread.SourceLimit)
 		if err != nil {
 			continue
 		}

@@ -28,6 +28,7 @@ import (
 	"github.com/gocompat/gocompat/internal/binary"
 	"github.com/gocompat/gocompat/internal/dotted"
 	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // FS reads a machine below Root.
@@ -104,7 +105,7 @@ func (h FS) ReadFile(p string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(hp)
+	f, err := fsread.Open(hp)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +258,7 @@ func (h FS) kernelConfig(in *Info) {
 		if err != nil {
 			continue
 		}
-		f, err := os.Open(hp)
+		f, err := fsread.Open(hp)
 		if err != nil {
 			continue
 		}
@@ -409,7 +410,7 @@ func (h FS) glibcVersion(libc6 string, have bool) Value {
 		rel, _ := filepath.Rel(h.Root, hp)
 		return known(v, "/"+filepath.ToSlash(rel))
 	}
-	f, err := os.Open(hp)
+	f, err := fsread.Open(hp)
 	if err != nil {
 		return unknown(err.Error())
 	}
@@ -572,6 +573,18 @@ func (h FS) cgroup(in *Info) Cgroup {
 		h.errorf(in, "%s: %v", miPath, err)
 		return Cgroup{Unknown: err.Error()}
 	}
+	cg, errs := h.CgroupLimits(lines, mounts)
+	in.Errors = append(in.Errors, errs...)
+	return cg
+}
+
+// CgroupLimits reads, below the root, the CPU quota and memory limit of
+// the cgroup that lines (a parsed /proc/<pid>/cgroup) name, through the
+// cgroup file systems in mounts (a parsed mountinfo of the reader): the
+// leaf cgroup only, as the Go runtime reads it. Files that exist but do
+// not parse are returned as errors.
+func (h FS) CgroupLimits(lines []CgroupLine, mounts []Mount) (Cgroup, []string) {
+	in := &Info{} // collects parse errors through h.errorf
 	cg := Cgroup{CPUQuota: -1, Memory: 0}
 	// v1 controllers win where mounted (hybrid systems).
 	dirFor := func(controller string) (string, int) {
@@ -647,7 +660,7 @@ func (h FS) cgroup(in *Info) Cgroup {
 	if cg.Version == 0 {
 		cg.Unknown = "no cgroup mount for this process"
 	}
-	return cg
+	return cg, in.Errors
 }
 
 // cgroupDir maps a cgroup path to a directory under its mount.

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/module"
 )
 
@@ -118,6 +119,7 @@ func List(ctx context.Context, dir string, environ []string) (*Info, error) {
 func run(ctx context.Context, dir string, env []string, args ...string) ([]byte, string, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir, cmd.Env = dir, env
+	childproc.OwnGroup(cmd)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

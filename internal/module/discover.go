@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // Module is one module found on disk.
@@ -93,7 +95,7 @@ func Discover(root string) (*Tree, error) {
 		t.Modules = append(t.Modules, m)
 	}
 	for _, wf := range workFiles {
-		data, err := os.ReadFile(wf)
+		data, err := fsread.ReadFile(wf, fsread.SourceLimit)
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +142,7 @@ func enclosingModule(dir string) (string, bool) {
 
 func loadModule(root, dir string) (*Module, error) {
 	p := filepath.Join(dir, "go.mod")
-	data, err := os.ReadFile(p)
+	data, err := fsread.ReadFile(p, fsread.SourceLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +223,7 @@ func (m *Module) Scan() ([]*File, []error) {
 	var files []*File
 	var errs []error
 	for _, name := range m.GoFiles {
-		src, err := os.ReadFile(filepath.Join(m.Dir, filepath.FromSlash(name)))
+		src, err := fsread.ReadFile(filepath.Join(m.Dir, filepath.FromSlash(name)), fsread.SourceLimit)
 		if err != nil {
 			errs = append(errs, err)
 			continue

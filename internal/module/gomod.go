@@ -11,6 +11,7 @@ package module
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/mod/modfile"
@@ -47,6 +48,10 @@ type GoMod struct {
 	Godebug       []Directive
 	// Requires are the required module paths.
 	Requires []string
+	// LocalReplaces maps a module path to the directory a replace
+	// directive puts in its place, when that is a file path ("../api"),
+	// as written (slash-separated, relative to the go.mod's directory).
+	LocalReplaces map[string]string
 }
 
 // ParseGoMod parses go.mod data. filename is used in errors.
@@ -106,6 +111,14 @@ func goModOf(filename string, f *modfile.File) *GoMod {
 	}
 	for _, r := range f.Require {
 		m.Requires = append(m.Requires, r.Mod.Path)
+	}
+	for _, r := range f.Replace {
+		if modfile.IsDirectoryPath(r.New.Path) {
+			if m.LocalReplaces == nil {
+				m.LocalReplaces = map[string]string{}
+			}
+			m.LocalReplaces[r.Old.Path] = filepath.ToSlash(r.New.Path)
+		}
 	}
 	return m
 }

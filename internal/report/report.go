@@ -9,12 +9,13 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // SchemaVersion is the version of the JSON document written by Encode.
@@ -105,14 +106,17 @@ func Decode(rd io.Reader) (*Report, error) {
 	return &r, nil
 }
 
-// ReadFile decodes the report saved at path.
+// MaxReportFile bounds a saved report ReadFile reads.
+const MaxReportFile = 256 << 20
+
+// ReadFile decodes the report saved at path, a regular file of at most
+// MaxReportFile bytes.
 func ReadFile(path string) (*Report, error) {
-	f, err := os.Open(path)
+	data, err := fsread.ReadFile(path, MaxReportFile)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r, err := Decode(f)
+	r, err := Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -21,6 +21,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os/exec"
@@ -28,9 +29,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	sdunit "github.com/coreos/go-systemd/v22/unit"
 
+	"github.com/gocompat/gocompat/internal/childproc"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/parseerr"
 )
 
@@ -123,6 +127,11 @@ type Unit struct {
 	Env []EnvVar
 	// EnvFiles are the EnvironmentFile= references.
 	EnvFiles []EnvFile
+	// Refused are the drop-in directories, drop-ins and environment files
+	// the FS refused to read (errors matching fsread.ErrRefused: a named
+	// pipe, a device, a file over the size limit, a link out of the
+	// tree). The unit is judged without them.
+	Refused []error
 }
 
 // EnvVar is one variable of the service's environment.
@@ -163,7 +172,9 @@ type LoadOptions struct {
 }
 
 // Load reads the unit at name in fsys, its drop-ins and its environment
-// files.
+// files. Give it an fsread.DirFS so the reads are bounded and stay in the
+// tree: what that FS refuses is listed in Unit.Refused (or, for the unit
+// itself, returned).
 func Load(fsys fs.FS, name string, opt LoadOptions) (*Unit, error) {
 	opts, err := load(fsys, name)
 	if err != nil {
@@ -171,7 +182,11 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Unit, error) {
 	}
 	u := &Unit{Path: name, Name: path.Base(name), Options: opts}
 	dropDir := name + ".d"
-	if ents, err := fs.ReadDir(fsys, dropDir); err == nil {
+	ents, err := fs.ReadDir(fsys, dropDir)
+	if errors.Is(err, fsread.ErrRefused) {
+		u.Refused = append(u.Refused, err)
+	}
+	if err == nil {
 		var names []string
 		for _, e := range ents {
 			if !e.IsDir() && strings.HasSuffix(e.Name(), ".conf") {
@@ -182,6 +197,10 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Unit, error) {
 		for _, n := range names {
 			p := path.Join(dropDir, n)
 			o, err := load(fsys, p)
+			if errors.Is(err, fsread.ErrRefused) {
+				u.Refused = append(u.Refused, err)
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -196,6 +215,9 @@ func Load(fsys fs.FS, name string, opt LoadOptions) (*Unit, error) {
 // load reads and parses one unit file or drop-in.
 func load(fsys fs.FS, name string) ([]Option, error) {
 	data, err := fs.ReadFile(fsys, name)
+	if errors.Is(err, fsread.ErrRefused) {
+		return nil, err // it names the file
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
@@ -273,12 +295,16 @@ func (u *Unit) resolveEnv(fsys fs.FS, opt LoadOptions) {
 				p := strings.TrimPrefix(path.Clean(ef.Path), "/")
 				if d, err := fs.ReadFile(opt.EnvRoot, p); err == nil {
 					data, ef.Found = d, p
+				} else if errors.Is(err, fsread.ErrRefused) {
+					u.Refused = append(u.Refused, err)
 				}
 			}
 			if ef.Found == "" && opt.Sibling {
 				p := path.Join(path.Dir(u.Path), path.Base(ef.Path))
 				if d, err := fs.ReadFile(fsys, p); err == nil {
 					data, ef.Found = d, p
+				} else if errors.Is(err, fsread.ErrRefused) {
+					u.Refused = append(u.Refused, err)
 				}
 			}
 			if ef.Found != "" {
@@ -413,14 +439,30 @@ func ParseVerify(out []byte) []VerifyMessage {
 	return msgs
 }
 
+// VerifyTimeout is how long Verify lets systemd-analyze run: a unit
+// with a hundred thousand continuation lines keeps it busy for minutes.
+const VerifyTimeout = 20 * time.Second
+
+// ErrVerifyTimeout is matched (errors.Is) by Verify's error when
+// systemd-analyze did not finish in time.
+var ErrVerifyTimeout = errors.New("systemd-analyze verify did not finish in time")
+
 // Verify runs `systemd-analyze verify` (analyze is its path) on the unit
 // file at path and returns its messages. A non-zero exit with messages is
-// not an error: the messages are the result.
-func Verify(ctx context.Context, analyze, path string) ([]VerifyMessage, error) {
-	cmd := exec.CommandContext(ctx, analyze, "verify", "--man=no", "--recursive-errors=no", path)
+// not an error: the messages are the result. It stops the program (and
+// what it started) after timeout, returning an error matching
+// ErrVerifyTimeout.
+func Verify(ctx context.Context, analyze, path string, timeout time.Duration) ([]VerifyMessage, error) {
+	tctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(tctx, analyze, "verify", "--man=no", "--recursive-errors=no", path)
+	childproc.OwnGroup(cmd)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
+	if ctx.Err() == nil && tctx.Err() == context.DeadlineExceeded {
+		return nil, fmt.Errorf("systemd-analyze verify %s: %w (stopped after %s)", path, ErrVerifyTimeout, timeout)
+	}
 	msgs := ParseVerify(out.Bytes())
 	if err != nil && len(msgs) == 0 {
 		return nil, fmt.Errorf("systemd-analyze verify %s: %w", path, err)

@@ -34,6 +34,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/vulndb"
 	"golang.org/x/vuln/scan"
 )
@@ -213,6 +214,7 @@ func GoVersion(ctx context.Context, dir string, env []string) (string, error) {
 	run := func(env []string) (string, error) {
 		cmd := exec.CommandContext(ctx, "go", "env", "GOVERSION")
 		cmd.Dir, cmd.Env = dir, env
+		childproc.OwnGroup(cmd)
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()

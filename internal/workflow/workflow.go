@@ -10,10 +10,12 @@
 // (go-version: 1.20, which YAML reads as the float 1.2) can be told from a
 // quoted string.
 //
-// Expressions are not evaluated, with one exception: `${{ matrix.KEY }}`
+// Expressions are not evaluated, with two exceptions: `${{ matrix.KEY }}`
 // inside a go-version or an image is replaced by each value the job's
 // strategy.matrix gives KEY (lists and include entries), each reference
-// then anchored at the matrix entry's line.
+// then anchored at the matrix entry's line; and `${{ env.NAME }}` is
+// replaced by the value the step's, job's or workflow's env: gives NAME,
+// anchored at that value.
 package workflow
 
 import (
@@ -42,7 +44,20 @@ type File struct {
 	// Env are the Go-related variables the file sets (names starting with
 	// GO or CGO_), at any level.
 	Env []EnvVar
+	// MergeLimit, when set, is the merge key (<<) at which expansion
+	// stopped: the file's merges reached MaxMergedPairs entries. What
+	// only further merges bring in is missing from GoVersions and Env.
+	MergeLimit *Pos
+
+	merged int                            // entries merges have produced so far
+	memo   map[*yaml.Node][][2]*yaml.Node // pairs of each mapping, expanded once
 }
+
+// MaxMergedPairs bounds the key-value pairs YAML merge keys (<<) may
+// bring into a file's mappings, counted over the whole file. Nested
+// merges expand exponentially: 325 bytes can name a million pairs. Real
+// workflows merge a few dozen.
+const MaxMergedPairs = 10000
 
 // Pos is a position in the file.
 type Pos struct {
@@ -64,6 +79,9 @@ type GoVersion struct {
 	Raw string
 	// FromMatrix names the matrix key substituted, if any.
 	FromMatrix string
+	// FromEnv names the variable substituted for `${{ env.NAME }}`, if
+	// any (the step's env, else the job's, else the workflow's).
+	FromEnv string
 	// Float is true when the value is an unquoted YAML number: the
 	// workflow engine then reads 1.20 as 1.2.
 	Float bool
@@ -121,11 +139,11 @@ func Parse(name, kind string, data []byte) (f *File, err error) {
 }
 
 // get returns the value of key in mapping m.
-func get(m *yaml.Node, key string) *yaml.Node {
+func (f *File) get(m *yaml.Node, key string) *yaml.Node {
 	var found *yaml.Node
-	for _, kv := range pairs(m) {
+	for _, kv := range f.pairs(m) {
 		if kv[0].Value == key {
-			found = kv[1] // a key after a merge overrides it
+			found = kv[1]
 		}
 	}
 	return found
@@ -138,27 +156,68 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// pairs iterates over a mapping.
-func pairs(m *yaml.Node) [][2]*yaml.Node {
+// pairs lists a mapping's key-value pairs with its merge keys (<<)
+// expanded as YAML's merge key type says: a key written in the mapping
+// wins over a merged one, and of the mappings a merge lists, the earlier
+// wins. Each key appears once. Expansion stops for the rest of the file
+// once merges have produced MaxMergedPairs pairs (see File.MergeLimit).
+func (f *File) pairs(m *yaml.Node) [][2]*yaml.Node {
 	m = deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
+	if out, ok := f.memo[m]; ok {
+		return out
+	}
+	out := f.expandMerges(m)
+	if f.memo == nil {
+		f.memo = map[*yaml.Node][][2]*yaml.Node{}
+	}
+	f.memo[m] = out
+	return out
+}
+
+func (f *File) expandMerges(m *yaml.Node) [][2]*yaml.Node {
+	own := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Value != "<<" {
+			own[k.Value] = true
+		}
+	}
+	seen := map[string]bool{}
 	var out [][2]*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], deref(m.Content[i+1])
-		if k.Value == "<<" && v != nil {
-			// Merge keys.
-			if v.Kind == yaml.MappingNode {
-				out = append(out, pairs(v)...)
-			} else if v.Kind == yaml.SequenceNode {
-				for _, s := range v.Content {
-					out = append(out, pairs(s)...)
-				}
-			}
+		if k.Value != "<<" {
+			out = append(out, [2]*yaml.Node{k, v})
 			continue
 		}
-		out = append(out, [2]*yaml.Node{k, v})
+		if v == nil {
+			continue
+		}
+		srcs := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			srcs = v.Content
+		}
+		for _, src := range srcs {
+			if f.MergeLimit != nil {
+				return out
+			}
+			for _, kv := range f.pairs(src) {
+				if f.merged++; f.merged > MaxMergedPairs {
+					if f.MergeLimit == nil {
+						p := pos(k)
+						f.MergeLimit = &p
+					}
+					return out
+				}
+				if own[kv[0].Value] || seen[kv[0].Value] {
+					continue
+				}
+				seen[kv[0].Value] = true
+				out = append(out, kv)
+			}
+		}
 	}
 	return out
 }
@@ -172,7 +231,7 @@ func isFloat(n *yaml.Node) bool {
 }
 
 func (f *File) env(m *yaml.Node, scope, job string) {
-	for _, kv := range pairs(m) {
+	for _, kv := range f.pairs(m) {
 		k, v := kv[0], kv[1]
 		if !isScalar(v) || !(strings.HasPrefix(k.Value, "GO") || strings.HasPrefix(k.Value, "CGO_")) {
 			continue
@@ -184,16 +243,16 @@ func (f *File) env(m *yaml.Node, scope, job string) {
 var matrixRef = regexp.MustCompile(`\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}`)
 
 // matrixValues maps each matrix key to its values (with their nodes).
-func matrixValues(strategy *yaml.Node) map[string][]*yaml.Node {
+func (f *File) matrixValues(strategy *yaml.Node) map[string][]*yaml.Node {
 	out := map[string][]*yaml.Node{}
-	m := get(strategy, "matrix")
-	for _, kv := range pairs(m) {
+	m := f.get(strategy, "matrix")
+	for _, kv := range f.pairs(m) {
 		k, v := kv[0].Value, kv[1]
 		switch k {
 		case "include":
 			if v != nil && v.Kind == yaml.SequenceNode {
 				for _, e := range v.Content {
-					for _, ikv := range pairs(e) {
+					for _, ikv := range f.pairs(e) {
 						if isScalar(ikv[1]) {
 							out[ikv[0].Value] = append(out[ikv[0].Value], ikv[1])
 						}
@@ -235,40 +294,80 @@ func expand(n *yaml.Node, matrix map[string][]*yaml.Node, tmpl GoVersion) []GoVe
 	return out
 }
 
-func (f *File) github(root *yaml.Node) {
-	f.env(get(root, "env"), "workflow", "")
-	for _, jkv := range pairs(get(root, "jobs")) {
-		job, j := jkv[0].Value, jkv[1]
-		f.env(get(j, "env"), "job", job)
-		matrix := matrixValues(get(j, "strategy"))
-		if c := get(j, "container"); c != nil {
-			img := c
-			if c.Kind == yaml.MappingNode {
-				img = get(c, "image")
-			}
-			if isScalar(img) {
-				f.GoVersions = append(f.GoVersions, expand(img, matrix, GoVersion{Job: job, Source: "image", Step: -1})...)
+var envRef = regexp.MustCompile(`\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+
+// scalars maps the keys of an env: mapping to their scalar value nodes.
+func (f *File) scalars(m *yaml.Node) map[string]*yaml.Node {
+	out := map[string]*yaml.Node{}
+	for _, kv := range f.pairs(m) {
+		if isScalar(kv[1]) {
+			out[kv[0].Value] = kv[1]
+		}
+	}
+	return out
+}
+
+// substituteEnv replaces `${{ env.NAME }}` in the versions from index
+// from on, looking NAME up in envs (innermost first).
+func (f *File) substituteEnv(from int, envs ...map[string]*yaml.Node) {
+	for i := from; i < len(f.GoVersions); i++ {
+		g := &f.GoVersions[i]
+		m := envRef.FindStringSubmatch(g.Value)
+		if m == nil {
+			continue
+		}
+		for _, e := range envs {
+			if n, ok := e[m[1]]; ok {
+				g.Value = strings.Replace(g.Value, m[0], n.Value, 1)
+				g.FromEnv = m[1]
+				g.Pos = pos(n)
+				g.Float = isFloat(n)
+				break
 			}
 		}
-		steps := get(j, "steps")
+	}
+}
+
+func (f *File) github(root *yaml.Node) {
+	f.env(f.get(root, "env"), "workflow", "")
+	wfEnv := f.scalars(f.get(root, "env"))
+	for _, jkv := range f.pairs(f.get(root, "jobs")) {
+		job, j := jkv[0].Value, jkv[1]
+		f.env(f.get(j, "env"), "job", job)
+		jobEnv := f.scalars(f.get(j, "env"))
+		matrix := f.matrixValues(f.get(j, "strategy"))
+		if c := f.get(j, "container"); c != nil {
+			img := c
+			if c.Kind == yaml.MappingNode {
+				img = f.get(c, "image")
+			}
+			if isScalar(img) {
+				n := len(f.GoVersions)
+				f.GoVersions = append(f.GoVersions, expand(img, matrix, GoVersion{Job: job, Source: "image", Step: -1})...)
+				f.substituteEnv(n, jobEnv, wfEnv)
+			}
+		}
+		steps := f.get(j, "steps")
 		if steps == nil || steps.Kind != yaml.SequenceNode {
 			continue
 		}
 		for i, s := range steps.Content {
-			f.env(get(s, "env"), "step", job)
-			uses := get(s, "uses")
+			f.env(f.get(s, "env"), "step", job)
+			uses := f.get(s, "uses")
 			if !isScalar(uses) || !strings.HasPrefix(uses.Value, "actions/setup-go") {
 				continue
 			}
-			with := get(s, "with")
-			if v := get(with, "go-version"); isScalar(v) {
+			with := f.get(s, "with")
+			n := len(f.GoVersions)
+			if v := f.get(with, "go-version"); isScalar(v) {
 				f.GoVersions = append(f.GoVersions, expand(v, matrix, GoVersion{Job: job, Source: "setup-go", Step: i})...)
-			} else if v := get(with, "go-version-file"); isScalar(v) {
+			} else if v := f.get(with, "go-version-file"); isScalar(v) {
 				f.GoVersions = append(f.GoVersions, expand(v, matrix, GoVersion{Job: job, Source: "setup-go-file", Step: i})...)
 			} else {
 				// setup-go without a version uses the Go on the runner.
 				f.GoVersions = append(f.GoVersions, GoVersion{Pos: pos(uses), Job: job, Source: "setup-go", Step: i})
 			}
+			f.substituteEnv(n, f.scalars(f.get(s, "env")), jobEnv, wfEnv)
 		}
 	}
 }
@@ -285,7 +384,7 @@ func (f *File) gitlabImage(n *yaml.Node, job string, matrix map[string][]*yaml.N
 		return
 	}
 	if n.Kind == yaml.MappingNode {
-		n = get(n, "name")
+		n = f.get(n, "name")
 	}
 	if !isScalar(n) {
 		return
@@ -302,16 +401,16 @@ func (f *File) gitlabImage(n *yaml.Node, job string, matrix map[string][]*yaml.N
 }
 
 func (f *File) gitlab(root *yaml.Node) {
-	f.env(get(root, "variables"), "global", "")
-	f.gitlabImage(get(root, "image"), "", nil)
-	f.gitlabImage(get(get(root, "default"), "image"), "", nil)
-	for _, jkv := range pairs(root) {
+	f.env(f.get(root, "variables"), "global", "")
+	f.gitlabImage(f.get(root, "image"), "", nil)
+	f.gitlabImage(f.get(f.get(root, "default"), "image"), "", nil)
+	for _, jkv := range f.pairs(root) {
 		job, j := jkv[0].Value, jkv[1]
 		if gitlabReserved[job] || strings.HasPrefix(job, ".") || j == nil || j.Kind != yaml.MappingNode {
 			continue
 		}
-		f.env(get(j, "variables"), "job", job)
-		f.gitlabImage(get(j, "image"), job, gitlabMatrix(j))
+		f.env(f.get(j, "variables"), "job", job)
+		f.gitlabImage(f.get(j, "image"), job, f.gitlabMatrix(j))
 	}
 }
 
@@ -319,14 +418,14 @@ func (f *File) gitlab(root *yaml.Node) {
 // $KEY in the job; they are offered to `${{ matrix.KEY }}`-style
 // substitution through the same map, keyed by KEY (gitlabImage rewrites
 // $KEY and ${KEY} to that form before expanding).
-func gitlabMatrix(j *yaml.Node) map[string][]*yaml.Node {
+func (f *File) gitlabMatrix(j *yaml.Node) map[string][]*yaml.Node {
 	out := map[string][]*yaml.Node{}
-	m := get(get(j, "parallel"), "matrix")
+	m := f.get(f.get(j, "parallel"), "matrix")
 	if m == nil || m.Kind != yaml.SequenceNode {
 		return out
 	}
 	for _, e := range m.Content {
-		for _, kv := range pairs(e) {
+		for _, kv := range f.pairs(e) {
 			v := kv[1]
 			if isScalar(v) {
 				out[kv[0].Value] = append(out[kv[0].Value], v)

@@ -94,6 +94,9 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Add([]byte("a: &x [*x]\n"), true)
+	// Nested merge keys: each level merges the one below ten times.
+	f.Add([]byte(mergeBomb(6)), true)
+	f.Add([]byte(mergeBomb(6)), false)
 	f.Fuzz(func(t *testing.T, data []byte, github bool) {
 		kind := GitLab
 		if github {
@@ -115,5 +118,54 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := Parse("ci.yml", GitHub, data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestEnvSubstitution: `${{ env.NAME }}` takes the step's, then the job's,
+// then the workflow's value, anchored where that value is written.
+func TestEnvSubstitution(t *testing.T) {
+	src := `env:
+  GO_VERSION: "1.19"
+  IMAGE_GO: "1.18"
+jobs:
+  a:
+    container: golang:${{ env.IMAGE_GO }}
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ env.GO_VERSION }}
+  b:
+    env:
+      GO_VERSION: 1.20
+    steps:
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ env.GO_VERSION }}
+      - uses: actions/setup-go@v5
+        env:
+          GO_VERSION: "~1.18.4"
+        with:
+          go-version: ${{ env.GO_VERSION }}
+      - uses: actions/setup-go@v5
+        with:
+          go-version: ${{ env.UNSET }}
+`
+	f, err := Parse("ci.yml", GitHub, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range f.GoVersions {
+		got = append(got, fmt.Sprintf("%d %s %q env=%s float=%v", g.Line, g.Job, g.Value, g.FromEnv, g.Float))
+	}
+	want := []string{
+		`3 a "golang:1.18" env=IMAGE_GO float=false`,
+		`2 a "1.19" env=GO_VERSION float=false`,
+		`13 b "1.20" env=GO_VERSION float=true`,
+		`20 b "~1.18.4" env=GO_VERSION float=false`,
+		`25 b "${{ env.UNSET }}" env= float=false`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"fmt"
 	"go/version"
 	"strings"
 	"time"
@@ -12,10 +13,16 @@ import (
 
 // Input is what the checks know besides the file they judge.
 type Input struct {
-	// Module is the Go module the file deploys, or nil if none is known.
-	Module *gosrc.Module
+	// Module is the Go module the file belongs to (the nearest go.mod at
+	// or above it), or nil if none is known. For a Dockerfile stage or a
+	// unit, the module that holds the program it builds or runs takes its
+	// place where it is known.
+	Module *gosrc.RepoModule
 	// ModFile is that module's go.mod relative to the audit root.
 	ModFile string
+	// Repo is the repository's Go source, from which the program a stage
+	// builds or a unit runs is loaded; nil if there is none.
+	Repo *gosrc.Repo
 	// Now is the date for end-of-support decisions.
 	Now time.Time
 	// Godebugs are the GODEBUG names the installed toolchain knows, and
@@ -29,20 +36,39 @@ type Input struct {
 
 func (in *Input) exists(rel string) bool { return in.Exists != nil && in.Exists(rel) }
 
-func (in *Input) imports(p string) bool {
-	return in.Module != nil && in.Module.Imports[p]
+// withModule returns a copy of in for the module m (nil keeps in's).
+func (in *Input) withModule(m *gosrc.RepoModule) *Input {
+	if m == nil || m.Mod == nil || m == in.Module {
+		return in
+	}
+	c := *in
+	c.Module, c.ModFile = m, m.GoMod()
+	return &c
+}
+
+// program loads the program built from the main package in dir for t;
+// nil when there is no repository or it cannot be loaded.
+func (in *Input) program(dir string, t gosrc.Target) *gosrc.Program {
+	if in.Repo == nil {
+		return nil
+	}
+	p, err := in.Repo.Program(dir, t, facts.SdNotifyMarker)
+	if err != nil {
+		return nil
+	}
+	return p
 }
 
 // goLine returns the module's go line as a go/version string ("go1.24").
 func (in *Input) goLine() string {
-	if in.Module == nil || in.Module.Mod.Go == "" {
+	if in.Module == nil || in.Module.Mod == nil || in.Module.Mod.Go == "" {
 		return ""
 	}
 	return facts.NormalizeGo(in.Module.Mod.Go)
 }
 
 func (in *Input) toolchainLine() string {
-	if in.Module == nil || in.Module.Mod.Toolchain == "" {
+	if in.Module == nil || in.Module.Mod == nil || in.Module.Mod.Toolchain == "" {
 		return ""
 	}
 	if !version.IsValid(in.Module.Mod.Toolchain) {
@@ -150,4 +176,34 @@ func godebugKeys(v string) []string {
 		}
 	}
 	return keys
+}
+
+// godebugCheck reports the keys of a GODEBUG value that the toolchain's
+// table does not have, or lists as removed by Go version goV ("" =
+// unknown, taken as current).
+func godebugCheck(in *Input, c finding.Check, value, goV string, l finding.Location) []finding.Finding {
+	known := map[string]bool{}
+	for _, k := range in.Godebugs {
+		known[k] = true
+	}
+	if len(known) == 0 {
+		return nil
+	}
+	var out []finding.Finding
+	for _, k := range godebugKeys(value) {
+		if rel, ok := in.GodebugsRemoved[k]; ok && (goV == "" || version.Compare(goV, rel) >= 0) {
+			fd := finding.New(c, l,
+				fmt.Sprintf("GODEBUG sets %s, which Go removed in %s: from that release on the setting is ignored and the old behaviour it asked for is gone.", k, display(rel)),
+				fmt.Sprintf("Remove %s from GODEBUG and fix what depended on the old behaviour.", k))
+			out = append(out, withDetails(fd, "key", k, "removedIn", rel))
+			continue
+		}
+		if !known[k] {
+			fd := finding.New(c, l,
+				fmt.Sprintf("GODEBUG sets %s, which is not a setting of the Go toolchain's table (internal/godebugs and the runtime's own settings); the runtime ignores unknown keys, so it does nothing.", k),
+				"Check the spelling against https://go.dev/doc/godebug, or remove it.")
+			out = append(out, withDetails(fd, "key", k))
+		}
+	}
+	return out
 }

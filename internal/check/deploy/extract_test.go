@@ -40,7 +40,8 @@ func judgeTree(t *testing.T, dir, hostRoot, analyze string) judged {
 			continue
 		}
 		in := mods.Input(ctx, rel)
-		out.Findings = append(out.Findings, deploy.Dockerfile(in, f, rel, discover.DockerContext(dir, rel, in.ModFile))...)
+		dc, _ := discover.DockerContext(dir, rel, in.ModFile) // the testdata holds no unreadable .dockerignore
+		out.Findings = append(out.Findings, deploy.Dockerfile(in, f, rel, dc)...)
 	}
 	for _, rel := range tree.Files(discover.Unit) {
 		u, err := discover.LoadUnit(dir, rel)
@@ -48,7 +49,7 @@ func judgeTree(t *testing.T, dir, hostRoot, analyze string) judged {
 			out.Findings = append(out.Findings, audit.JudgeUnit(nil, nil, deploy.UnitContext{File: rel}, err)...)
 			continue
 		}
-		uc := discover.UnitContext(ctx, dir, rel, hostRoot, analyze, u)
+		uc := discover.UnitContext(ctx, dir, rel, hostRoot, analyze, 0, u)
 		out.Units = append(out.Units, uc)
 		out.Findings = append(out.Findings, deploy.Unit(mods.Input(ctx, rel), u, uc)...)
 	}

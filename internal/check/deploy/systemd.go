@@ -4,14 +4,73 @@ import (
 	"fmt"
 	"go/version"
 	"math"
+	"path"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/gosrc"
 	"github.com/gocompat/gocompat/internal/unit"
 )
+
+// systemd checks.
+var (
+	SystemdParseError = finding.Check{
+		ID: "systemd/parse-error", Title: "The unit file cannot be parsed",
+		Severity: finding.Error, Sources: []src{facts.SrcSystemdExec},
+	}
+	SystemdBuildEnvAtRuntime = finding.Check{
+		ID: "systemd/build-env-at-runtime", Title: "The unit sets a variable only the go command reads; the running program ignores it",
+		Severity: finding.Error, Sources: []src{facts.SrcGoEnvBuild, facts.SrcGOEXPERIMENT},
+	}
+	SystemdGodebugUnknown = finding.Check{
+		ID: "systemd/godebug-unknown", Title: "GODEBUG names a setting the program's Go does not have",
+		Severity: finding.Warning, Sources: []src{facts.SrcGodebugDoc},
+	}
+	SystemdMemoryNoGomemlimit = finding.Check{
+		ID: "systemd/memory-limit-without-gomemlimit", Title: "MemoryMax=/MemoryHigh= is set but GOMEMLIMIT is not, so the Go GC does not know the limit",
+		Severity: finding.Warning, Sources: []src{facts.SrcGOMEMLIMIT, facts.SrcGCGuide, facts.SrcSystemdResource},
+	}
+	SystemdGomemlimitNotBelow = finding.Check{
+		ID: "systemd/gomemlimit-not-below-limit", Title: "GOMEMLIMIT is not below the unit's memory limit",
+		Severity: finding.Error, Sources: []src{facts.SrcGOMEMLIMIT, facts.SrcGCGuide, facts.SrcSystemdResource},
+	}
+	SystemdCPUQuotaIgnored = finding.Check{
+		ID: "systemd/cpu-quota-ignored", Title: "CPUQuota= is set but the program's GOMAXPROCS does not follow it",
+		Severity: finding.Warning, Sources: []src{facts.SrcGo125Procs, facts.SrcSystemdResource},
+	}
+	SystemdNotifyWithoutSdNotify = finding.Check{
+		ID: "systemd/notify-without-sd-notify", Title: "Type=notify, but the program never sends READY=1 to systemd",
+		Severity: finding.Error, Sources: []src{facts.SrcSystemdService, facts.SrcSdNotify},
+	}
+	SystemdWatchdogWithoutSdNotify = finding.Check{
+		ID: "systemd/watchdog-without-sd-notify", Title: "WatchdogSec= is set, but the program never sends WATCHDOG=1 to systemd",
+		Severity: finding.Error, Sources: []src{facts.SrcSystemdService, facts.SrcSdNotify},
+	}
+	SystemdSyscallFilterBlocksGo = finding.Check{
+		ID: "systemd/syscall-filter-blocks-go", Title: "SystemCallFilter= blocks system calls the Go runtime needs",
+		Severity: finding.Error, Sources: []src{facts.SrcSystemdExec, facts.SrcSystemdSeccomp, facts.SrcGoRuntimeLinux},
+	}
+	SystemdAnalyzeVerify = finding.Check{
+		ID: "systemd/analyze-verify", Title: "systemd-analyze verify reports a problem with the unit",
+		Severity: finding.Warning,
+		Sources:  []src{{Title: "systemd-analyze(1): verify", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd-analyze.html"}},
+	}
+	SystemdAnalyzeTimeout = finding.Check{
+		ID: "systemd/analyze-timeout", Title: "systemd-analyze verify did not finish in time, so its messages are missing",
+		Severity: finding.Warning,
+		Sources:  []src{{Title: "systemd-analyze(1): verify", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd-analyze.html"}},
+	}
+)
+
+// SystemdChecks are the checks of the family, in the order of their doc pages.
+var SystemdChecks = []finding.Check{
+	SystemdParseError, SystemdBuildEnvAtRuntime, SystemdGodebugUnknown, SystemdMemoryNoGomemlimit, SystemdGomemlimitNotBelow, SystemdCPUQuotaIgnored, SystemdNotifyWithoutSdNotify, SystemdWatchdogWithoutSdNotify, SystemdSyscallFilterBlocksGo, SystemdAnalyzeVerify, SystemdAnalyzeTimeout,
+}
 
 // UnitContext is what the audit found out about a unit beyond its file.
 type UnitContext struct {
@@ -24,8 +83,37 @@ type UnitContext struct {
 	// Verify are the messages of systemd-analyze verify, with File
 	// relative to the audit root (or empty), if it ran.
 	Verify []unit.VerifyMessage
+	// VerifyTimedOut is the time bound systemd-analyze verify ran into
+	// (it was stopped, so Verify is empty), or zero.
+	VerifyTimedOut time.Duration
 	// File is the unit's path relative to the audit root.
 	File string
+
+	// progs are the repository's programs the ExecStart binary is built
+	// from (matched by name), filled by Unit.
+	progs *programs
+}
+
+// execPrograms finds the main packages of the repository whose binary has
+// the name of the unit's ExecStart program, and loads them (for
+// linux/amd64). They may be in any module of the repository.
+func execPrograms(in *Input, u *unit.Unit) *programs {
+	ps := &programs{tags: map[string]bool{}}
+	o, ok := u.Value("Service", "ExecStart")
+	if !ok || in.Repo == nil {
+		return ps
+	}
+	words := unit.SplitQuoted(o.Value)
+	if len(words) == 0 {
+		return ps
+	}
+	name := path.Base(strings.TrimLeft(words[0], "@-:+!|"))
+	for _, dir := range in.Repo.MainPackages(name, gosrc.DefaultTarget) {
+		if p := in.program(dir, gosrc.DefaultTarget); p != nil {
+			ps.list = append(ps.list, p)
+		}
+	}
+	return ps
 }
 
 // Unit judges a systemd unit.
@@ -46,12 +134,17 @@ func Unit(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 			via = fmt.Sprintf(" (read through EnvironmentFile= at %s:%d)", e.Via.File, e.Via.Line)
 		}
 		fd := finding.New(SystemdBuildEnvAtRuntime, loc(e.File, e.Line),
-			fmt.Sprintf("%s sets %s=%s for the service%s, but %s. The setting has no effect on the program.", u.Name, e.Name, e.Value, via, fact.Truth),
+			fmt.Sprintf("%s sets %s=%s for the service%s, but %s. The setting has no effect on the program.", u.Name, e.Name, finding.Clip(e.Value), via, fact.Truth),
 			fmt.Sprintf("Remove %s from the unit and set it where the binary is built (go build's environment, the Dockerfile's builder stage or the CI job).", e.Name))
 		fd = addSources(fd, fact.Sources...)
 		out = append(out, withDetails(fd, "variable", e.Name, "unit", u.Name))
 	}
 	out = append(out, godebugFindings(in, u, uc)...)
+	uc.progs = execPrograms(in, u)
+	if len(uc.progs.list) > 0 {
+		// The module that holds the program, not the unit's.
+		in = in.withModule(uc.progs.list[0].Module)
+	}
 	if uc.Binary == nil && in.Module == nil {
 		// Nothing says the service is a Go program; what follows is
 		// only true of Go programs.
@@ -64,22 +157,48 @@ func Unit(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	return out
 }
 
+var (
+	reNotExecutable = regexp.MustCompile(`^Command (\S+) is not executable: (.*)$`)
+	// Both wordings systemd has used.
+	reUnknownKey = regexp.MustCompile(`^Unknown key(?: name)? '([^']+)' in section \[?'?([A-Za-z-]+)'?\]?, ignoring\.?$`)
+)
+
+// verifyFindings turns systemd-analyze verify's messages into findings,
+// leaving out what only says something about the machine running the
+// audit: a program the unit starts that is not installed here (the unit
+// is in a repository), and a key this machine's systemd is too old to
+// know but a newer systemd has (facts.SystemdKnowsKey), which is said as
+// info.
 func verifyFindings(u *unit.Unit, uc UnitContext) []finding.Finding {
 	var out []finding.Finding
+	if uc.VerifyTimedOut > 0 {
+		out = append(out, finding.New(SystemdAnalyzeTimeout, finding.Location{File: uc.File},
+			fmt.Sprintf("systemd-analyze verify ran longer than %s on this unit and was stopped, so its messages are missing.", uc.VerifyTimedOut),
+			"Run `systemd-analyze verify` on the unit yourself to see why it is slow; a unit that large is usually generated by mistake."))
+	}
 	for _, m := range uc.Verify {
 		l := finding.Location{File: uc.File, Object: u.Name}
 		if m.File != "" && m.Line > 0 {
 			l = finding.Location{File: m.File, Line: m.Line}
 		}
-		fd := finding.New(SystemdAnalyzeVerify, l,
-			fmt.Sprintf("systemd-analyze verify: %s", m.Text),
-			"Fix the unit as systemd says; `systemd-analyze verify <unit>` shows the same message.")
-		if strings.Contains(m.Text, "is not executable") {
-			// The program is not installed on the machine running the
-			// audit, which is expected for a unit in a repository.
-			fd.Severity = finding.Info
+		sev := SystemdAnalyzeVerify.Severity
+		text := fmt.Sprintf("systemd-analyze verify: %s", finding.Clip(m.Text))
+		var srcs []finding.Source
+		if mm := reNotExecutable.FindStringSubmatch(m.Text); mm != nil {
+			if strings.Contains(mm[2], "No such file or directory") {
+				continue // not installed on this machine
+			}
+			sev = finding.Info
 		}
-		out = append(out, fd)
+		if mm := reUnknownKey.FindStringSubmatch(m.Text); mm != nil && facts.SystemdKnowsKey(mm[2], mm[1]) {
+			sev = finding.Info
+			text += fmt.Sprintf(" %s= is a key of newer systemd releases than the one on this machine: systemd on a host as old as this one ignores it, newer ones apply it.", finding.Clip(mm[1]))
+			srcs = append(srcs, facts.SrcSystemdKeys)
+		}
+		fd := finding.New(SystemdAnalyzeVerify, l, text,
+			"Fix the unit as systemd says; `systemd-analyze verify <unit>` shows the same message.")
+		fd.Severity = sev
+		out = append(out, addSources(fd, srcs...))
 	}
 	return out
 }
@@ -103,36 +222,6 @@ func godebugFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding 
 		return nil
 	}
 	return godebugCheck(in, SystemdGodebugUnknown, e.Value, programGo(uc), loc(e.File, e.Line))
-}
-
-// godebugCheck reports the keys of a GODEBUG value that the toolchain's
-// table does not have, or lists as removed by Go version goV ("" =
-// unknown, taken as current).
-func godebugCheck(in *Input, c finding.Check, value, goV string, l finding.Location) []finding.Finding {
-	known := map[string]bool{}
-	for _, k := range in.Godebugs {
-		known[k] = true
-	}
-	if len(known) == 0 {
-		return nil
-	}
-	var out []finding.Finding
-	for _, k := range godebugKeys(value) {
-		if rel, ok := in.GodebugsRemoved[k]; ok && (goV == "" || version.Compare(goV, rel) >= 0) {
-			fd := finding.New(c, l,
-				fmt.Sprintf("GODEBUG sets %s, which Go removed in %s: from that release on the setting is ignored and the old behaviour it asked for is gone.", k, display(rel)),
-				fmt.Sprintf("Remove %s from GODEBUG and fix what depended on the old behaviour.", k))
-			out = append(out, withDetails(fd, "key", k, "removedIn", rel))
-			continue
-		}
-		if !known[k] {
-			fd := finding.New(c, l,
-				fmt.Sprintf("GODEBUG sets %s, which is not a setting of the Go toolchain's table (internal/godebugs and the runtime's own settings); the runtime ignores unknown keys, so it does nothing.", k),
-				"Check the spelling against https://go.dev/doc/godebug, or remove it.")
-			out = append(out, withDetails(fd, "key", k))
-		}
-	}
-	return out
 }
 
 // systemdBytes parses a systemd size ("512M", "1G", "1073741824",
@@ -197,8 +286,8 @@ func hasAutomemlimit(in *Input, uc UnitContext) bool {
 	if uc.Binary != nil && uc.Binary.HasDep(p) {
 		return true
 	}
-	if in.Module != nil {
-		for k := range in.Module.Imports {
+	for _, prog := range uc.progs.list {
+		for k := range prog.Packages {
 			if strings.HasPrefix(k, p) {
 				return true
 			}
@@ -232,18 +321,18 @@ func memoryFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 			return nil // GOMEMLIMIT does not exist for this binary.
 		}
 		fd := finding.New(SystemdMemoryNoGomemlimit, loc(limit.File, limit.Line),
-			fmt.Sprintf("%s=%s limits the service's memory, but GOMEMLIMIT is not set: the Go runtime reads no cgroup memory limit, so its garbage collector paces itself by GOGC alone and the service is %s instead of collecting sooner.", limit.Name, limit.Value, over),
+			fmt.Sprintf("%s=%s limits the service's memory, but GOMEMLIMIT is not set: the Go runtime reads no cgroup memory limit, so its garbage collector paces itself by GOGC alone and the service is %s instead of collecting sooner.", limit.Name, finding.Clip(limit.Value), over),
 			fmt.Sprintf("Add Environment=GOMEMLIMIT=%s (about 90%% of the limit, leaving room for memory the Go runtime does not manage).", suggestLimit(limitBytes)))
-		return []finding.Finding{withDetails(fd, limit.Name, limit.Value)}
+		return []finding.Finding{withDetails(fd, limit.Name, finding.Clip(limit.Value))}
 	}
 	gb, ok := gomemlimitBytes(gm.Value)
 	if !ok || gb < limitBytes {
 		return nil
 	}
 	fd := finding.New(SystemdGomemlimitNotBelow, loc(gm.File, gm.Line),
-		fmt.Sprintf("GOMEMLIMIT=%s is not below %s=%s (%s:%d): the garbage collector only works harder when the heap nears GOMEMLIMIT, which the kernel never lets it reach.", gm.Value, limit.Name, limit.Value, limit.File, limit.Line),
+		fmt.Sprintf("GOMEMLIMIT=%s is not below %s=%s (%s:%d): the garbage collector only works harder when the heap nears GOMEMLIMIT, which the kernel never lets it reach.", finding.Clip(gm.Value), limit.Name, finding.Clip(limit.Value), limit.File, limit.Line),
 		fmt.Sprintf("Set GOMEMLIMIT below the limit, e.g. %s.", suggestLimit(limitBytes)))
-	return []finding.Finding{withDetails(fd, "GOMEMLIMIT", gm.Value, limit.Name, limit.Value)}
+	return []finding.Finding{withDetails(fd, "GOMEMLIMIT", finding.Clip(gm.Value), limit.Name, finding.Clip(limit.Value))}
 }
 
 func suggestLimit(b float64) string {
@@ -271,9 +360,9 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 		n, err := strconv.Atoi(strings.TrimSpace(e.Value))
 		if err == nil && n > cpus {
 			fd := finding.New(SystemdCPUQuotaIgnored, loc(e.File, e.Line),
-				fmt.Sprintf("GOMAXPROCS=%d runs up to %d threads of Go code at once, but CPUQuota=%s (%s:%d) grants %d CPU(s): the service burns its quota early in each period and is throttled.", n, n, q.Value, q.File, q.Line, cpus),
+				fmt.Sprintf("GOMAXPROCS=%d runs up to %d threads of Go code at once, but CPUQuota=%s (%s:%d) grants %d CPU(s): the service burns its quota early in each period and is throttled.", n, n, finding.Clip(q.Value), q.File, q.Line, cpus),
 				fmt.Sprintf("Set GOMAXPROCS=%d or leave it unset on %s+ with a go line of %s or later.", cpus, display(procs), lang(procs)))
-			return []finding.Finding{withDetails(fd, "GOMAXPROCS", e.Value, "CPUQuota", q.Value)}
+			return []finding.Finding{withDetails(fd, "GOMAXPROCS", finding.Clip(e.Value), "CPUQuota", finding.Clip(q.Value))}
 		}
 		return nil
 	}
@@ -288,7 +377,7 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	if uc.Binary != nil && uc.Binary.HasDep("go.uber.org/automaxprocs") {
 		automaxprocs = true
 	}
-	if in.imports("go.uber.org/automaxprocs") || in.imports("go.uber.org/automaxprocs/maxprocs") {
+	if uc.progs.imports("go.uber.org/automaxprocs") || uc.progs.imports("go.uber.org/automaxprocs/maxprocs") {
 		automaxprocs = true
 	}
 	if automaxprocs {
@@ -316,34 +405,56 @@ func cpuFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 
 func cpuIgnored(q unit.Option, cpus int, why string) finding.Finding {
 	fd := finding.New(SystemdCPUQuotaIgnored, loc(q.File, q.Line),
-		fmt.Sprintf("CPUQuota=%s grants %d CPU(s), but %s; the service runs more threads than its quota and is throttled.", q.Value, cpus, why),
+		fmt.Sprintf("CPUQuota=%s grants %d CPU(s), but %s; the service runs more threads than its quota and is throttled.", finding.Clip(q.Value), cpus, why),
 		fmt.Sprintf("Add Environment=GOMAXPROCS=%d, or build with %s+ and a go line of %s or later.", cpus, display(procs), lang(procs)))
-	return withDetails(fd, "CPUQuota", q.Value)
+	return withDetails(fd, "CPUQuota", finding.Clip(q.Value))
 }
 
 // notifies says whether the program can send sd_notify messages: yes,
-// no, or unknown; sure is false when the evidence is partial.
+// no, or unknown; sure is false when the evidence is partial. The
+// evidence is the binary when it is installed, else the programs of the
+// repository that ExecStart's name matches: their code in the repository
+// (every module of it) mentions NOTIFY_SOCKET, or they import a known
+// sd_notify package. Code from other modules is not read (the report
+// must not depend on the module cache), so without either the answer is
+// sure only when the program imports nothing from outside the
+// repository and the standard library.
 func notifies(in *Input, uc UnitContext) (yes, known, sure bool, evidence string) {
 	if uc.Binary != nil {
 		return uc.Binary.HasMarker, true, true, fmt.Sprintf("the binary %s never mentions %s", uc.Binary.File, facts.SdNotifyMarker)
 	}
-	if in.Module == nil {
+	if uc.progs == nil || len(uc.progs.list) == 0 {
 		return false, false, false, ""
 	}
-	if len(in.Module.NotifySocket) > 0 {
-		return true, true, true, ""
-	}
-	if in.Module.ImportsComplete {
-		return false, true, true, fmt.Sprintf("neither the module %s nor anything it links mentions %s", in.Module.Mod.Module, facts.SdNotifyMarker)
-	}
-	for _, r := range in.Module.Mod.Requires {
-		for _, p := range facts.SdNotifyPackages {
-			if strings.HasPrefix(p, r) {
-				return true, true, false, ""
+	var dirs, external []string
+	for _, p := range uc.progs.list {
+		if len(p.Markers) > 0 {
+			return true, true, true, ""
+		}
+		for _, n := range facts.SdNotifyPackages {
+			if p.Imports(n) {
+				return true, true, true, ""
 			}
 		}
+		dirs = append(dirs, p.Path)
+		external = append(external, p.External...)
 	}
-	return false, true, false, fmt.Sprintf("the module %s does not mention %s and requires no sd_notify package (its dependencies could not be listed offline)", in.Module.Mod.Module, facts.SdNotifyMarker)
+	what := fmt.Sprintf("the program built from %s", strings.Join(dirs, " and "))
+	if len(external) == 0 {
+		return false, true, true, fmt.Sprintf("neither %s nor anything it links mentions %s", what, facts.SdNotifyMarker)
+	}
+	slices.Sort(external)
+	external = slices.Compact(external)
+	return false, true, false, fmt.Sprintf("the repository's code that %s links never mentions %s and it imports no known sd_notify package (%d package(s) from other modules, e.g. %s, not read)",
+		what, facts.SdNotifyMarker, len(external), external[0])
+}
+
+// ifNot is the hedge of a finding whose evidence is partial.
+func ifNot(sure bool) string {
+	if sure {
+		return ""
+	}
+	return "if it does not send it, "
 }
 
 func notifyFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
@@ -354,7 +465,7 @@ func notifyFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 	}
 	if t, ok := u.Value("Service", "Type"); ok && (t.Value == "notify" || t.Value == "notify-reload") {
 		fd := finding.New(SystemdNotifyWithoutSdNotify, loc(t.File, t.Line),
-			fmt.Sprintf("Type=%s makes systemd wait for READY=1 on $%s, but %s: the start times out after TimeoutStartSec= and the service is killed.", t.Value, facts.SdNotifyMarker, evidence),
+			fmt.Sprintf("Type=%s makes systemd wait for READY=1 on $%s, but %s: %sthe start times out after TimeoutStartSec= and the service is killed.", t.Value, facts.SdNotifyMarker, evidence, ifNot(sure)),
 			"Use Type=exec (or simple), or send READY=1 when the service is up (github.com/coreos/go-systemd/v22/daemon.SdNotify).")
 		if !sure {
 			fd.Severity = finding.Warning
@@ -369,7 +480,7 @@ func notifyFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 				after += "s"
 			}
 			fd := finding.New(SystemdWatchdogWithoutSdNotify, loc(w.File, w.Line),
-				fmt.Sprintf("WatchdogSec=%s makes systemd kill the service unless it sends WATCHDOG=1 in time, but %s: it is killed (SIGABRT) after %s.", v, evidence, after),
+				fmt.Sprintf("WatchdogSec=%s makes systemd kill the service unless it sends WATCHDOG=1 in time, but %s: %sit is killed (SIGABRT) after %s.", v, evidence, ifNot(sure), after),
 				"Remove WatchdogSec=, or ping the watchdog (github.com/coreos/go-systemd/v22/daemon.SdWatchdogEnabled and SdNotify(false, daemon.SdNotifyWatchdog)).")
 			if !sure {
 				fd.Severity = finding.Warning
@@ -421,7 +532,7 @@ func syscallFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding 
 		if s.Since != "" && goV != "" && version.Compare(goV, s.Since) < 0 {
 			continue
 		}
-		if s.NeedsImport != "" && in.Module != nil && !in.imports(s.NeedsImport) {
+		if s.NeedsImport != "" && len(uc.progs.list) > 0 && !uc.progs.imports(s.NeedsImport) {
 			continue
 		}
 		names := append([]string{s.Name}, facts.SyscallGroups[s.Name]...)

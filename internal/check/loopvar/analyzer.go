@@ -52,6 +52,10 @@ type Record struct {
 	// Suggested are the edits offered; the first one is what --fix
 	// applies.
 	Suggested []analysis.SuggestedFix
+	// Edits are the first suggested fix's edits in bytes of the files
+	// that hold them: not the //line-adjusted file, and for a cgo file
+	// the file cgo rewrote (see fileEdits).
+	Edits []Edit
 	// Sources are cited beyond the check's, for a fact the message
 	// states.
 	Sources []finding.Source
@@ -106,6 +110,17 @@ func run(p *analysis.Pass) (_ any, err error) {
 					out = append(out, r)
 				}
 			}
+		}
+	}
+	for i := range out {
+		r := &out[i]
+		if len(r.Suggested) > 0 {
+			edits, refused := ps.fileEdits(r.Suggested[0], r.Check)
+			if refused != "" {
+				r.Suggested = nil
+				r.Details["fix-refused"] = refused
+			}
+			r.Edits = edits
 		}
 	}
 	for _, r := range out {
@@ -416,7 +431,7 @@ func (p *pass) leakRecord(file *ast.File, fi fileInfo, lv *loopVar) (Record, boo
 	if compiler != "" {
 		det["compiler"] = compiler
 	}
-	r := Record{Pos: lv.decl.Pos(), End: lv.decl.End(), Details: det, Sources: fi.cites}
+	r := Record{Pos: lv.decl.Pos(), End: lv.decl.End(), Details: det, Sources: append(slices.Clone(fi.cites), l.cite...)}
 	today := fmt.Sprintf("this file is at %s (from %s)", fi.version, fi.source)
 	if fi.tag != "" {
 		// A //go:build line pins the file: raising the go line does not
@@ -457,12 +472,14 @@ func (p *pass) leakRecord(file *ast.File, fi fileInfo, lv *loopVar) (Record, boo
 		r.Message = fmt.Sprintf("loop variable %s %s, %s; %s: if it is kept, today every iteration shares one %s, and at %s each iteration gets its own",
 			name, l.how, l.where, today, name, facts.LoopvarVersion)
 		r.Fix = fmt.Sprintf("Check whether the callee keeps the value after it returns; if it does, add %s := %s at the top of the loop body to get the per-iteration behaviour today.", name, name)
+		if qs := escapeRefinable(ls); len(qs) > 0 && l.ifNotKept != "" {
+			det["escape-check"] = strings.Join(qs, "\n")
+			det["leak-if-not-kept"] = l.how + ", " + l.ifNotKept
+		}
 	default:
 		c := NoChange
 		r.Check, r.Severity = c.ID, c.Severity
-		r.Message = fmt.Sprintf("loop variable %s %s, %s, within the iteration; %s; at %s it becomes per-iteration with no change in behaviour",
-			name, l.how, l.where, today, facts.LoopvarVersion)
-		r.Fix = "Nothing to do; this loop behaves the same after the upgrade."
+		r.Message, r.Fix = noChangeText(name, l.how+", "+l.where, today)
 	}
 	return r, true
 }

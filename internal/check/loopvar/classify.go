@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/finding"
 )
 
 // kind says whether a leak changes behaviour with per-iteration
@@ -29,6 +32,14 @@ type verdict struct {
 	writes bool
 	// syncCall: a func literal called in place.
 	syncCall bool
+	// escape, for a "may" verdict about a function of another package
+	// of the module, asks the compiler's escape analysis whether that
+	// function keeps the value; ifNotKept is the leak's words if it does
+	// not (see escape.go).
+	escape    *escapeQuery
+	ifNotKept string
+	// cite are the sources of the fact the verdict rests on, if any.
+	cite []finding.Source
 }
 
 // maxAliasDepth bounds how far values are followed through local
@@ -71,7 +82,7 @@ func (p *pass) methodCall(lv *loopVar, path []ast.Node, k int, call *ast.CallExp
 	if fn == nil {
 		return verdict{kind: may, where: "and the analyzer cannot tell which method runs"}
 	}
-	if fn.Pkg() != nil && nonRetainingStd[fn.Pkg().Path()] {
+	if nonRetaining(fn) {
 		return verdict{kind: none, where: "and " + fn.FullName() + " does not keep its receiver"}
 	}
 	fd := p.funcDecl(fn)
@@ -80,7 +91,14 @@ func (p *pass) methodCall(lv *loopVar, path []ast.Node, k int, call *ast.CallExp
 		if fd != nil {
 			return verdict{kind: none, where: "and " + fn.Name() + " does not use its receiver"}
 		}
-		return verdict{kind: may, where: "and " + fn.FullName() + " may keep its receiver"}
+		v := verdict{kind: may, where: "and " + fn.FullName() + " may keep its receiver"}
+		if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
+			if q := p.escapeQueryFor(fn, sig.Recv()); q != nil {
+				v.escape = q
+				v.ifNotKept = "and the compiler's escape analysis shows that " + fn.FullName() + " keeps no pointer to its receiver"
+			}
+		}
+		return v
 	}
 	recv, _ := p.TypesInfo.Defs[name].(*types.Var)
 	esc, returned := p.paramUse(fd, recv, map[*types.Func]bool{})
@@ -180,6 +198,11 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 	}
 	if g, ok := stmt.(*ast.GoStmt); ok && g.Call == call {
 		if call.Fun == e {
+			if fl, ok := e.(*ast.FuncLit); ok {
+				if wg := p.doneOf(fl); wg != nil && p.waitFollows(lv, path, k-2, wg) {
+					return verdict{kind: none, where: "started with go, and the iteration waits for it (" + exprKey(wg) + ".Wait())", cite: []finding.Source{facts.SrcWaitGroup}}
+				}
+			}
 			return verdict{kind: changes, where: "started with go, so the goroutine may run after the loop moved on"}
 		}
 		return verdict{kind: changes, where: "passed to a call started with go, so the goroutine may use it after the loop moved on"}
@@ -205,12 +228,28 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
 		if b, ok := p.TypesInfo.Uses[id].(*types.Builtin); ok {
 			if b.Name() == "append" && argIdx > 0 {
+				// append(b, v[:]...) copies the array's elements and
+				// keeps nothing of v (issue 11, class 4).
+				if se, ok := e.(*ast.SliceExpr); ok && call.Ellipsis.IsValid() && argIdx == len(call.Args)-1 && isArray(p.TypesInfo.TypeOf(se.X)) {
+					return verdict{kind: none, where: "and append copies its elements", cite: []finding.Source{facts.SrcAppendCopy}}
+				}
 				return verdict{kind: changes, where: "appended to a slice, so it outlives the iteration"}
 			}
 			return verdict{kind: none, where: "passed to the builtin " + b.Name()}
 		}
 	}
 	if tv, ok := p.TypesInfo.Types[call.Fun]; ok && tv.IsType() {
+		// A slice converted to a string or an array is copied.
+		if _, isSlice := p.TypesInfo.TypeOf(e.(ast.Expr)).Underlying().(*types.Slice); isSlice {
+			switch u := tv.Type.Underlying().(type) {
+			case *types.Basic:
+				if u.Info()&types.IsString != 0 {
+					return verdict{kind: none, where: "converted to " + tv.Type.String() + ", which copies it", cite: []finding.Source{facts.SrcStringConversion}}
+				}
+			case *types.Array:
+				return verdict{kind: none, where: "converted to an array, which copies it"}
+			}
+		}
 		return p.context(lv, path, k-1, depth) // a conversion: follow the result
 	}
 	fn, _ := typeutil.Callee(p.TypesInfo, call).(*types.Func)
@@ -223,16 +262,26 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 	}
 	if full == "(*testing.T).Run" || full == "(*testing.B).Run" {
 		if fl, ok := e.(*ast.FuncLit); ok && callsParallel(fl, p.TypesInfo) {
+			if p.readOnlyBeforeParallel(lv, fl) {
+				return verdict{kind: none, where: "passed to " + full + " as a parallel subtest, but read only before t.Parallel(), while t.Run waits", cite: []finding.Source{facts.SrcTestingRun}}
+			}
 			return verdict{kind: changes, where: "passed to " + full + " as a parallel subtest (t.Parallel), which runs after the loop moved on"}
 		}
 		return verdict{kind: none, where: "passed to " + full + ", which waits for the subtest (no t.Parallel)"}
 	}
-	if fn.Pkg() != nil && nonRetainingStd[fn.Pkg().Path()] {
+	if nonRetaining(fn) {
 		return verdict{kind: none, where: "passed to " + full + ", which does not keep it"}
 	}
 	fd := p.funcDecl(fn)
 	if fd == nil {
-		return verdict{kind: may, where: "passed to " + full + ", which may keep it"}
+		v := verdict{kind: may, where: "passed to " + full + ", which may keep it"}
+		if sig, ok := fn.Type().(*types.Signature); ok && argIdx < sig.Params().Len() && !(sig.Variadic() && argIdx >= sig.Params().Len()-1) {
+			if q := p.escapeQueryFor(fn, sig.Params().At(argIdx)); q != nil {
+				v.escape = q
+				v.ifNotKept = "passed to " + full + ", which, the compiler's escape analysis shows, keeps no pointer to it"
+			}
+		}
+		return v
 	}
 	param := paramAt(p.TypesInfo, fd, argIdx)
 	if param == nil {
@@ -272,6 +321,10 @@ func (p *pass) assignContext(lv *loopVar, path []ast.Node, k int, as *ast.Assign
 			return verdict{kind: may, where: "assigned to " + lhs.Name}
 		}
 		if !within(obj.Pos(), lv.loop) {
+			if v, ok := p.outerStore(lv, path, k, as, lhs, obj, depth); ok {
+				v.writes = derefWritten(lv.loop, obj, p.TypesInfo)
+				return v
+			}
 			v := verdict{kind: changes, where: "assigned to " + lhs.Name + ", declared outside the loop, so it outlives the iteration"}
 			v.writes = derefWritten(lv.loop, obj, p.TypesInfo)
 			return v
@@ -368,6 +421,84 @@ var nonRetainingStd = map[string]bool{
 	"math": true, "math/big": true, "math/bits": true, "regexp": true, "slices": true,
 	"sort": true, "strconv": true, "strings": true, "sync": true, "sync/atomic": true,
 	"unicode": true, "unicode/utf16": true, "unicode/utf8": true,
+}
+
+// readOnlyBeforeParallel reports whether every use of lv in the subtest
+// fl comes before a t.Parallel() statement at the top level of fl's
+// body, outside any nested func literal, and takes no address: t.Run
+// "blocks until f returns or calls t.Parallel to become a parallel test"
+// (testing.T.Run's documentation), so those reads happen within the
+// iteration, as in tt := tt; t.Parallel() (issue 11, class 3).
+func (p *pass) readOnlyBeforeParallel(lv *loopVar, fl *ast.FuncLit) bool {
+	par := token.NoPos
+	for _, st := range fl.Body.List {
+		if es, ok := st.(*ast.ExprStmt); ok {
+			if call, ok := es.X.(*ast.CallExpr); ok {
+				if fn, ok := typeutil.Callee(p.TypesInfo, call).(*types.Func); ok && fn.FullName() == "(*testing.T).Parallel" {
+					par = st.Pos()
+					break
+				}
+			}
+		}
+	}
+	if !par.IsValid() {
+		return false
+	}
+	for _, path := range lv.uses {
+		i := slices.Index(path, ast.Node(fl))
+		if i < 0 {
+			continue
+		}
+		if path[len(path)-1].Pos() >= par || inFuncLit(path, i+1) {
+			return false
+		}
+		if k, _ := p.addressTaken(path); k >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// nonRetainingFuncs are standard-library methods, in packages not listed
+// whole in nonRetainingStd, that use their pointer receiver only during
+// the call, each with where that is seen (Go's source, src/…, as of
+// go1.26). TestNonRetainingByEscapeAnalysis checks every one against
+// the compiler's escape analysis: a loop variable whose address only
+// goes to the method stays on the stack.
+var nonRetainingFuncs = map[string]string{
+	"(*net.Interface).Addrs":          "net/interface.go: reads ifi to query the interface's address table, returns new Addrs",
+	"(*net.Interface).MulticastAddrs": "net/interface.go: reads ifi to query the multicast table, returns new Addrs",
+	"(*net.IPNet).Contains":           "net/ip.go: reads n's IP and Mask",
+	"(*net.IPNet).String":             "net/ip.go: formats n into a new string",
+	"(*net.IPNet).Network":            "net/ip.go: returns a constant",
+	"(*net.TCPAddr).String":           "net/tcpsock.go: formats a into a new string",
+	"(*net.TCPAddr).Network":          "net/tcpsock.go: returns a constant",
+	"(*net.TCPAddr).AddrPort":         "net/tcpsock.go: builds a netip.AddrPort value from a's fields",
+	"(*net.UDPAddr).String":           "net/udpsock.go: formats a into a new string",
+	"(*net.UDPAddr).Network":          "net/udpsock.go: returns a constant",
+	"(*net.UDPAddr).AddrPort":         "net/udpsock.go: builds a netip.AddrPort value from a's fields",
+	"(*net/url.URL).String":           "net/url/url.go: builds a new string from u's fields",
+	"(*net/url.URL).Redacted":         "net/url/url.go: formats a copy of u (ru := *u)",
+	"(*net/url.URL).EscapedPath":      "net/url/url.go: reads u.RawPath and u.Path",
+	"(*net/url.URL).EscapedFragment":  "net/url/url.go: reads u.RawFragment and u.Fragment",
+	"(*net/url.URL).IsAbs":            "net/url/url.go: reads u.Scheme",
+	"(*net/url.URL).Query":            "net/url/url.go: parses u.RawQuery into new Values",
+	"(*net/url.URL).RequestURI":       "net/url/url.go: builds a new string from u's fields",
+	"(*net/url.URL).Hostname":         "net/url/url.go: splits u.Host",
+	"(*net/url.URL).Port":             "net/url/url.go: splits u.Host",
+}
+
+// nonRetaining reports whether the standard-library fn is known to use
+// its pointer and func arguments, and its receiver, only during the call.
+func nonRetaining(fn *types.Func) bool {
+	if fn == nil || fn.Pkg() == nil {
+		return false
+	}
+	if nonRetainingStd[fn.Pkg().Path()] {
+		return true
+	}
+	_, ok := nonRetainingFuncs[fn.Origin().FullName()]
+	return ok
 }
 
 func callsParallel(fl *ast.FuncLit, info *types.Info) bool {
@@ -515,7 +646,7 @@ func (p *pass) paramUse(fd *ast.FuncDecl, v *types.Var, seen map[*types.Func]boo
 			}
 			name := recvName(md)
 			if !called || name == nil {
-				if m != nil && m.Pkg() != nil && nonRetainingStd[m.Pkg().Path()] && called {
+				if nonRetaining(m) && called {
 					break
 				}
 				if md != nil && called {

@@ -15,13 +15,21 @@
 // follows where the closure or pointer goes to classify the change:
 //
 //   - loopvar/changes-behaviour: it outlives the iteration (go, defer,
-//     stored in a slice, map, field, channel or outer variable, a parallel
-//     subtest, time.AfterFunc …). If the loop writes the variable through
+//     stored in a slice, map, field or channel, stored in an outer
+//     variable that is read after the iteration, a parallel subtest that
+//     reads it after t.Parallel(), time.AfterFunc …). Not a goroutine the
+//     iteration waits for (wait.go), a store read only within the
+//     iteration (stored.go), nor a copy of an array's elements. If the loop writes the variable through
 //     it (3-clause loops) the old code relies on sharing and the upgrade
 //     breaks it (error); otherwise the upgrade fixes a latent bug
 //     (warning).
 //   - loopvar/may-change-behaviour: it goes to code the analyzer cannot
-//     see into (a function value, another package's function).
+//     see into (a function value, another package's function). For a
+//     function or method of another package of the same module, Run and
+//     Analyze then ask the compiler's escape analysis (go build
+//     -gcflags=PKG=-m=1, see escape.go) and make it no-change when the
+//     parameter does not escape; plain go vet -vettool cannot, and says
+//     "may".
 //   - loopvar/no-change: it is used only within the iteration.
 //   - loopvar/pinned-old-semantics: the file's own //go:build line keeps
 //     it below go1.22, so the go line does not affect it.
@@ -51,5 +59,7 @@
 // values are followed through at most three local variables and one
 // level of same-package calls; standard-library functions are assumed
 // not to keep pointer or func arguments except those listed in
-// laterRunners.
+// laterRunners, for the packages in nonRetainingStd and the methods in
+// nonRetainingFuncs (which a test checks against the compiler's escape
+// analysis); other standard-library code is "may".
 package loopvar

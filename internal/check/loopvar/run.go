@@ -1,9 +1,9 @@
 package loopvar
 
 import (
+	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // Edit is one suggested change to a file, in byte offsets.
@@ -48,7 +49,7 @@ func Run(ctx context.Context, vetTool, dir string, patterns []string) ([]finding
 // Analyze is Run with the suggested edits.
 //
 // With a vet tool — an executable that hands over to VetMain when
-// IsVetInvocation(os.Args[1:]) holds, as the gocompat command does — it
+// vetcfg.IsInvocation(os.Args[1:]) holds, as the gocompat command does — it
 // runs go vet -vettool=vetTool -json, so that the go command's build cache
 // keeps each package's result as it does for go vet's own analyzers. With
 // "" (a test binary is no vet tool) it loads and type-checks the packages
@@ -61,10 +62,17 @@ func Analyze(ctx context.Context, vetTool, dir string, patterns []string) (*Resu
 	if err != nil {
 		return nil, err
 	}
+	var res *Result
 	if vetTool != "" {
-		return analyzeVet(ctx, vetTool, dir, patterns)
+		res, err = analyzeVet(ctx, vetTool, dir, patterns)
+	} else {
+		res, err = analyzeInProcess(ctx, dir, patterns)
 	}
-	return analyzeInProcess(ctx, dir, patterns)
+	if err != nil {
+		return nil, err
+	}
+	refineByEscape(ctx, dir, res, goBuildEscape)
+	return res, nil
 }
 
 // analyzeInProcess loads the packages with go/packages and runs the
@@ -125,13 +133,7 @@ func analyzeInProcess(ctx context.Context, dir string, patterns []string) (*Resu
 			if len(r.Suggested) > 0 {
 				rf.hasFix = true
 				rf.fixMessage = r.Suggested[0].Message
-				for _, te := range r.Suggested[0].TextEdits {
-					s, e := fset.Position(te.Pos), fset.Position(te.End)
-					if !te.End.IsValid() {
-						e = s
-					}
-					rf.edits = append(rf.edits, Edit{File: s.Filename, Start: s.Offset, End: e.Offset, New: string(te.NewText), Check: r.Check})
-				}
+				rf.edits = r.Edits
 			}
 			c.add(rf)
 		}
@@ -231,7 +233,9 @@ type FileChange struct {
 }
 
 // Changes applies edits in memory, file by file. Overlapping edits keep
-// the first.
+// the first. A file the edits leave as it is has no FileChange (unless
+// an edit was skipped, which the caller reports), so it is never
+// rewritten with the bytes it has.
 func Changes(edits []Edit) ([]FileChange, error) {
 	byFile := map[string][]Edit{}
 	for _, e := range edits {
@@ -244,7 +248,7 @@ func Changes(edits []Edit) ([]FileChange, error) {
 	sort.Strings(files)
 	var out []FileChange
 	for _, f := range files {
-		old, err := os.ReadFile(f)
+		old, err := fsread.ReadFile(f, maxSourceSize)
 		if err != nil {
 			return nil, err
 		}
@@ -269,38 +273,10 @@ func Changes(edits []Edit) ([]FileChange, error) {
 		}
 		b.Write(old[last:])
 		fc.New = []byte(b.String())
+		if bytes.Equal(fc.New, old) && fc.Skipped == 0 {
+			continue // never rewrite a file with the bytes it has
+		}
 		out = append(out, fc)
 	}
 	return out, nil
-}
-
-// WriteAtomic replaces path's content with data through a temporary file
-// in the same directory and a rename, keeping the file's permissions.
-func WriteAtomic(path string, data []byte) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".gocompat-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // a no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := tmp.Chmod(st.Mode().Perm()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(name, path)
 }

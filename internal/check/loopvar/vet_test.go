@@ -16,7 +16,9 @@ import (
 
 // TestVetTool builds the gocompat binary and runs it under
 // go vet -vettool on the testdata modules: it must report exactly the
-// findings of loopvar.Run (position and check ID).
+// findings of loopvar.Run (position and check ID), except that a finding
+// Run turned into no-change with the compiler's escape analysis is "may
+// change" under plain go vet.
 func TestVetTool(t *testing.T) {
 	t.Parallel()
 	bin := buildGocompat(t)
@@ -62,7 +64,13 @@ func TestVetTool(t *testing.T) {
 			}
 			run := map[string]bool{}
 			for _, f := range fs {
-				run[fmt.Sprintf("%s:%d:%d %s", f.Location.File, f.Location.Line, f.Location.Column, f.Check)] = true
+				check := f.Check
+				if f.Details["escape-analysis"] != "" {
+					// Plain go vet has no step after the analysis to
+					// ask the compiler: it says "may change".
+					check = loopvar.MayChangeBehaviour.ID
+				}
+				run[fmt.Sprintf("%s:%d:%d %s", f.Location.File, f.Location.Line, f.Location.Column, check)] = true
 			}
 			if len(run) == 0 {
 				t.Fatal("loopvar.Run found nothing; the comparison would be empty")
@@ -87,25 +95,6 @@ func setDiff(a, b map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func TestIsVetInvocation(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		want bool
-	}{
-		{[]string{"-V=full"}, true},
-		{[]string{"-flags"}, true},
-		{[]string{"-json", "/tmp/go-build1/b001/vet.cfg"}, true},
-		{[]string{"/tmp/x/vet.cfg"}, true},
-		{[]string{"loopvar", "./..."}, false},
-		{[]string{"audit"}, false},
-		{nil, false},
-	} {
-		if got := loopvar.IsVetInvocation(c.args); got != c.want {
-			t.Errorf("IsVetInvocation(%q) = %v, want %v", c.args, got, c.want)
-		}
-	}
 }
 
 // gocompat -V=full, go vet's fingerprint of the tool, names the Go build

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/finding"
 )
 
@@ -31,12 +32,16 @@ type recordExtra struct {
 	Fix      string            `json:"fix"`
 	Details  map[string]string `json:"details"`
 	Sources  []finding.Source  `json:"sources,omitempty"`
+	// Edits name the file that holds the bytes; go vet's own
+	// suggested_fixes name the //line-adjusted file with the real
+	// file's offsets.
+	Edits []Edit `json:"edits,omitempty"`
 }
 
 // encodeCategory returns the check ID, a space and the rest of the
 // record as JSON: the Category of a diagnostic under -records.
 func encodeCategory(r Record) string {
-	b, err := json.Marshal(recordExtra{Severity: r.Severity, Fix: r.Fix, Details: r.Details, Sources: r.Sources})
+	b, err := json.Marshal(recordExtra{Severity: r.Severity, Fix: r.Fix, Details: r.Details, Sources: r.Sources, Edits: r.Edits})
 	if err != nil {
 		panic(err) // strings and a severity always marshal
 	}
@@ -87,6 +92,7 @@ func analyzeVet(ctx context.Context, tool, dir string, patterns []string) (*Resu
 	args := []string{"vet", "-trimpath=false", "-vettool=" + tool, "-json", "-" + Analyzer.Name + ".records"}
 	args = append(args, patterns...)
 	cmd := exec.CommandContext(ctx, "go", args...)
+	childproc.OwnGroup(cmd)
 	cmd.Dir = dir
 	// The analyzer reads the export data of this toolchain; another one
 	// (GOTOOLCHAIN switching to a newer go line) may write a format it
@@ -196,23 +202,29 @@ func vetFinding(d vetDiagnostic) (rawFinding, error) {
 		sf := d.SuggestedFixes[0]
 		rf.hasFix = true
 		rf.fixMessage = sf.Message
-		for _, e := range sf.Edits {
-			rf.edits = append(rf.edits, Edit{File: e.Filename, Start: e.Start, End: e.End, New: e.New, Check: check})
+		if len(x.Edits) == 0 {
+			return rawFinding{}, fmt.Errorf("a suggested fix at %s carries no edits in its record", d.Posn)
 		}
+		rf.edits = x.Edits
 	}
 	return rf, nil
 }
 
-// splitPosn splits a token.Position string, file:line:column.
+// splitPosn splits a token.Position string, file:line:column, or
+// file:line when the column is unknown (a //line directive without one).
 func splitPosn(posn string) (file string, line, col int, err error) {
 	rest, c, ok1 := cutLast(posn, ":")
-	file, l, ok2 := cutLast(rest, ":")
-	if ok1 && ok2 {
-		line, err1 := strconv.Atoi(l)
-		col, err2 := strconv.Atoi(c)
-		if err1 == nil && err2 == nil && file != "" {
-			return file, line, col, nil
+	if !ok1 {
+		return "", 0, 0, fmt.Errorf("position %q is not file:line:column", posn)
+	}
+	last, err1 := strconv.Atoi(c)
+	if f, l, ok2 := cutLast(rest, ":"); ok2 {
+		if line, err2 := strconv.Atoi(l); err1 == nil && err2 == nil && f != "" {
+			return f, line, last, nil
 		}
+	}
+	if err1 == nil && rest != "" {
+		return rest, last, 0, nil
 	}
 	return "", 0, 0, fmt.Errorf("position %q is not file:line:column", posn)
 }

@@ -18,8 +18,10 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 // Env is what Doctor looks at.
@@ -94,6 +96,7 @@ func (d *doctor) run(ctx context.Context, env []string, name string, args ...str
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
+	childproc.OwnGroup(cmd)
 	cmd.Env = env
 	cmd.Dir = d.scratch
 	var stdout, stderr bytes.Buffer
@@ -449,7 +452,7 @@ func (d *doctor) effectiveGotoolchain(ge goEnv) string {
 }
 
 func readEnvFile(path, key string) string {
-	data, err := os.ReadFile(path)
+	data, err := fsread.ReadFile(path, fsread.ConfigLimit)
 	if err != nil {
 		return ""
 	}
@@ -502,7 +505,7 @@ func (d *doctor) checkGoMod(ge goEnv) {
 	if modPath == "" {
 		return
 	}
-	data, err := os.ReadFile(modPath)
+	data, err := fsread.ReadFile(modPath, fsread.SourceLimit)
 	if err != nil {
 		return
 	}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/childproc"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/module"
 )
 
@@ -27,7 +29,7 @@ func runGo(ctx context.Context, dir string, env []string, args ...string) (stdou
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	cmd.Env = env
-	ownGroup(cmd)
+	childproc.OwnGroup(cmd)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err = cmd.Run()
@@ -62,7 +64,7 @@ func newModCopy(m *module.Module, name, goLine string) (*modCopy, error) {
 		c.Close()
 		return nil, err
 	}
-	sum, err := os.ReadFile(filepath.Join(m.Dir, "go.sum"))
+	sum, err := fsread.ReadFile(filepath.Join(m.Dir, "go.sum"), fsread.SourceLimit)
 	if err != nil && !os.IsNotExist(err) {
 		c.Close()
 		return nil, err

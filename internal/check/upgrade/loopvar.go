@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/finding"
 )
 
@@ -73,6 +74,12 @@ func parseLoopLog(out []byte, moduleDir string) []loopChange {
 func (a *analysis) loopvar(ctx context.Context) error {
 	if a.o.Loopvar != nil {
 		fs, err := a.o.Loopvar(ctx, a.m.Dir)
+		if what, ok := loopvar.Unbuildable(err, a.m.Mod.Module); ok {
+			// Nothing to analyse here; the other modules still are.
+			a.skipped = append(a.skipped, "loop preview: "+what)
+			a.notes = append(a.notes, "loop preview skipped: "+what)
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("loopvar analysis: %w", err)
 		}

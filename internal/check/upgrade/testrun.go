@@ -9,10 +9,12 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 )
@@ -111,6 +113,15 @@ func (a *analysis) test(ctx context.Context) error {
 		a.notes = append(a.notes, "go.mod has no module line; tests not run")
 		return nil
 	}
+	// The go command's own work directories go under one of ours, so
+	// that a cancelled run (SIGINT, SIGTERM, --timeout), whose go
+	// commands are killed before they clean up, leaves nothing behind.
+	gotmp, err := os.MkdirTemp("", "gocompat-upgrade-gotmp-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(gotmp)
+	a.o.Environ = append(slices.Clip(a.o.Environ), "GOTMPDIR="+gotmp)
 	base, err := newModCopy(a.m, "base", "")
 	if err != nil {
 		return err
@@ -390,7 +401,7 @@ func (a *analysis) runTestBinary(ctx context.Context, bin, pkg, run string, env 
 	cmd := exec.CommandContext(ctx, bin, "-test.run", run, "-test.count=1")
 	cmd.Dir = a.pkgDir(pkg)
 	cmd.Env = goEnv(a.o.Environ, env...)
-	ownGroup(cmd)
+	childproc.OwnGroup(cmd)
 	err := cmd.Run()
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -613,7 +624,7 @@ func (a *analysis) runBisect(ctx context.Context, bisect []string, dir string, e
 	cmd := exec.CommandContext(ctx, bisect[0], args...)
 	cmd.Dir = dir
 	cmd.Env = goEnv(a.o.Environ, env...)
-	ownGroup(cmd)
+	childproc.OwnGroup(cmd)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -60,6 +60,17 @@ type Result struct {
 	Subjects []finding.Subject
 	// Anchor is the go.mod of the first module, relative to Dir.
 	Anchor string
+	// Skipped are the parts of modules that had nothing to analyse (a
+	// tools-only module, generated code not checked in), with what is
+	// missing: information, not a failure.
+	Skipped []Skip
+}
+
+// Skip is a part of a module's analysis that did not run, and why.
+type Skip struct {
+	// GoMod is the module's go.mod relative to Dir.
+	GoMod string
+	What  string
 }
 
 // ErrNoModule is returned when Dir holds no Go module.
@@ -103,6 +114,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		res.Findings = append(res.Findings, a.findings...)
 		res.Subjects = append(res.Subjects, a.subject())
+		for _, w := range a.skipped {
+			res.Skipped = append(res.Skipped, Skip{GoMod: m.GoModRel, What: w})
+		}
 	}
 	return res, nil
 }
@@ -149,6 +163,7 @@ type analysis struct {
 	files         []*module.File
 	changed       []facts.GodebugSetting
 	notes         []string
+	skipped       []string
 	findings      []finding.Finding
 }
 

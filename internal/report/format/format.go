@@ -19,6 +19,9 @@ import (
 type Options struct {
 	Color   bool // colour (text)
 	Verbose bool // evidence, sources and suppressed findings (text)
+	// LinkBase is the URL that a file's path is appended to for a link to
+	// it (markdown), e.g. https://github.com/OWNER/REPO/blob/SHA/.
+	LinkBase string
 }
 
 // A Renderer writes a report in one format.

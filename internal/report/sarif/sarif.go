@@ -23,8 +23,6 @@
 package sarif
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"path"
@@ -182,7 +180,7 @@ func Write(w io.Writer, r *report.Report) error {
 			Level:     level(f.Severity),
 			Message:   text{Text: msg},
 			PartialFingerprints: map[string]string{
-				"gocompatFinding/v1": fingerprint(f),
+				"gocompatFinding/v1": finding.Fingerprint(f),
 			},
 		}
 		file, line := f.Location.File, f.Location.Line
@@ -285,11 +283,4 @@ func uri(file string) string {
 		return "file://" + path.Clean(file)
 	}
 	return path.Clean(file)
-}
-
-// fingerprint identifies a finding across runs independently of line
-// moves: check, file, object and message.
-func fingerprint(f finding.Finding) string {
-	h := sha256.Sum256([]byte(f.Check + "\x00" + f.Location.File + "\x00" + f.Location.Object + "\x00" + f.Message))
-	return hex.EncodeToString(h[:16])
 }

@@ -64,9 +64,9 @@ func (p *printer) sev(s finding.Severity) string {
 func Write(w io.Writer, r *report.Report, opt Options) error {
 	p := &printer{w: w, opt: opt}
 	for _, s := range r.Subjects {
-		p.printf("%s %s", p.paint(bold, s.Kind+":"), s.Name)
+		p.printf("%s %s", p.paint(bold, Escape(s.Kind)+":"), Escape(s.Name))
 		if s.Path != "" {
-			p.printf(" (%s)", s.Path)
+			p.printf(" (%s)", Escape(s.Path))
 		}
 		p.printf("\n")
 		if opt.Verbose {
@@ -76,7 +76,7 @@ func Write(w io.Writer, r *report.Report, opt Options) error {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				p.printf("    %s: %s\n", k, s.Attributes[k])
+				p.printf("    %s: %s\n", Escape(k), Escape(s.Attributes[k]))
 			}
 		}
 	}
@@ -100,32 +100,32 @@ func Write(w io.Writer, r *report.Report, opt Options) error {
 	}
 	for _, fam := range families {
 		fs := groups[fam]
-		p.printf("%s\n", p.paint(bold, fmt.Sprintf("%s (%d)", fam, len(fs))))
+		p.printf("%s\n", p.paint(bold, fmt.Sprintf("%s (%d)", Escape(fam), len(fs))))
 		for _, f := range fs {
-			loc := f.Location.String()
+			loc := Escape(f.Location.String())
 			if loc != "" {
 				loc += ": "
 			}
-			p.printf("  %s%s %s\n", loc, p.sev(f.Severity), p.paint(dim, "["+f.Check+"]"))
+			p.printf("  %s%s %s\n", loc, p.sev(f.Severity), p.paint(dim, "["+Escape(f.Check)+"]"))
 			if f.Suppressed != "" {
-				p.printf("      suppressed: %s\n", f.Suppressed)
+				p.printf("      suppressed: %s\n", Escape(f.Suppressed))
 			}
 			for _, line := range strings.Split(f.Message, "\n") {
-				p.printf("      %s\n", line)
+				p.printf("      %s\n", Escape(line))
 			}
 			if f.Fix != "" {
 				fix := strings.Split(f.Fix, "\n")
-				p.printf("      fix: %s\n", fix[0])
+				p.printf("      fix: %s\n", Escape(fix[0]))
 				for _, line := range fix[1:] {
-					p.printf("           %s\n", line)
+					p.printf("           %s\n", Escape(line))
 				}
 			}
 			if f.Severity > finding.Info || opt.Verbose {
 				for _, s := range f.Sources {
 					if s.URL != "" {
-						p.printf("      see: %s <%s>\n", s.Title, s.URL)
+						p.printf("      see: %s <%s>\n", Escape(s.Title), Escape(s.URL))
 					} else {
-						p.printf("      see: %s\n", s.Title)
+						p.printf("      see: %s\n", Escape(s.Title))
 					}
 				}
 			}
@@ -149,7 +149,7 @@ func Summary(r *report.Report) string {
 		s += fmt.Sprintf(" (%d suppressed)", c.Suppressed)
 	}
 	if len(r.Checks) > 0 {
-		s += " — checked: " + strings.Join(r.Checks, ", ")
+		s += " — checked: " + Escape(strings.Join(r.Checks, ", "))
 	}
 	return s
 }

@@ -1,0 +1,66 @@
+package audit
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestNothingToAnalyseDoesNotAbort: a repository whose root module
+// imports generated code that is not checked in, with a tools-only module
+// and a server module beside it (etcd's layout, issue 11: etcd's server/
+// got no loop analysis). The loopvar and upgrade steps report the first
+// two as info (audit/nothing-to-analyse, saying what is missing) or, for
+// the tools-only module analysed in process, as nothing at all (go vet
+// says "no packages to vet", which loopvar.Unbuildable's test covers), not
+// as step failures; and the upgrade step still analyses server/.
+func TestNothingToAnalyseDoesNotAbort(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"go.mod":         "module example.com/root\n\ngo 1.21\n",
+		"main.go":        "package main\n\nimport \"example.com/root/gen/pb\"\n\nfunc main() { pb.F() }\n",
+		"tools/go.mod":   "module example.com/tools\n\ngo 1.21\n",
+		"tools/tools.go": "//go:build tools\n\npackage tools\n\nimport _ \"golang.org/x/tools/cmd/stringer\"\n",
+		"server/go.mod":  "module example.com/server\n\ngo 1.21\n",
+		"server/loop.go": "package server\n\nfunc L(xs []int) {\n\tfor _, x := range xs {\n\t\tgo func() { _ = x }()\n\t}\n}\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOFLAGS", "")
+	rep, err := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()}, []Step{upgradeStep(), loopvarStep()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nothing := map[string]string{}
+	serverLoops := false
+	for _, f := range rep.Findings {
+		switch f.Check {
+		case StepFailed.ID:
+			t.Errorf("step failed: %s", f.Message)
+		case NothingToAnalyse.ID:
+			nothing[f.Details["family"]+" "+f.Location.File] = f.Message
+		case "upgrade/loopvar-semantics-change":
+			serverLoops = serverLoops || strings.Contains(f.Location.File, "server/")
+		}
+	}
+	for k, want := range map[string]string{
+		"loopvar go.mod": "example.com/root/gen/pb",
+		"upgrade go.mod": "example.com/root/gen/pb",
+	} {
+		if !strings.Contains(nothing[k], want) {
+			t.Errorf("%s: got %q, want a message naming %q (all: %v)", k, nothing[k], want, nothing)
+		}
+	}
+	if !serverLoops {
+		t.Errorf("the upgrade step did not analyse server/'s loop: %+v", rep.Findings)
+	}
+}

@@ -1,0 +1,31 @@
+// Pointer-receiver methods and functions of another package of the same
+// module (issue 11, "may change": prometheus and coredns call their own
+// packages' methods on range variables).
+package pat
+
+import "example.com/old/lib"
+
+// SumAll calls lib's (*T).Sum, which keeps nothing.
+func SumAll(ts []lib.T) int {
+	n := 0
+	for _, t := range ts { // want `loop variable t has its address taken by the pointer-receiver method call t.Sum\(\), and \(\*example.com/old/lib.T\).Sum may keep its receiver`
+		n += t.Sum()
+	}
+	return n
+}
+
+// KeepAll calls lib's (*T).Keep, which stores its receiver.
+func KeepAll(ts []lib.T) {
+	for _, t := range ts { // want `loop variable t has its address taken by the pointer-receiver method call t.Keep\(\), and \(\*example.com/old/lib.T\).Keep may keep its receiver`
+		t.Keep()
+	}
+}
+
+// LenAll passes &t to lib.Len, which keeps nothing.
+func LenAll(ts []lib.T) int {
+	n := 0
+	for _, t := range ts { // want `loop variable t has its address taken \(&t\), passed to example.com/old/lib.Len, which may keep it`
+		n += lib.Len(&t)
+	}
+	return n
+}
