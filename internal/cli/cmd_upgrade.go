@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"time"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
+	"github.com/gocompat/gocompat/internal/toolchains"
 )
 
 func upgradeCommand() *command {
@@ -22,7 +24,7 @@ func upgradeCommand() *command {
 		summary: "show what changes when the modules in dir (default .) raise their go line, and with --test prove it with their tests",
 		reports: true,
 		flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&to, "to", "", "target go line, 1.N (default: the installed toolchain's version)")
+			fs.StringVar(&to, "to", "", "target go line, 1.N or 1.N.P (default: the installed toolchain's version); a release newer than the installed one is taken through GOPROXY into the module cache, as GOTOOLCHAIN does")
 			fs.BoolVar(&test, "test", false, "run the modules' tests at the current and the target go line and attribute every difference (runs the modules' code; go.mod and go.sum are never written)")
 			fs.DurationVar(&timeout, "timeout", 10*time.Minute, "stop after this long (0: no limit)")
 		},
@@ -45,7 +47,8 @@ func upgradeCommand() *command {
 				ctx, cancel = context.WithTimeout(ctx, timeout)
 				defer cancel()
 			}
-			opts := upgrade.Options{Dir: dir, Target: to, Environ: e.environ, Test: test, Loopvar: upgradeLoops(e.inv.VetTool)}
+			opts := upgrade.Options{Dir: dir, Target: to, Environ: e.environ, Test: test, Loopvar: upgradeLoops(e.inv.VetTool),
+				Toolchains: &toolchains.Source{Environ: e.environ, Progress: e.progress()}}
 			if test || isTerminal(e.inv.Stderr) {
 				// Test runs take long enough that silence would look like a hang.
 				opts.Progress = e.inv.Stderr
@@ -64,6 +67,9 @@ func upgradeCommand() *command {
 					return nil, usageErrorf("upgrade: %v (run it in a module, or name a directory that holds one)", err)
 				}
 				return nil, err
+			}
+			for _, u := range res.Unavailable {
+				fmt.Fprintf(e.inv.Stderr, "gocompat: upgrade: %s; reporting without it\n", u)
 			}
 			return &report.Report{Root: dir, Anchor: res.Anchor, Checks: []string{"upgrade"}, Findings: res.Findings, Subjects: res.Subjects}, nil
 		},
