@@ -179,3 +179,15 @@ func firstLines(b []byte, n int) string {
 	}
 	return strings.Join(lines, "; ")
 }
+
+// ModCopy writes m's go.mod, with its go line set to goLine unless that
+// is empty, and its go.sum into a new temporary directory, and returns
+// the path to pass as -modfile and the function that removes the copy.
+// Nothing of the module is written.
+func ModCopy(m *module.Module, name, goLine string) (string, func(), error) {
+	c, err := newModCopy(m, name, goLine)
+	if err != nil {
+		return "", nil, err
+	}
+	return c.Mod, c.Close, nil
+}
