@@ -8,6 +8,7 @@ import (
 	"github.com/gocompat/gocompat/internal/check/deploy"
 	"github.com/gocompat/gocompat/internal/check/hostcheck"
 	"github.com/gocompat/gocompat/internal/check/loopvar"
+	matrixcheck "github.com/gocompat/gocompat/internal/check/matrix"
 	"github.com/gocompat/gocompat/internal/check/toolchain"
 	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/config"
@@ -27,6 +28,7 @@ func Registry() *finding.Registry {
 	reg.Add(hostcheck.Checks...)
 	reg.Add(upgrade.Checks...)
 	reg.Add(loopvar.Checks...)
+	reg.Add(matrixcheck.Checks...)
 	for _, c := range reg.All() {
 		if page, ok := docs.Check(c.ID); ok {
 			reg.SetHelp(c.ID, page)

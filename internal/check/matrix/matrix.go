@@ -102,7 +102,7 @@ type Cell struct {
 	// Failed lists failing tests as "pkg.TestName".
 	Failed []string
 	// Vet holds vet's diagnostics by analyzer.
-	Vet map[string][]vetDiag
+	Vet  map[string][]vetDiag
 	Took time.Duration
 }
 
