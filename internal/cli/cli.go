@@ -169,6 +169,7 @@ func commands() []*command {
 		explainCommand(),
 		upgradeCommand(),
 		loopvarCommand(),
+		matrixCommand(),
 		versionCommand(),
 	}
 }

@@ -109,6 +109,41 @@ func (a *attribution) stdversion() map[pos]stdSymbol {
 	return out
 }
 
+func (a *attribution) anyUndefined() bool {
+	for _, r := range a.rows {
+		for _, l := range r.Build.Output {
+			if strings.Contains(l, "undefined: ") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// installedStdversion runs the installed toolchain's vet stdversion
+// check at the module's own go line, for matrices whose releases have no
+// vet with it (it came with Go 1.23).
+func (a *attribution) installedStdversion(ctx context.Context) map[pos]stdSymbol {
+	if less(a.inst.Version, "go1.23") {
+		return nil
+	}
+	modfile, cleanup, err := upgrade.ModCopy(a.mod, "stdversion", "")
+	if err != nil {
+		return nil
+	}
+	defer cleanup()
+	cmd := exec.CommandContext(ctx, a.inst.Go, "vet", "-modfile="+modfile, "-json", "-stdversion", "./...")
+	cmd.Dir = a.mod.Dir
+	cmd.Env = a.inst.Env(a.o.Environ, "GOFLAGS=-mod=mod")
+	out, _ := cmd.CombinedOutput()
+	c := vetCell(out, nil)
+	row := &Row{Vet: c}
+	saved := a.rows
+	a.rows = []*Row{row}
+	defer func() { a.rows = saved }()
+	return a.stdversion()
+}
+
 // relFile makes a position's file relative to the module directory.
 func (a *attribution) relFile(f string) string {
 	if filepath.IsAbs(f) {
@@ -121,6 +156,9 @@ func (a *attribution) relFile(f string) string {
 
 func (a *attribution) explain(ctx context.Context) error {
 	std := a.stdversion()
+	if len(std) == 0 && a.anyUndefined() {
+		std = a.installedStdversion(ctx)
+	}
 	var loopDone bool
 	for _, r := range a.rows {
 		if !r.failed() {
@@ -156,11 +194,10 @@ func (a *attribution) explain(ctx context.Context) error {
 			}
 			p.File = a.relFile(p.File)
 			if seen[pos{p.File, p.Line, 0}] {
-				explained++
 				continue
 			}
-			seen[pos{p.File, p.Line, 0}] = true
 			if s, ok := lookupStd(std, p); ok {
+				seen[pos{p.File, p.Line, 0}] = true
 				a.add(StdlibSymbolTooNew, r, finding.Location{File: a.rel(p.File), Line: p.Line, Column: p.Col},
 					fmt.Sprintf("%s fails to build with %s at go %s: %s is undefined there. Go %s added it (go vet's stdversion check: %q), but the go line lets older releases build the module.", a.mod.Mod.Module, r.Release.Version, r.GoLine, um[1], strings.TrimPrefix(s.Since, "go"), s.Msg),
 					fmt.Sprintf("Raise the go line to %s (the module then needs that Go), or avoid %s while the module supports older releases.", strings.TrimPrefix(s.Since, "go"), s.Symbol),
@@ -169,6 +206,7 @@ func (a *attribution) explain(ctx context.Context) error {
 				continue
 			}
 			if older := a.builtBefore(r); older != "" {
+				seen[pos{p.File, p.Line, 0}] = true
 				a.add(APIRemoved, r, finding.Location{File: a.rel(p.File), Line: p.Line, Column: p.Col},
 					fmt.Sprintf("%s builds with %s but not with %s (undefined: %s): the release removed or changed it.", a.mod.Mod.Module, older, r.Release.Version, um[1]),
 					"Read the release notes of that release for the symbol, and use what replaces it.",

@@ -200,6 +200,21 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	res.Table = table(res.Rows, o.Test)
+	var firsts []string
+	for _, mod := range tree.Modules {
+		if f, ok := res.FirstFailing[mod.Mod.Module]; ok {
+			if f == "" {
+				f = "none"
+			}
+			if len(tree.Modules) > 1 {
+				f = mod.Mod.Module + " " + f
+			}
+			firsts = append(firsts, f)
+		}
+	}
+	if len(firsts) > 0 {
+		res.Table.Title += "; first failing release: " + strings.Join(firsts, ", ")
+	}
 	return res, nil
 }
 
