@@ -24,6 +24,7 @@ func Registry() *finding.Registry {
 	reg.Add(config.Checks...)
 	reg.Add(toolchain.Checks...)
 	reg.Add(deploy.Checks...)
+	reg.Add(deploy.ToolchainChecks...)
 	reg.Add(platform.Checks...)
 	reg.Add(hostcheck.Checks...)
 	reg.Add(upgrade.Checks...)

@@ -104,6 +104,7 @@ func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
 			out = append(out, withDetails(fd, "go", v, "job", g.Job))
 		}
 	}
+	out = append(out, workflowToolchainLine(in, w, file)...)
 	// A GOTOOLCHAIN that names a version overrides every selected Go.
 	for _, e := range gotoolchainPins(gotoolchain) {
 		n := 0
