@@ -53,6 +53,9 @@ func matrixCommand() *command {
 				defer cancel()
 			}
 			progress := e.progress()
+			if e.verbose {
+				progress = e.inv.Stderr // -v: progress and where the time goes, also in logs
+			}
 			res, err := matrix.Run(ctx, matrix.Options{
 				Dir: dir, Releases: releases, Test: test, Environ: e.environ, Progress: progress,
 				Toolchains: &toolchains.Source{Environ: e.environ, Progress: progress},

@@ -14,6 +14,9 @@
 //	                     (--fix, --diff); also a go vet -vettool
 //	upgrade [dir]        what changes when the go line is raised (--to 1.N);
 //	                     --test proves it with the module's tests and bisect
+//	matrix [dir]         build, vet and (--test) test under each Go release of
+//	                     --go LIST, at the go line and raised to each release,
+//	                     and the cause of every failure
 //	binary FILE|DIR...   what Go binaries need and whether they run on each
 //	                     --target (a preset, an image, host, root:DIR)
 //	host                 this machine or --root DIR as a platform for Go
@@ -55,4 +58,16 @@
 // downloads a toolchain and never writes to the user's files, but it does
 // use the build cache as any go command does. The module proxy is only
 // contacted with --online.
+//
+// upgrade --to and matrix --go take Go releases that are not installed
+// the way the go command does: the installed go command runs with
+// GOTOOLCHAIN=go1.X.Y, which downloads the golang.org/toolchain module
+// through GOPROXY into the module cache, checksum-verified against
+// GOSUMDB. 1.N means the installed release when it is a 1.N release, else
+// the newest 1.N.P the proxy lists (offline: the newest in the module
+// cache). What cannot be fetched is said on stderr, and the rest of the
+// report is made without it; an upgrade report then names the GODEBUG
+// table it used (the embedded copy). Both run the module's go commands
+// with -modfile pointing at a temporary copy of go.mod and go.sum, so the
+// module's files are never written.
 package cli

@@ -450,6 +450,10 @@ func (m *run) row(ctx context.Context, r *Row) {
 		err := cmd.Run()
 		return o.Bytes(), e.Bytes(), time.Since(start), err
 	}
+	defer func() {
+		m.progress("%s: %s: done: build %s %.1fs, vet %s %.1fs, test %s %.1fs", r.Module.GoModRel, name,
+			cellText(r.Build), r.Build.Took.Seconds(), cellText(r.Vet), r.Vet.Took.Seconds(), cellText(r.Test), r.Test.Took.Seconds())
+	}()
 	m.progress("%s: %s: build", r.Module.GoModRel, name)
 	_, stderr, took, err := goRun("build", "-modfile="+modfile, "./...")
 	r.Build = Cell{Status: Pass, Took: took}
