@@ -249,3 +249,39 @@ func FuzzVetCell(f *testing.F) {
 		testCell(b, b, nil)
 	})
 }
+
+// TestMatrixToolchainTooOld: Go 1.21 refuses a module whose go line is
+// 1.22.0; the row says so and nothing else is run for it.
+func TestMatrixToolchainTooOld(t *testing.T) {
+	testbin.Toolchain(t, testbin.Go121)
+	res, _ := runMatrix(t, "testdata/go122", []string{"1.21"})
+	if len(res.Rows) != 1 || res.Rows[0].Build.Status != Fail || res.Rows[0].Vet.Status != NotRun {
+		t.Fatalf("rows:\n%s", dump(res))
+	}
+	fs := byCheck(res.Findings, ToolchainTooOld.ID)
+	if len(fs) != 1 || len(res.Findings) != 1 || fs[0].Location.String() != "go.mod:3" || fs[0].Details["requires"] != "1.22.0" ||
+		!strings.Contains(fs[0].Message, testbin.Go121+" cannot build this module") {
+		t.Errorf("findings:\n%s", dump(res))
+	}
+}
+
+func TestJobs(t *testing.T) {
+	for _, tc := range []struct {
+		jobs int
+		mem  int64
+		want int
+	}{
+		{jobs: 4, mem: 8 * JobMemory, want: 4},
+		{jobs: 4, mem: 2 * JobMemory, want: 2},
+		{jobs: 4, mem: JobMemory / 2, want: 1},
+		{jobs: 1, mem: 8 * JobMemory, want: 1},
+	} {
+		m := &run{o: &Options{Jobs: tc.jobs, MemBudget: tc.mem}}
+		if got := m.jobs(); got != tc.want {
+			t.Errorf("jobs(%d, %d MiB) = %d, want %d", tc.jobs, tc.mem>>20, got, tc.want)
+		}
+	}
+	if memAvailable() <= 0 {
+		t.Errorf("MemAvailable not read from /proc/meminfo")
+	}
+}
