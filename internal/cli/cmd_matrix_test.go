@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,4 +82,39 @@ func TestMatrixCommand(t *testing.T) {
 	if code, _, stderr := runCLI(t, "matrix", "--go", "banana", dir); code != ExitError || !strings.Contains(stderr, `"banana" is not a Go release`) {
 		t.Errorf("bad --go: exit %d, %s", code, stderr)
 	}
+}
+
+// TestMatrixAndUpgradeOffline: with the proxy off and an empty module
+// cache, each command says on stderr which release it could not fetch
+// and reports the rest.
+func TestMatrixAndUpgradeOffline(t *testing.T) {
+	dir := copyTree(t, filepath.Join("..", "check", "matrix", "testdata", "api124"))
+	env := append(os.Environ(), "GOPROXY=off", "GOMODCACHE="+t.TempDir())
+	run := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), Invocation{Args: args, Env: env, Stdout: &out, Stderr: &errb})
+		return code, out.String(), errb.String()
+	}
+	code, out, stderr := run("matrix", "--go", "1.21,"+installedLang(t), "--format", "json", dir)
+	if code == ExitError || !strings.Contains(stderr, "gocompat: matrix: Go 1.21:") || !strings.Contains(stderr, "GOPROXY=off") {
+		t.Fatalf("matrix offline: exit %d\nstderr: %s", code, stderr)
+	}
+	if rep, err := report.Decode(strings.NewReader(out)); err != nil || len(rep.Tables) != 1 || len(rep.Tables[0].Rows) != 2 {
+		t.Errorf("matrix offline report: %v\n%s", err, out)
+	}
+	code, _, stderr = run("upgrade", "--to", "1.99", "--format", "json", dir)
+	if code == ExitError || !strings.Contains(stderr, "could not fetch a Go 1.99 toolchain") {
+		t.Fatalf("upgrade offline: exit %d\nstderr: %s", code, stderr)
+	}
+}
+
+func installedLang(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOVERSION").Output()
+	if err != nil {
+		t.Skip("go not on PATH")
+	}
+	v := strings.TrimPrefix(strings.Fields(string(out))[0], "go")
+	parts := strings.Split(v, ".")
+	return parts[0] + "." + parts[1]
 }
