@@ -251,16 +251,21 @@ func (m *run) wanted(ctx context.Context, goLine string) ([]string, []string) {
 			out = append(out, v)
 		}
 	}
-	newest := lang(m.inst.Version)
-	if last := facts.GoReleases[len(facts.GoReleases)-1].Version; less(newest, last) {
-		newest = lang(last)
-	}
-	if listed, err := m.src.Listed(ctx); err == nil && len(listed) > 0 {
-		if l := lang(listed[len(listed)-1]); less(newest, l) {
-			newest = l
+	// newest is the newest language version: the proxy's list, else
+	// gocompat's table or the installed release (only "go.mod" needs it).
+	newest := func() string {
+		n := lang(m.inst.Version)
+		if last := facts.GoReleases[len(facts.GoReleases)-1].Version; less(n, last) {
+			n = lang(last)
 		}
-	} else if err != nil {
-		notes = append(notes, "newest release from gocompat's table and the installed toolchain: "+err.Error())
+		if listed, err := m.src.Listed(ctx); err == nil && len(listed) > 0 {
+			if l := lang(listed[len(listed)-1]); less(n, l) {
+				n = l
+			}
+		} else if err != nil {
+			notes = append(notes, "go.mod: the newest release is taken from gocompat's table and the installed toolchain: "+err.Error())
+		}
+		return n
 	}
 	for _, item := range m.o.Releases {
 		switch item {
@@ -273,7 +278,8 @@ func (m *run) wanted(ctx context.Context, goLine string) ([]string, []string) {
 		case "go.mod":
 			from := lang(goLine)
 			minor := facts.Minor(from)
-			for n := minor; n <= facts.Minor(newest); n++ {
+			last := facts.Minor(newest())
+			for n := minor; n <= last; n++ {
 				if n < 21 {
 					continue // no golang.org/toolchain module before Go 1.21
 				}

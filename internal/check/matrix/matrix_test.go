@@ -285,3 +285,23 @@ func TestJobs(t *testing.T) {
 		t.Errorf("MemAvailable not read from /proc/meminfo")
 	}
 }
+
+// TestWanted expands the --go list without running anything but the
+// proxy listing: go.mod from the go line, supported from the facts table.
+func TestWanted(t *testing.T) {
+	src := &toolchains.Source{Environ: append(os.Environ(), "GOPROXY=off", "GOMODCACHE="+t.TempDir())}
+	inst, err := src.Installed(context.Background())
+	if err != nil {
+		t.Skip(err)
+	}
+	m := &run{o: &Options{Releases: []string{"go.mod", "1.21"}, Now: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)}, src: src, inst: inst}
+	got, notes := m.wanted(context.Background(), "1.25.3")
+	if got[0] != "1.21" || got[1] != "1.25" || len(notes) != 1 || !strings.Contains(notes[0], "GOPROXY=off") {
+		t.Errorf("wanted(go.mod,1.21) = %v, %v", got, notes)
+	}
+	m.o.Releases = []string{"supported"}
+	got, notes = m.wanted(context.Background(), "1.21")
+	if !reflect.DeepEqual(got, []string{"1.26", "1.27"}) || len(notes) != 0 {
+		t.Errorf("wanted(supported) on 2026-11-30 = %v, %v", got, notes)
+	}
+}
