@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/module"
 	"github.com/gocompat/gocompat/internal/testbin"
 	"github.com/gocompat/gocompat/internal/toolchains"
 )
@@ -303,5 +304,60 @@ func TestWanted(t *testing.T) {
 	got, notes = m.wanted(context.Background(), "1.21")
 	if !reflect.DeepEqual(got, []string{"1.26", "1.27"}) || len(notes) != 0 {
 		t.Errorf("wanted(supported) on 2026-11-30 = %v, %v", got, notes)
+	}
+}
+
+// TestMatrixVetCheckNew: vet125's WaitGroup.Add inside the goroutine is
+// reported by the waitgroup check of the installed release's vet, which
+// Go 1.21's vet does not have (go tool vet help of each toolchain).
+func TestMatrixVetCheckNew(t *testing.T) {
+	inst, releases := matrixReleases(t)
+	if less(inst, "go1.25") {
+		t.Skipf("%s's vet has no waitgroup check", inst)
+	}
+	res, _ := runMatrix(t, "testdata/vet125", []string{releases[0], releases[2]})
+	fs := byCheck(res.Findings, VetCheckNew.ID)
+	if len(fs) != 2 || len(res.Findings) != 2 {
+		t.Fatalf("findings:\n%s", dump(res))
+	}
+	for _, f := range fs {
+		if f.Location.String() != "work.go:12:10" || f.Details["analyzer"] != "waitgroup" || f.Details["absentIn"] != testbin.Go121 || f.Details["release"] != inst {
+			t.Errorf("finding %s %v", f.Location, f.Details)
+		}
+	}
+	if got := res.FirstFailing["example.com/vet125"]; got != inst {
+		t.Errorf("first failing = %q", got)
+	}
+}
+
+// TestAttributionFromPlainValues judges rows built by hand from the
+// outputs the go command prints, for causes no real toolchain pair here
+// produces: an API that an older release builds and a newer one does
+// not, and build constraints that exclude every file.
+func TestAttributionFromPlainValues(t *testing.T) {
+	mod := &module.Module{Dir: "/src/m", Rel: ".", GoModRel: "go.mod", Mod: &module.GoMod{Module: "example.com/m", Go: "1.22", GoLine: 3}}
+	old := &Row{Module: mod, Release: toolchains.Toolchain{Version: "go1.22.12"}, GoLine: "1.22",
+		Build: Cell{Status: Pass}, Vet: Cell{Status: Pass}, Test: Cell{Status: Pass}}
+	removed := &Row{Module: mod, Release: toolchains.Toolchain{Version: "go1.26.8"}, GoLine: "1.22",
+		Build: Cell{Status: Fail, Output: []string{"# example.com/m", "./a.go:7:12: undefined: x509.Gone"}},
+		Vet:   Cell{Status: Fail, Output: []string{"vet: ./a.go:7:12: undefined: x509.Gone"}}, Test: Cell{Status: NotRun}}
+	tagged := &Row{Module: mod, Release: toolchains.Toolchain{Version: "go1.26.8"}, GoLine: "1.26", Raised: true,
+		Build: Cell{Status: Fail, Output: []string{"package example.com/m/sub: build constraints exclude all Go files in /src/m/sub"}},
+		Vet:   Cell{Status: Pass}, Test: Cell{Status: Pass}}
+	a := &attribution{run: &run{o: &Options{Dir: "/src/m"}, inst: toolchains.Toolchain{Version: "go1.22.12"}}, mod: mod, rows: []*Row{old, removed, tagged}, goLine: "1.22"}
+	if err := a.explain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res := &Result{Findings: a.findings}
+	api := byCheck(a.findings, APIRemoved.ID)
+	if len(api) != 1 || api[0].Location.String() != "a.go:7:12" || api[0].Details["builtWith"] != "go1.22.12" || api[0].Details["undefined"] != "x509.Gone" {
+		t.Errorf("api-removed:\n%s", dump(res))
+	}
+	bc := byCheck(a.findings, BuildConstraint.ID)
+	if len(bc) != 1 || bc[0].Details["release"] != "go1.26.8" || !strings.Contains(bc[0].Message, "build constraints exclude all Go files in /src/m/sub") {
+		t.Errorf("build-constraint:\n%s", dump(res))
+	}
+	if len(a.findings) != 2 {
+		t.Errorf("findings:\n%s", dump(res))
 	}
 }
