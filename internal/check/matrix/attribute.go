@@ -160,6 +160,9 @@ func (a *attribution) explain(ctx context.Context) error {
 		std = a.installedStdversion(ctx)
 	}
 	var loopDone bool
+	vetGroups := map[string]*vetGroup{}
+	var vetOrder []string
+	defer func() { a.vetFindings(ctx, vetGroups, vetOrder) }()
 	for _, r := range a.rows {
 		if !r.failed() {
 			continue
@@ -232,16 +235,15 @@ func (a *attribution) explain(ctx context.Context) error {
 						explained++
 						continue
 					}
-					if oldest := a.lacks(ctx, an); oldest != "" {
-						a.add(VetCheckNew, r, loc,
-							fmt.Sprintf("go vet with %s reports: %s (%s). %s's vet has no %s check, so the failure is new with the release, not with the code.", r.Release.Version, d.Message, an, oldest, an),
-							"Fix what the check reports; it usually points at a real mistake.",
-							map[string]string{"analyzer": an, "absentIn": oldest})
-					} else {
-						a.add(Failure, r, loc,
-							fmt.Sprintf("go vet (%s) with %s at go %s reports: %s. Every release of the matrix has this check.", an, r.Release.Version, r.GoLine, d.Message),
-							"Fix what the check reports.", map[string]string{"analyzer": an})
+					// One finding per diagnostic, naming every row that reports it.
+					key := an + "\x00" + loc.String() + "\x00" + d.Message
+					g := vetGroups[key]
+					if g == nil {
+						g = &vetGroup{an: an, loc: loc, msg: d.Message}
+						vetGroups[key] = g
+						vetOrder = append(vetOrder, key)
 					}
+					g.rows = append(g.rows, r)
 					explained++
 				}
 			}
@@ -281,6 +283,42 @@ func (a *attribution) explain(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+type vetGroup struct {
+	an, msg string
+	loc     finding.Location
+	rows    []*Row
+}
+
+// vetFindings reports each vet diagnostic once, with the releases and go
+// lines whose vet reports it: as new with a release when the oldest
+// release of the matrix lacks the check, else as a plain vet failure.
+func (a *attribution) vetFindings(ctx context.Context, groups map[string]*vetGroup, order []string) {
+	for _, k := range order {
+		g := groups[k]
+		var where []string
+		for _, r := range g.rows {
+			where = append(where, r.Release.Version+" at go "+r.GoLine)
+			r.Failures++
+		}
+		first := g.rows[0]
+		details := map[string]string{"module": a.mod.Mod.Module, "release": first.Release.Version, "goLine": first.GoLine,
+			"analyzer": g.an, "reportedBy": strings.Join(where, ", ")}
+		var f finding.Finding
+		if oldest := a.lacks(ctx, g.an); oldest != "" {
+			f = finding.New(VetCheckNew, g.loc,
+				fmt.Sprintf("go vet reports: %s (%s), with %s. %s's vet has no %s check, so the failure is new with the release, not with the code.", g.msg, g.an, strings.Join(where, ", "), oldest, g.an),
+				"Fix what the check reports; it usually points at a real mistake.")
+			details["absentIn"] = oldest
+		} else {
+			f = finding.New(Failure, g.loc,
+				fmt.Sprintf("go vet reports: %s (%s), with %s; every release of the matrix has this check.", g.msg, g.an, strings.Join(where, ", ")),
+				"Fix what the check reports.")
+		}
+		f.Details = details
+		a.findings = append(a.findings, f)
+	}
 }
 
 // relText shortens the module directory in command output.

@@ -414,11 +414,28 @@ func memAvailable() int64 {
 	return 0
 }
 
-// cells runs every row's build, vet and test, rows in parallel.
+// cells runs every row's build, vet and test. Rows of one release run
+// one after the other (the module's own go line first), so that the
+// raised row finds the standard library that release compiled, and vet's
+// facts about it, in the build cache instead of compiling them a second
+// time in a concurrent go command; releases run in parallel.
 func (m *run) cells(ctx context.Context, rows []*Row) {
+	var chains [][]*Row
+	index := map[string]int{}
+	for _, r := range rows {
+		i, ok := index[r.Release.Version]
+		if !ok {
+			i = len(chains)
+			index[r.Release.Version] = i
+			chains = append(chains, nil)
+		}
+		chains[i] = append(chains[i], r)
+	}
+	// Longest chains first, so the last to start is a short one.
+	sort.SliceStable(chains, func(i, j int) bool { return len(chains[i]) > len(chains[j]) })
 	sem := make(chan struct{}, m.jobs())
 	var wg sync.WaitGroup
-	for _, r := range rows {
+	for _, chain := range chains {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -428,7 +445,12 @@ func (m *run) cells(ctx context.Context, rows []*Row) {
 				return
 			}
 			defer func() { <-sem }()
-			m.row(ctx, r)
+			for _, r := range chain {
+				if ctx.Err() != nil {
+					return
+				}
+				m.row(ctx, r)
+			}
 		}()
 	}
 	wg.Wait()
@@ -471,19 +493,27 @@ func (m *run) row(ctx context.Context, r *Row) {
 		r.Vet, r.Test = Cell{Status: NotRun}, Cell{Status: NotRun}
 		return
 	}
-	m.progress("%s: %s: vet", r.Module.GoModRel, name)
-	out, stderr, took, err := goRun("vet", "-modfile="+modfile, "-json", "./...")
-	r.Vet = vetCell(append(out, stderr...), err)
-	r.Vet.Took = took
+	// vet and test need only what build compiled; they run side by side
+	// (vet is mostly waiting on its analyzers, test on the test binaries).
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		m.progress("%s: %s: vet", r.Module.GoModRel, name)
+		out, stderr, took, err := goRun("vet", "-modfile="+modfile, "-json", "./...")
+		r.Vet = vetCell(append(out, stderr...), err)
+		r.Vet.Took = took
+	}()
 	if !m.o.Test {
 		r.Test = Cell{Status: Skipped}
-		return
+	} else {
+		m.progress("%s: %s: test", r.Module.GoModRel, name)
+		// -vet=off: vet runs on its own, with every analyzer.
+		out, stderr, took, err := goRun("test", "-json", "-vet=off", "-modfile="+modfile, "./...")
+		r.Test = testCell(out, stderr, err)
+		r.Test.Took = took
 	}
-	m.progress("%s: %s: test", r.Module.GoModRel, name)
-	// -vet=off: vet ran on its own above, with every analyzer.
-	out, stderr, took, err = goRun("test", "-json", "-vet=off", "-modfile="+modfile, "./...")
-	r.Test = testCell(out, stderr, err)
-	r.Test.Took = took
+	wg.Wait()
 }
 
 func lines(b []byte, n int) []string {
