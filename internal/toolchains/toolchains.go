@@ -291,7 +291,11 @@ func (s *Source) Resolve(ctx context.Context, spec string) (Resolution, error) {
 		if r := newestOf(listed, lang); r != "" {
 			return Resolution{Release: r, How: "proxy list"}, nil
 		}
-		return Resolution{}, fmt.Errorf("the module proxy lists no %s release of Go for %s-%s", lang, in.goos, in.goarch)
+		newest := ""
+		if len(listed) > 0 {
+			newest = "; the newest it lists is " + listed[len(listed)-1]
+		}
+		return Resolution{}, fmt.Errorf("%w: the module proxy lists no %s release of Go for %s-%s%s", ErrNoSuchRelease, lang, in.goos, in.goarch, newest)
 	}
 	if r := newestOf(s.cached(in), lang); r != "" {
 		return Resolution{Release: r, How: "module cache (the proxy could not be asked: " + listErr.Error() + ")"}, nil
@@ -309,6 +313,11 @@ func newestOf(rels []string, lang string) string {
 	}
 	return best
 }
+
+// ErrNoSuchRelease is returned when the proxy answers and lists no
+// release of the requested version: not a network problem, a wrong
+// version.
+var ErrNoSuchRelease = errors.New("no such Go release")
 
 // ErrUnavailable wraps the reason a toolchain could not be had.
 var ErrUnavailable = errors.New("toolchain unavailable")

@@ -175,6 +175,9 @@ func pickToolchain(ctx context.Context, o Options, src *toolchains.Source, insta
 	if ctx.Err() != nil {
 		return "", nil, "", ctx.Err()
 	}
+	if errors.Is(rerr, toolchains.ErrNoSuchRelease) {
+		return "", nil, "", fmt.Errorf("--to %s: %v", o.Target, rerr)
+	}
 	msg := fmt.Sprintf("could not fetch a Go %s toolchain (%v)", target, rerr)
 	res.Unavailable = append(res.Unavailable, msg)
 	stand := *installed
