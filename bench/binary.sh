@@ -8,6 +8,11 @@
 # that the run reads the binaries and matches them against a preset, with
 # no host probing; a second line gives the default (--target host).
 #
+# The last two rows run the same gocompat command from an empty directory
+# and from one holding 10,000 Go files (each with an inline ignore): only
+# the files findings point into are read for inline ignores, so the two
+# should cost the same.
+#
 # Usage: bash bench/binary.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +63,21 @@ t_gc20=$(mean_ms "${gc20[@]}")
 m_gv20=$(peak_kb "${gv20[@]}")
 m_gc20=$(peak_kb "${gc20[@]}")
 
+empty="$work/empty"
+tree="$work/tree"
+mkdir -p "$empty"
+for ((p = 0; p < 100; p++)); do
+	mkdir -p "$tree/p$p"
+	for ((f = 0; f < 100; f++)); do
+		printf 'package p\n\n//gocompat:ignore x/y z\nvar V = %d\n' "$f" >"$tree/p$p/f$f.go"
+	done
+done
+
+t_empty=$(mean_ms env -C "$empty" "${gc[@]}")
+t_tree=$(mean_ms env -C "$tree" "${gc[@]}")
+m_empty=$(peak_kb env -C "$empty" "${gc[@]}")
+m_tree=$(peak_kb env -C "$tree" "${gc[@]}")
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a / b }'; }
 row() { printf '%-48s %8s %6s %15s\n' "$@"; }
 row "command" "ms/run" "ratio" "peak RSS (KiB)"
@@ -66,3 +86,5 @@ row "gocompat binary --format json --target scratch" "$t_gc" "$(ratio "$t_gc" "$
 row "gocompat binary --format json (target host)" "$t_gh" "$(ratio "$t_gh" "$t_gv")" "$m_gh"
 row "go version -m, list x20 (${#many[@]} files)" "$t_gv20" "1.00" "$m_gv20"
 row "gocompat binary ... --target scratch, list x20" "$t_gc20" "$(ratio "$t_gc20" "$t_gv20")" "$m_gc20"
+row "gocompat binary ... --target scratch, in empty dir" "$t_empty" "1.00" "$m_empty"
+row "  the same, in a dir of 10,000 .go files" "$t_tree" "$(ratio "$t_tree" "$t_empty")" "$m_tree"

@@ -1,16 +1,10 @@
-// Command gocompat audits Go projects and their Linux deployments: the
-// toolchain, upgrade safety, what binaries need against what hosts and
-// images provide, and deployment configs. See the package cli for the
-// manual (gocompat help).
-//
-// Run by go vet (go vet -vettool=$(command -v gocompat) ./...), it acts as
-// a vet tool running the loopvar analyzer.
 package main
 
 import (
 	"context"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/cli"
@@ -23,7 +17,7 @@ func main() {
 	// This executable is a vet tool: loopvar runs through go vet with it,
 	// which caches per-package results in the build cache.
 	exe, _ := os.Executable()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, cli.Invocation{
 		Args:    os.Args[1:],
 		Env:     os.Environ(),

@@ -18,7 +18,7 @@ func TestLoopvarStep(t *testing.T) {
 	if s.Applies(&Target{Dir: t.TempDir()}) {
 		t.Error("the step applies to a directory without a go.mod")
 	}
-	rep := Run(context.Background(), &Target{Dir: dir}, []Step{s})
+	rep, _ := Run(context.Background(), &Target{Dir: dir}, []Step{s})
 	if len(rep.Checks) != 1 || rep.Checks[0] != "loopvar" {
 		t.Errorf("checks = %v", rep.Checks)
 	}

@@ -15,7 +15,7 @@ func TestBrokenGoMod(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/m\n\ngo 1.22\nrequire (\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rep := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ(), HostRoot: "/"}, []Step{moduleStep(), loopvarStep(), upgradeStep()})
+	rep, _ := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ(), HostRoot: "/"}, []Step{moduleStep(), loopvarStep(), upgradeStep()})
 	if len(rep.Findings) != 1 {
 		t.Fatalf("findings: %+v", rep.Findings)
 	}

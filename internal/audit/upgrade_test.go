@@ -29,7 +29,7 @@ func TestUpgradeStep(t *testing.T) {
 	if !step.Applies(&Target{Dir: dir}) {
 		t.Fatalf("upgrade step does not apply to a module")
 	}
-	rep := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()}, []Step{step})
+	rep, _ := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()}, []Step{step})
 	seen := map[string]int{}
 	for _, f := range rep.Findings {
 		seen[f.Check]++

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,8 +19,7 @@ import (
 	"github.com/gocompat/gocompat/internal/config"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
-	"github.com/gocompat/gocompat/internal/report/sarif"
-	"github.com/gocompat/gocompat/internal/report/text"
+	"github.com/gocompat/gocompat/internal/report/format"
 )
 
 // Invocation is everything a run takes from its process; tests build one
@@ -107,7 +108,11 @@ func oneLine(s string) string {
 	return strings.ReplaceAll(s, "\n", "; ")
 }
 
-// command is one subcommand.
+// command is one subcommand. A command that reports is a named set of
+// pipeline steps (see internal/audit): steps names them, target builds the
+// run from the arguments, and the common flags, the configuration, the
+// rendering and the exit code are the same for all. A new command is one
+// cmd_<name>.go file that calls registerCommand from its init func.
 type command struct {
 	name    string
 	args    string // argument synopsis for usage
@@ -117,9 +122,39 @@ type command struct {
 	reports bool
 	// flags declares the command's own flags.
 	flags func(fs *flag.FlagSet)
-	// run does the work. For reporting commands it returns the report; the
-	// caller applies configuration, renders it and computes the exit code.
+	// steps are the step families the command runs; all means every
+	// registered step that applies (gocompat audit).
+	steps []string
+	all   bool
+	// target builds the run from the arguments (default: dirTarget, at
+	// most one directory, default .).
+	target func(e *env, args []string) (*audit.Target, error)
+	// finish, if set, sees the steps' report or error: the command's own
+	// output (a diff) and error wording.
+	finish func(ctx context.Context, e *env, rep *report.Report, err error) (*report.Report, error)
+	// timeout, if set, bounds the steps' run (0: no limit).
+	timeout func() time.Duration
+	// run does the work of a command without steps (explain, version,
+	// report). For reporting commands it returns the report, which is
+	// rendered as saved: the configuration is not applied again.
 	run func(ctx context.Context, e *env, args []string) (*report.Report, error)
+	// rawArgs hands run the arguments unparsed (baseline write passes
+	// audit's flags on).
+	rawArgs bool
+}
+
+// commandTable holds the constructors of every command; each builds a
+// fresh command, since its flags bind to variables of one run.
+var commandTable []*func() *command
+
+// registerCommand adds a command; its cmd_<name>.go calls it from init.
+// The returned func removes it again (for tests that add one).
+func registerCommand(f func() *command) (unregister func()) {
+	p := &f
+	commandTable = append(commandTable, p)
+	return func() {
+		commandTable = slices.DeleteFunc(commandTable, func(q *func() *command) bool { return q == p })
+	}
 }
 
 // env is what a running command can use.
@@ -129,6 +164,7 @@ type env struct {
 	environ  []string
 	registry *finding.Registry
 	verbose  bool
+	quiet    bool   // -q: no progress on stderr
 	format   string // --format of a reporting command
 }
 
@@ -145,7 +181,7 @@ func (e *env) Getenv(key string) string {
 // progress returns stderr when it is a terminal (progress lines would
 // only clutter logs and CI output), else nil.
 func (e *env) progress() io.Writer {
-	if isTerminal(e.inv.Stderr) {
+	if !e.quiet && isTerminal(e.inv.Stderr) {
 		return e.inv.Stderr
 	}
 	return nil
@@ -159,19 +195,14 @@ func (e *env) abs(p string) string {
 	return filepath.Join(e.dir, p)
 }
 
+// commands returns every command, by name.
 func commands() []*command {
-	return []*command{
-		auditCommand(),
-		binaryCommand(),
-		doctorCommand(),
-		deployCommand(),
-		hostCommand(),
-		explainCommand(),
-		upgradeCommand(),
-		loopvarCommand(),
-		matrixCommand(),
-		versionCommand(),
+	out := make([]*command, 0, len(commandTable))
+	for _, f := range commandTable {
+		out = append(out, (*f)())
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
 }
 
 func lookupCommand(name string) *command {
@@ -226,18 +257,31 @@ func run(ctx context.Context, inv *Invocation) error {
 	fs := flag.NewFlagSet("gocompat "+c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&chdir, "C", chdir, "")
-	var format, failOn, color string
-	var verbose bool
+	var formatName, failOn, color, baselineFile, newFromRev, linkBase string
+	var verbose, quiet bool
 	if c.reports {
-		fs.StringVar(&format, "format", "text", "")
+		fs.StringVar(&formatName, "format", "text", "")
 		fs.StringVar(&failOn, "fail-on", "", "")
 		fs.StringVar(&color, "color", "auto", "")
 		fs.BoolVar(&verbose, "v", false, "")
+		fs.BoolVar(&quiet, "q", false, "")
+		fs.StringVar(&baselineFile, "baseline", "", "")
+		fs.StringVar(&newFromRev, "new-from-rev", "", "")
+		fs.StringVar(&linkBase, "link-base", "", "")
 	}
 	if c.flags != nil {
 		c.flags(fs)
 	}
-	pos, err := parseInterspersed(fs, args)
+	var pos []string
+	var err error
+	if c.rawArgs {
+		pos = args
+		if len(args) > 0 && slices.Contains([]string{"-h", "-help", "--help"}, args[0]) {
+			err = flag.ErrHelp
+		}
+	} else {
+		pos, err = parseInterspersed(fs, args)
+	}
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			writeCommandUsage(inv.Stdout, c)
@@ -262,69 +306,134 @@ func run(ctx context.Context, inv *Invocation) error {
 	}
 	e := &env{inv: inv, dir: filepath.Clean(dir), environ: inv.Env, registry: audit.Registry(), verbose: verbose}
 
+	e.quiet = quiet
 	if !c.reports {
 		_, err := c.run(ctx, e, pos)
 		return err
 	}
 
-	switch format {
-	case "text", "json", "sarif":
-	default:
-		return usageErrorf("unknown --format %q (want text, json or sarif)", format)
+	rd, ok := format.Lookup(formatName)
+	if !ok {
+		return usageErrorf("unknown --format %q (want %s)", formatName, format.Names())
 	}
-	e.format = format
+	e.format = formatName
 	useColor, err := colorEnabled(color, inv.Stdout, e.Getenv)
 	if err != nil {
 		return err
 	}
-
-	cfg, err := config.Find(e.dir)
-	if err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	threshold := finding.Threshold{Min: finding.Error}
-	if cfg != nil && cfg.FailOn != "" {
-		if threshold, err = finding.ParseThreshold(cfg.FailOn); err != nil {
-			return &exitError{code: ExitError, err: fmt.Errorf("%s: %v", cfg.Path, err)}
-		}
-	}
 	if failOn != "" {
-		if threshold, err = finding.ParseThreshold(failOn); err != nil {
+		if _, err := finding.ParseThreshold(failOn); err != nil {
 			return usageErrorf("%v", err)
 		}
 	}
 
-	rep, err := c.run(ctx, e, pos)
-	if err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
-			return err
+	var rep *report.Report
+	threshold := finding.Threshold{Min: finding.Error}
+	if c.run != nil {
+		// A command without steps (report --from) renders what it
+		// returns as it is.
+		if rep, err = c.run(ctx, e, pos); err != nil {
+			return asExitError(err)
 		}
-		return &exitError{code: ExitError, err: err}
+	} else {
+		build := c.target
+		if build == nil {
+			build = dirTarget(c.name)
+		}
+		t, err := build(e, pos)
+		if err != nil {
+			return asExitError(err)
+		}
+		// The configuration belongs to the audited directory (or a
+		// parent up to the repository root), not to the working one.
+		cfg, err := config.Find(t.Dir)
+		if err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+		if cfg != nil && cfg.FailOn != "" {
+			if threshold, err = finding.ParseThreshold(cfg.FailOn); err != nil {
+				return &exitError{code: ExitError, err: fmt.Errorf("%s: %v", cfg.Path, err)}
+			}
+		}
+		steps := audit.Steps()
+		if !c.all {
+			steps = audit.StepsOf(c.steps...)
+		}
+		if c.timeout != nil && c.timeout() > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, c.timeout())
+			defer cancel()
+		}
+		rep, err = audit.Run(ctx, t, steps)
+		if c.finish != nil {
+			rep, err = c.finish(ctx, e, rep, err)
+		}
+		if err != nil {
+			return asExitError(err)
+		}
+		if len(rep.Checks) == 0 {
+			// Say what was looked at even when nothing applied.
+			rep.Checks = append([]string(nil), c.steps...)
+		}
+		rep.Tool = report.Tool{Name: "gocompat", Version: Version(), URI: "https://github.com/gocompat/gocompat"}
+		rep.Command = c.name
+		if rep.Root == "" {
+			rep.Root = t.Dir
+		}
+		config.Apply(rep, cfg, e.registry, inv.Now())
+		rep.Finish(e.registry)
 	}
-	rep.Tool = report.Tool{Name: "gocompat", Version: Version(), URI: "https://github.com/gocompat/gocompat"}
-	rep.Command = c.name
-	if rep.Root == "" {
-		rep.Root = e.dir
+	if failOn != "" {
+		threshold, _ = finding.ParseThreshold(failOn)
 	}
-	config.Apply(rep, cfg, e.registry, inv.Now())
-	rep.Finish(e.registry)
+	if err := onlyNew(ctx, e, rep, baselineFile, newFromRev); err != nil {
+		return err
+	}
 
-	switch format {
-	case "json":
-		err = report.Encode(inv.Stdout, rep)
-	case "sarif":
-		err = sarif.Write(inv.Stdout, rep)
-	default:
-		err = text.Write(inv.Stdout, rep, text.Options{Color: useColor, Verbose: verbose})
-	}
-	if err != nil {
+	if err := rd.Write(inv.Stdout, rep, format.Options{Color: useColor, Verbose: verbose, LinkBase: linkBase}); err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 	}
 	if threshold.Fails(rep.Findings) {
 		return errFindings
 	}
 	return nil
+}
+
+// asExitError keeps an error that carries its exit code and makes any
+// other an operational error (exit 2).
+func asExitError(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	return &exitError{code: ExitError, err: err}
+}
+
+// newTarget is a run of the pipeline on dir with this invocation's
+// environment and seams.
+func (e *env) newTarget(dir string) *audit.Target {
+	return &audit.Target{
+		Dir: dir, Environ: e.environ, HostRoot: "/", Progress: e.progress(), Stderr: e.inv.Stderr,
+		VetTool: e.inv.VetTool, Now: e.inv.Now, LookPath: exec.LookPath,
+	}
+}
+
+// dirTarget builds the run of a command that takes at most one directory
+// (default: the working directory).
+func dirTarget(name string) func(e *env, args []string) (*audit.Target, error) {
+	return func(e *env, args []string) (*audit.Target, error) {
+		if len(args) > 1 {
+			return nil, usageErrorf("%s takes at most one directory, got %d arguments", name, len(args))
+		}
+		dir := e.dir
+		if len(args) == 1 {
+			dir = e.abs(args[0])
+			if !isDir(dir) {
+				return nil, usageErrorf("%s %s: not a directory", name, args[0])
+			}
+		}
+		return e.newTarget(dir), nil
+	}
 }
 
 // parseInterspersed parses flags that may come after positional
@@ -396,6 +505,9 @@ func Version() string {
 	return "devel"
 }
 
+// writeUsage prints gocompat help: generated from the command table and
+// the format table, so that it lists every command and format there is.
+// cmd/gocompat/doc.go and the README embed it (a test keeps them equal).
 func writeUsage(w io.Writer) {
 	fmt.Fprint(w, `gocompat audits Go projects and their Linux deployments.
 
@@ -404,19 +516,32 @@ Usage:
 
 Commands:
 `)
-	cs := commands()
-	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
-	for _, c := range cs {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	for _, c := range commands() {
+		writeWrapped(w, fmt.Sprintf("  %-10s ", c.name), c.summary)
 	}
+	writeWrapped(w, fmt.Sprintf("  %-10s ", "help"), "print this text, or with a command name its flags and steps")
 	fmt.Fprint(w, `
-Flags of every reporting command:
-  --format text|json|sarif   output format (default text)
-  --fail-on error|warning|info|never
+Flags of every reporting command (before or after the arguments):
+  --format F                 output format (default text), one of:
+`)
+	width := 6
+	for _, r := range format.All() {
+		width = max(width, len(r.Name))
+	}
+	for _, r := range format.All() {
+		writeWrapped(w, fmt.Sprintf("      %-*s ", width, r.Name), r.Summary)
+	}
+	fmt.Fprint(w, `  --fail-on error|warning|info|never
                              exit 1 when a finding is at or above this
                              severity (default error, or fail-on in .gocompat.yaml)
   --color auto|always|never  colour in text output (auto: a terminal without NO_COLOR)
   -v                         show evidence and info-level sources
+  -q                         no progress on stderr (shown only on a terminal)
+  --baseline FILE            count only findings that the saved JSON report FILE
+                             does not hold (gocompat baseline write FILE makes one)
+  --new-from-rev REV         count only findings on lines changed since the git
+                             revision REV, and in files git does not track yet
+  --link-base URL            markdown: link each finding to URL + its path and line
   -C dir                     run as if started in dir
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage or operational error.
@@ -426,8 +551,39 @@ for what a finding means and how to fix it.
 `)
 }
 
+// writeWrapped prints prefix and text, wrapping text at 80 columns with
+// continuation lines indented to the prefix's width.
+func writeWrapped(w io.Writer, prefix, text string) {
+	const width = 80
+	indent := strings.Repeat(" ", len(prefix))
+	line := prefix
+	n := 0
+	for _, word := range strings.Fields(text) {
+		if n > 0 && len(line)+1+len(word) > width {
+			fmt.Fprintln(w, line)
+			line, n = indent, 0
+		}
+		if n > 0 {
+			line += " "
+		}
+		line += word
+		n++
+	}
+	fmt.Fprintln(w, line)
+}
+
 func writeCommandUsage(w io.Writer, c *command) {
 	fmt.Fprintf(w, "Usage: gocompat %s [flags] %s\n\n%s\n", c.name, c.args, c.summary)
+	switch {
+	case c.all:
+		var names []string
+		for _, s := range audit.Steps() {
+			names = append(names, s.Family)
+		}
+		fmt.Fprintf(w, "\nSteps: every one that applies (%s).\n", strings.Join(names, ", "))
+	case len(c.steps) > 0:
+		fmt.Fprintf(w, "\nSteps: %s.\n", strings.Join(c.steps, ", "))
+	}
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	if c.flags != nil {
 		c.flags(fs)
@@ -440,6 +596,6 @@ func writeCommandUsage(w io.Writer, c *command) {
 		fs.PrintDefaults()
 	}
 	if c.reports {
-		fmt.Fprint(w, "\nAlso --format, --fail-on, --color, -v and -C (see gocompat help).\n")
+		fmt.Fprintf(w, "\nAlso --format %s, --fail-on, --color, -v, -q, --baseline, --new-from-rev,\n--link-base and -C (see gocompat help).\n", format.Bar())
 	}
 }

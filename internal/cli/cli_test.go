@@ -3,14 +3,17 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xeipuuv/gojsonschema"
 
 	"github.com/gocompat/gocompat/internal/sariftest"
+	"github.com/gocompat/gocompat/internal/testbin"
 )
 
 // runCLI runs gocompat in-process with this process's environment.
@@ -102,32 +105,76 @@ func TestColor(t *testing.T) {
 // Every reporting command's SARIF validates against the SARIF 2.1.0 schema
 // and meets GitHub code scanning's needs (results array, rules with help,
 // a repo-relative location with a start line on every result, file-less
-// findings anchored), on inputs that produce findings of each family.
+// findings anchored), on inputs that produce findings of each family, and
+// in a directory without go.mod. The cases are keyed by command: a
+// reporting command added to the table without a case here fails.
 func TestSARIFOfEveryCommand(t *testing.T) {
 	goroot := strings.TrimSpace(runOut(t, "go", "env", "GOROOT"))
 	newer := t.TempDir()
 	if err := os.WriteFile(filepath.Join(newer, "go.mod"), []byte("module example.com/m\n\ngo 1.99\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// plain has no go.mod, no go.work and no .gocompat.yaml: file-less
+	// findings anchor to its first file.
+	plain := writeTree(t, map[string]string{"notes.txt": "not a binary\n", "z.sh": "#!/bin/sh\n"})
+	// A damaged binary outside the directory: its finding has an absolute
+	// path, which SARIF anchors instead of writing a file: URI.
+	cut := filepath.Join(t.TempDir(), "cut")
+	if b, err := os.ReadFile(filepath.Join(goroot, "bin", "gofmt")); err != nil {
+		t.Fatal(err)
+	} else if err := os.WriteFile(cut, b[:3000], 0o755); err != nil {
+		t.Fatal(err)
+	}
 	deployDir := writeTree(t, deployTree)
-	for _, tc := range []struct {
-		name string
-		args []string
-	}{
-		{"doctor", []string{"-C", newer, "doctor"}},
-		{"audit", []string{"audit", deployDir}},
-		{"upgrade", []string{"upgrade", "--to", "1.22", copyModule(t, "loop121")}},
-		{"loopvar", []string{"-C", copyTree(t, filepath.Join(loopvarTestdata, "old")), "loopvar"}},
-		{"binary", []string{"-C", newer, "binary", filepath.Join(goroot, "bin", "go"), "--target", "debian-11", "--target", "scratch"}},
-		{"host", []string{"-C", newer, "host"}},
-		{"deploy", []string{"deploy", deployDir}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			code, out, stderr := runCLI(t, append(tc.args, "--format", "sarif", "--fail-on", "never")...)
-			if code != ExitOK {
-				t.Fatalf("exit %d: %s", code, stderr)
-			}
-			sariftest.Validate(t, []byte(out))
-		})
+	saved := filepath.Join(t.TempDir(), "saved.json")
+	if code, out, stderr := runCLI(t, "-C", plain, "doctor", "--format", "json", "--fail-on", "never"); code != ExitOK {
+		t.Fatalf("doctor --format json: exit %d: %s", code, stderr)
+	} else if err := os.WriteFile(saved, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A running Go program with an error finding (GOGC=off, no GOMEMLIMIT).
+	waiter := testbin.Build(t, testbin.Program{Name: "waiter", Main: testbin.Waiter, GoLine: "1.26"})
+	child := testbin.Start(t, nil, waiter, "GOGC=off")
+	cases := map[string][][]string{
+		"ps":      {{"-C", plain, "ps", strconv.Itoa(child.PID())}, {"-C", newer, "ps"}},
+		"doctor":  {{"-C", newer, "doctor"}, {"-C", plain, "doctor"}},
+		"audit":   {{"audit", deployDir}, {"audit", plain}},
+		"upgrade": {{"upgrade", "--to", "1.22", copyModule(t, "loop121")}},
+		"matrix":  {{"matrix", "--go", installedLang(t), copyTree(t, filepath.Join("..", "check", "matrix", "testdata", "api124"))}},
+		"loopvar": {{"-C", copyTree(t, filepath.Join(loopvarTestdata, "old")), "loopvar"}},
+		"binary": {
+			{"-C", newer, "binary", filepath.Join(goroot, "bin", "go"), "--target", "debian-11", "--target", "scratch"},
+			// A file outside the directory, and a non-Go file in it.
+			{"-C", plain, "binary", cut, "z.sh", "--target", "alpine-3.22"},
+		},
+		"host":   {{"-C", newer, "host"}, {"-C", plain, "host"}},
+		"deploy": {{"deploy", deployDir}, {"deploy", plain}},
+		"report": {{"report", "--from", saved}},
+	}
+	for _, c := range commands() {
+		if !c.reports {
+			continue
+		}
+		runs, ok := cases[c.name]
+		if !ok {
+			t.Errorf("no SARIF case for the reporting command %s", c.name)
+		}
+		for i, args := range runs {
+			t.Run(fmt.Sprintf("%s/%d", c.name, i), func(t *testing.T) {
+				code, out, stderr := runCLI(t, append(args, "--format", "sarif", "--fail-on", "never")...)
+				if code != ExitOK {
+					t.Fatalf("exit %d: %s", code, stderr)
+				}
+				sariftest.Validate(t, []byte(out))
+			})
+		}
+	}
+	// loopvar and upgrade need a module: outside one they fail with exit
+	// 2 and write no SARIF at all, rather than an invalid document.
+	for _, args := range [][]string{{"-C", plain, "loopvar"}, {"upgrade", plain}} {
+		code, out, _ := runCLI(t, append(args, "--format", "sarif")...)
+		if code != ExitError || out != "" {
+			t.Errorf("%v outside a module: exit %d, stdout %q; want 2 and nothing", args, code, out)
+		}
 	}
 }

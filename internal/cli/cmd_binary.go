@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"context"
 	"flag"
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/audit"
-	"github.com/gocompat/gocompat/internal/binary"
-	"github.com/gocompat/gocompat/internal/report"
 )
 
 // targetList is a repeatable --target flag.
@@ -25,39 +22,39 @@ func (t *targetList) Set(v string) error {
 
 const targetUsage = "platform to match binaries against (repeatable): a preset such as debian-11 or alpine-3.22, host, or root:DIR (default host)"
 
-func binaryCommand() *command {
-	var targets targetList
-	var maxFiles int
-	return &command{
-		name:    "binary",
-		args:    "FILE|DIR...",
-		summary: "say what Go binaries need (go version -m and ELF facts) and whether they run on each --target",
-		reports: true,
-		flags: func(fs *flag.FlagSet) {
-			fs.Var(&targets, "target", targetUsage)
-			fs.IntVar(&maxFiles, "max-files", 0, "stop walking directories after this many files (0: no limit)")
-		},
-		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
-			if len(args) == 0 {
-				return nil, usageErrorf("binary needs at least one file or directory")
-			}
-			plats, err := audit.ResolveTargets(absTargets(e, targets), "/", e.dir)
-			if err != nil {
-				return nil, usageErrorf("%v", err)
-			}
-			paths := make([]string, len(args))
-			for i, a := range args {
-				paths[i] = e.abs(a)
-			}
-			scan := binary.Scan(paths, binary.ScanOptions{MaxFiles: maxFiles})
-			res := audit.CheckBinaries(scan, plats, e.dir, e.inv.Now())
-			rep := &report.Report{
-				Root: e.dir, Anchor: audit.DefaultAnchor(e.dir),
-				Checks: []string{"binary"}, Subjects: res.Subjects, Findings: res.Findings,
-			}
-			return rep, nil
-		},
-	}
+func init() {
+	registerCommand(func() *command {
+		var targets targetList
+		var maxFiles int
+		return &command{
+			name:    "binary",
+			args:    "FILE|DIR...",
+			summary: "say what Go binaries need (go version -m and ELF facts) and whether they run on each --target",
+			reports: true,
+			steps:   []string{"binary"},
+			flags: func(fs *flag.FlagSet) {
+				fs.Var(&targets, "target", targetUsage)
+				fs.IntVar(&maxFiles, "max-files", 0, "stop walking directories after this many files (0: no limit)")
+			},
+			target: func(e *env, args []string) (*audit.Target, error) {
+				if len(args) == 0 {
+					return nil, usageErrorf("binary needs at least one file or directory")
+				}
+				plats, err := audit.ResolveTargets(absTargets(e, targets), "/", e.dir)
+				if err != nil {
+					return nil, usageErrorf("%v", err)
+				}
+				paths := make([]string, len(args))
+				for i, a := range args {
+					paths[i] = e.abs(a)
+				}
+				t := e.newTarget(e.dir)
+				t.Targets, t.Focused = plats, true
+				t.SetOptions("binary", audit.BinaryOptions{Paths: paths, MaxFiles: maxFiles})
+				return t, nil
+			},
+		}
+	})
 }
 
 // absTargets makes root:DIR targets absolute against the working

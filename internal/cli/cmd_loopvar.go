@@ -1,71 +1,63 @@
 package cli
 
 import (
-	"context"
 	"flag"
-	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/gocompat/gocompat/internal/audit"
-	"github.com/gocompat/gocompat/internal/check/loopvar"
-	"github.com/gocompat/gocompat/internal/report"
 )
 
-func loopvarCommand() *command {
-	var fix, diff bool
-	return &command{
-		name:    "loopvar",
-		args:    "[packages]",
-		summary: "find loops whose behaviour changes with Go 1.22 per-iteration loop variables (default ./...)",
-		reports: true,
-		flags: func(fs *flag.FlagSet) {
-			fs.BoolVar(&fix, "fix", false, "apply the suggested fixes (atomically, keeping permissions)")
-			fs.BoolVar(&diff, "diff", false, "print the suggested fixes as a unified diff on stdout, without writing")
-		},
-		run: func(ctx context.Context, e *env, args []string) (*report.Report, error) {
-			if fix && diff {
-				return nil, usageErrorf("--fix and --diff exclude each other")
-			}
-			if diff && e.format != "text" {
-				return nil, usageErrorf("--diff prints a diff on stdout, which would corrupt --format %s output; use it with --format text", e.format)
-			}
-			res, err := loopvar.Analyze(ctx, e.inv.VetTool, e.dir, args)
-			if err != nil {
-				return nil, err
-			}
-			if fix || diff {
-				changes, err := loopvar.Changes(res.Edits)
-				if err != nil {
-					return nil, err
+func init() {
+	registerCommand(func() *command {
+		var fix, diff bool
+		return &command{
+			name:    "loopvar",
+			args:    "[packages | files.go]",
+			summary: "find loops whose behaviour changes with Go 1.22 per-iteration loop variables (default ./...)",
+			reports: true,
+			steps:   []string{"loopvar"},
+			flags: func(fs *flag.FlagSet) {
+				fs.BoolVar(&fix, "fix", false, "apply the suggested fixes (atomically, keeping permissions)")
+				fs.BoolVar(&diff, "diff", false, "print the suggested fixes as a unified diff on stdout, without writing")
+			},
+			target: func(e *env, args []string) (*audit.Target, error) {
+				if fix && diff {
+					return nil, usageErrorf("--fix and --diff exclude each other")
 				}
-				skipped := 0
-				for _, c := range changes {
-					skipped += c.Skipped
-					if diff {
-						fmt.Fprint(e.inv.Stdout, loopvar.UnifiedDiff(relPath(e.dir, c.File), c.Old, c.New))
-						continue
-					}
-					if err := loopvar.WriteAtomic(c.File, c.New); err != nil {
-						return nil, fmt.Errorf("fix %s: %w", c.File, err)
-					}
+				if diff && e.format != "text" {
+					return nil, usageErrorf("--diff prints a diff on stdout, which would corrupt --format %s output; use it with --format text", e.format)
 				}
-				if fix && len(changes) > 0 {
-					fmt.Fprintf(e.inv.Stderr, "gocompat: applied %s in %s\n", count(len(res.Edits)-skipped, "fix", "fixes"), count(len(changes), "file", "files"))
+				t := e.newTarget(e.dir)
+				t.Focused = true
+				opt := audit.LoopvarOptions{Patterns: filePackages(e, args), Fix: fix, Log: e.inv.Stderr}
+				if diff {
+					opt.Diff = e.inv.Stdout
 				}
-				// Changes keeps the first of overlapping edits; a later
-				// run offers the others on the text it leaves.
-				switch {
-				case skipped > 0 && fix:
-					fmt.Fprintf(e.inv.Stderr, "gocompat: left out %s that overlapped an applied one; run gocompat loopvar --fix again to apply the rest\n", count(skipped, "fix", "fixes"))
-				case skipped > 0:
-					fmt.Fprintf(e.inv.Stderr, "gocompat: left out of the diff %s that overlapped one in it; --diff shows the rest once this diff is applied\n", count(skipped, "fix", "fixes"))
-				}
+				t.SetOptions("loopvar", opt)
+				return t, nil
+			},
+		}
+	})
+}
+
+// filePackages turns Go file arguments (as a pre-commit hook passes the
+// changed files) into the patterns of their packages' directories, so
+// that files of several packages can be named at once; other arguments
+// are package patterns and stay as they are.
+func filePackages(e *env, args []string) []string {
+	var out []string
+	for _, a := range args {
+		if strings.HasSuffix(a, ".go") && !strings.Contains(a, "...") {
+			rel, err := filepath.Rel(e.dir, filepath.Dir(e.abs(a)))
+			if err == nil && !strings.HasPrefix(rel, "..") {
+				a = "./" + filepath.ToSlash(rel)
 			}
-			return &report.Report{
-				Root:     e.dir,
-				Anchor:   audit.DefaultAnchor(e.dir),
-				Checks:   []string{"loopvar"},
-				Findings: res.Findings,
-			}, nil
-		},
+		}
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
 	}
+	return out
 }

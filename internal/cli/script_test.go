@@ -112,7 +112,7 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-func runOut(t *testing.T, name string, args ...string) string {
+func runOut(t testing.TB, name string, args ...string) string {
 	t.Helper()
 	out, err := exec.Command(name, args...).Output()
 	if err != nil {

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"go/scanner"
 	"go/token"
-	"io/fs"
+	"io"
 	"os"
+	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -53,11 +55,39 @@ type inline struct {
 	used   bool
 }
 
-// Apply applies cfg (which may be nil) and the inline ignores found in Go
-// files below rep.Root to rep: findings of disabled checks are dropped,
-// ignored ones are marked suppressed, and problems with the policy itself
-// are added as config/* findings.
+// Apply applies cfg (which may be nil) and the inline ignores to rep:
+// findings of disabled checks are dropped, ignored ones are marked
+// suppressed, and problems with the policy itself are added as config/*
+// findings.
+//
+// Inline ignores are read lazily: only the Go files that findings point
+// into are read (an ignore can only apply on a finding's line or the line
+// above, in its file), so a run costs nothing for the Go files it found
+// nothing in. A malformed or unused //gocompat:ignore is therefore
+// reported only in a file that has findings.
 func Apply(rep *report.Report, cfg *Config, reg *finding.Registry, now time.Time) {
+	apply(rep, cfg, reg, now, readGoFile)
+}
+
+// maxGoFile bounds a Go source file read for inline ignores.
+const maxGoFile = 16 << 20
+
+// readGoFile reads a regular file of at most maxGoFile bytes.
+func readGoFile(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() || st.Size() > maxGoFile {
+		return nil, fmt.Errorf("%s: not a regular file of at most %d bytes", p, maxGoFile)
+	}
+	return io.ReadAll(io.LimitReader(f, maxGoFile))
+}
+
+// apply is Apply with the file reader as a seam (tests count the reads).
+func apply(rep *report.Report, cfg *Config, reg *finding.Registry, now time.Time, read func(string) ([]byte, error)) {
 	ran := map[string]bool{}
 	for _, fam := range rep.Checks {
 		ran[fam] = true
@@ -113,7 +143,7 @@ func Apply(rep *report.Report, cfg *Config, reg *finding.Registry, now time.Time
 	}
 
 	// Inline ignores.
-	inlines, bad := scanInline(rep.Root)
+	inlines, bad := scanInline(rep.Root, rep.Findings, read)
 	for _, b := range bad {
 		extra = append(extra, b)
 	}
@@ -204,45 +234,30 @@ func relTo(root, p string) string {
 	return filepath.ToSlash(p)
 }
 
-// maxInlineScan bounds the inline-ignore scan so a huge tree cannot stall
-// a run; beyond it files are not read.
-const maxInlineScan = 20000
-
-// scanInline finds //gocompat:ignore comments in the Go files below root,
-// skipping vendor, testdata and hidden directories.
-func scanInline(root string) ([]inline, []finding.Finding) {
+// scanInline finds the //gocompat:ignore comments of the Go files that
+// findings point into (relative paths inside root, read once each).
+func scanInline(root string, fs []finding.Finding, read func(string) ([]byte, error)) ([]inline, []finding.Finding) {
 	if root == "" {
 		return nil, nil
 	}
+	var files []string
+	seen := map[string]bool{}
+	for _, f := range fs {
+		rel := f.Location.File
+		if seen[rel] || !strings.HasSuffix(rel, ".go") || path.IsAbs(rel) || filepath.IsAbs(rel) || rel != path.Clean(rel) || rel == ".." || strings.HasPrefix(rel, "../") {
+			continue
+		}
+		seen[rel] = true
+		files = append(files, rel)
+	}
+	sort.Strings(files)
 	var out []inline
 	var bad []finding.Finding
-	n := 0
-	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != root && (name == "vendor" || name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(name, ".go") || !d.Type().IsRegular() {
-			return nil
-		}
-		n++
-		if n > maxInlineScan {
-			return fs.SkipAll
-		}
-		data, err := os.ReadFile(p)
+	for _, rel := range files {
+		data, err := read(filepath.Join(root, filepath.FromSlash(rel)))
 		if err != nil || !bytes.Contains(data, []byte(InlineDirective)) {
-			return nil
+			continue
 		}
-		rel := relTo(root, p)
 		for _, c := range goComments(data) {
 			text := c.text
 			if !strings.HasPrefix(text, InlineDirective) {
@@ -268,8 +283,7 @@ func scanInline(root string) ([]inline, []finding.Finding) {
 				out = append(out, inline{file: rel, line: c.line, col: c.col, check: fields[0], reason: strings.Join(fields[1:], " ")})
 			}
 		}
-		return nil
-	})
+	}
 	return out, bad
 }
 

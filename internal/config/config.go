@@ -24,6 +24,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -74,7 +75,7 @@ func Find(dir string) (*Config, error) {
 	for {
 		for _, name := range FileNames {
 			p := filepath.Join(dir, name)
-			data, err := os.ReadFile(p)
+			data, err := readConfig(p)
 			if err == nil {
 				return Parse(p, data)
 			}
@@ -91,6 +92,34 @@ func Find(dir string) (*Config, error) {
 		}
 		dir = parent
 	}
+}
+
+// maxConfigFile bounds the size of a configuration file.
+const maxConfigFile = 1 << 20
+
+// readConfig reads a configuration file: a regular file of at most
+// maxConfigFile bytes.
+func readConfig(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxConfigFile {
+		return nil, fmt.Errorf("larger than %d bytes", maxConfigFile)
+	}
+	return data, nil
 }
 
 // Parse parses data read from path. Errors name the file and line.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -221,5 +222,57 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestApplyReadsOnlyFilesWithFindings: inline ignores are looked for only
+// in the Go files findings point into; the other Go files of the tree
+// (here 200, each with a malformed ignore that a tree scan would report)
+// are never opened, and neither are files outside the root.
+func TestApplyReadsOnlyFilesWithFindings(t *testing.T) {
+	root := t.TempDir()
+	for i := range 200 {
+		must(t, os.WriteFile(filepath.Join(root, fmt.Sprintf("f%03d.go", i)), []byte("package x\n\n//gocompat:ignore\n"), 0o644))
+	}
+	must(t, os.WriteFile(filepath.Join(root, "a.go"), []byte("package x\n\n//gocompat:ignore fam/a the reason\nvar _ = 1\n"), 0o644))
+	var opened []string
+	read := func(p string) ([]byte, error) {
+		opened = append(opened, p)
+		return readGoFile(p)
+	}
+	rep := &report.Report{Root: root, Checks: []string{"fam"}, Findings: []finding.Finding{
+		{Check: "fam/a", Severity: finding.Error, Location: finding.Location{File: "a.go", Line: 4}},
+		{Check: "fam/a", Severity: finding.Error, Location: finding.Location{File: "a.go", Line: 9}},
+		{Check: "fam/b", Severity: finding.Warning, Location: finding.Location{File: "../outside.go", Line: 1}},
+		{Check: "fam/b", Severity: finding.Warning, Location: finding.Location{File: "/abs/bin/tool", Line: 1}},
+		{Check: "fam/b", Severity: finding.Warning, Location: finding.Location{File: "Dockerfile", Line: 1}},
+		{Check: "fam/b", Severity: finding.Warning},
+	}}
+	apply(rep, nil, registry(), time.Now(), read)
+	if len(opened) != 1 || opened[0] != filepath.Join(root, "a.go") {
+		t.Errorf("opened %v, want only a.go", opened)
+	}
+	for _, f := range rep.Findings {
+		if f.Check == IgnoreInvalid.ID {
+			t.Errorf("a file without findings was scanned: %s at %s", f.Message, f.Location)
+		}
+	}
+	if rep.Findings[0].Suppressed == "" {
+		t.Errorf("the inline ignore in a.go was not applied: %+v", rep.Findings[0])
+	}
+}
+
+// A .gocompat.yaml that is no regular file, or too large, is an error
+// naming it, not a hang or a huge read.
+func TestFindBoundsTheFile(t *testing.T) {
+	dir := t.TempDir()
+	must(t, os.Mkdir(filepath.Join(dir, ".gocompat.yaml"), 0o755))
+	if _, err := Find(dir); err == nil || !strings.Contains(err.Error(), ".gocompat.yaml: not a regular file") {
+		t.Errorf("a directory: %v", err)
+	}
+	dir = t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, ".gocompat.yaml"), []byte("version: 1\n#"+strings.Repeat("x", maxConfigFile)+"\n"), 0o644))
+	if _, err := Find(dir); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("a huge file: %v", err)
 	}
 }

@@ -300,3 +300,14 @@ func (r *Registry) SetHelp(id, help string) {
 		r.checks[id] = c
 	}
 }
+
+// Subject is something a run looked at: a toolchain, a module, a binary, a
+// host. Attributes are the facts read from it, for people and for
+// machines; they are evidence, not judgement. Checks return subjects next
+// to their findings; the report (report.Subject) carries them.
+type Subject struct {
+	Kind       string            `json:"kind"`
+	Name       string            `json:"name"`
+	Path       string            `json:"path,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+}

@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/binary"
+	"github.com/gocompat/gocompat/internal/dotted"
 	"github.com/gocompat/gocompat/internal/facts"
 )
 
@@ -422,7 +423,7 @@ func (h FS) glibcVersion(libc6 string, have bool) Value {
 		if vs, err := ef.DynamicVersions(); err == nil {
 			best := ""
 			for _, v := range vs {
-				if n, ok := strings.CutPrefix(v.Name, "GLIBC_"); ok && IsNumericVersion(n) && (best == "" || CompareVersions(n, best) > 0) {
+				if n, ok := strings.CutPrefix(v.Name, "GLIBC_"); ok && dotted.IsNumeric(n) && (best == "" || dotted.Compare(n, best) > 0) {
 					best = n
 				}
 			}
@@ -571,6 +572,18 @@ func (h FS) cgroup(in *Info) Cgroup {
 		h.errorf(in, "%s: %v", miPath, err)
 		return Cgroup{Unknown: err.Error()}
 	}
+	cg, errs := h.CgroupLimits(lines, mounts)
+	in.Errors = append(in.Errors, errs...)
+	return cg
+}
+
+// CgroupLimits reads, below the root, the CPU quota and memory limit of
+// the cgroup that lines (a parsed /proc/<pid>/cgroup) name, through the
+// cgroup file systems in mounts (a parsed mountinfo of the reader): the
+// leaf cgroup only, as the Go runtime reads it. Files that exist but do
+// not parse are returned as errors.
+func (h FS) CgroupLimits(lines []CgroupLine, mounts []Mount) (Cgroup, []string) {
+	in := &Info{} // collects parse errors through h.errorf
 	cg := Cgroup{CPUQuota: -1, Memory: 0}
 	// v1 controllers win where mounted (hybrid systems).
 	dirFor := func(controller string) (string, int) {
@@ -646,7 +659,7 @@ func (h FS) cgroup(in *Info) Cgroup {
 	if cg.Version == 0 {
 		cg.Unknown = "no cgroup mount for this process"
 	}
-	return cg
+	return cg, in.Errors
 }
 
 // cgroupDir maps a cgroup path to a directory under its mount.
@@ -662,70 +675,4 @@ func cgroupDir(m Mount, cg string) string {
 		}
 	}
 	return path.Join(m.MountPoint, rel)
-}
-
-// IsNumericVersion reports whether s is a dotted version of digits only
-// ("2.34", not "2.34a", "PRIVATE" or "").
-func IsNumericVersion(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, p := range strings.Split(s, ".") {
-		if p == "" {
-			return false
-		}
-		for _, r := range p {
-			if r < '0' || r > '9' {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// CompareVersions compares dotted numeric versions ("2.31" < "2.34",
-// "6.1.0-18-amd64" > "3.2"); anything after the numeric prefix of a part is
-// ignored.
-func CompareVersions(a, b string) int {
-	pa, pb := versionParts(a), versionParts(b)
-	for i := 0; i < len(pa) || i < len(pb); i++ {
-		var x, y int
-		if i < len(pa) {
-			x = pa[i]
-		}
-		if i < len(pb) {
-			y = pb[i]
-		}
-		if x != y {
-			if x < y {
-				return -1
-			}
-			return 1
-		}
-	}
-	return 0
-}
-
-func versionParts(s string) []int {
-	var out []int
-	for _, p := range strings.Split(s, ".") {
-		n, digits := 0, 0
-		for _, r := range p {
-			if r < '0' || r > '9' {
-				break
-			}
-			if n < 1<<20 {
-				n = n*10 + int(r-'0')
-			}
-			digits++
-		}
-		if digits == 0 {
-			break
-		}
-		out = append(out, n)
-		if digits != len(p) {
-			break
-		}
-	}
-	return out
 }

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/gocompat/gocompat/internal/binary"
+	"github.com/gocompat/gocompat/internal/dotted"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
-	"github.com/gocompat/gocompat/internal/host"
 )
 
 // Result is the outcome of matching one binary against one platform.
@@ -117,7 +117,7 @@ func Match(req Requirements, p Platform) Result {
 		unknown("go version")
 	case p.Kernel == "":
 		unknown("kernel")
-	case host.CompareVersions(p.Kernel, req.MinKernel) < 0:
+	case dotted.Compare(p.Kernel, req.MinKernel) < 0:
 		f := finding.New(KernelTooOld, loc,
 			fmt.Sprintf("Built with %s, which needs Linux %s or later; %s runs kernel %s. The Go runtime may fail at start or on its first system call the kernel lacks.", req.GoVersion, req.MinKernel, p.Name, p.Kernel),
 			"Upgrade the kernel, or build with a Go release whose minimum the kernel meets (Go 1.23 was the last for kernels from 2.6.32).")
@@ -164,7 +164,7 @@ func Match(req Requirements, p Platform) Result {
 			} else {
 				var newer []string
 				for _, v := range req.GlibcVersions {
-					if host.CompareVersions(v, p.Libc.Version) > 0 {
+					if dotted.Compare(v, p.Libc.Version) > 0 {
 						newer = append(newer, "GLIBC_"+v)
 					}
 				}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gocompat/gocompat/internal/binary"
+	"github.com/gocompat/gocompat/internal/dotted"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/host"
@@ -74,7 +75,7 @@ func TestCgoOnPresets(t *testing.T) {
 		t.Errorf("cgo binary on its build host: %v", r.Findings)
 	}
 	// A binary linked against glibc >= 2.34 needs GLIBC_2.34.
-	if host.CompareVersions(here.Libc.Version, "2.34") >= 0 {
+	if dotted.Compare(here.Libc.Version, "2.34") >= 0 {
 		if !slices.Contains(req.GlibcVersions, "2.34") {
 			t.Errorf("linked against glibc %s but GLIBC_2.34 not needed: %v", here.Libc.Version, req.GlibcVersions)
 		}

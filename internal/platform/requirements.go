@@ -5,9 +5,9 @@ import (
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/binary"
+	"github.com/gocompat/gocompat/internal/dotted"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
-	"github.com/gocompat/gocompat/internal/host"
 )
 
 // Requirements are what a binary needs of the platform it runs on.
@@ -63,7 +63,7 @@ func FromBinary(info *binary.Info) Requirements {
 	for _, vn := range info.VersionNeeds {
 		for _, v := range vn.Versions {
 			n, ok := strings.CutPrefix(v, "GLIBC_")
-			if !ok || !host.IsNumericVersion(n) {
+			if !ok || !dotted.IsNumeric(n) {
 				continue // GLIBC_PRIVATE, GLIBCXX_…, other libraries' versions
 			}
 			libs[n] = append(libs[n], vn.Library)
@@ -72,7 +72,7 @@ func FromBinary(info *binary.Info) Requirements {
 	for v := range libs {
 		r.GlibcVersions = append(r.GlibcVersions, v)
 	}
-	sort.Slice(r.GlibcVersions, func(i, j int) bool { return host.CompareVersions(r.GlibcVersions[i], r.GlibcVersions[j]) < 0 })
+	sort.Slice(r.GlibcVersions, func(i, j int) bool { return dotted.Compare(r.GlibcVersions[i], r.GlibcVersions[j]) < 0 })
 	if len(libs) > 0 {
 		r.GlibcLibraries = libs
 	}
@@ -100,7 +100,7 @@ func FromCgoBuild(bin string, libc facts.Libc, most bool) Requirements {
 		switch {
 		case most:
 			r.GlibcVersions = []string{libc.Version}
-		case host.CompareVersions(libc.Version, facts.GlibcLibcPthread) >= 0:
+		case dotted.Compare(libc.Version, facts.GlibcLibcPthread) >= 0:
 			r.GlibcVersions = []string{facts.GlibcLibcPthread}
 		}
 	}

@@ -27,15 +27,9 @@ type Tool struct {
 	URI     string `json:"informationUri,omitempty"`
 }
 
-// Subject is something a run looked at: a toolchain, a module, a binary, a
-// host. Attributes are the facts read from it, for people and for
-// machines; they are evidence, not judgement.
-type Subject struct {
-	Kind       string            `json:"kind"`
-	Name       string            `json:"name"`
-	Path       string            `json:"path,omitempty"`
-	Attributes map[string]string `json:"attributes,omitempty"`
-}
+// Subject is something a run looked at (see finding.Subject, where the
+// checks that describe subjects find it without importing the report).
+type Subject = finding.Subject
 
 // Report is the outcome of one command.
 type Report struct {

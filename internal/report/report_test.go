@@ -100,3 +100,33 @@ func TestJSONSchema(t *testing.T) {
 		t.Errorf("schema accepts severity fatal")
 	}
 }
+
+// FuzzDecode: gocompat report --from decodes a file the user hands it;
+// whatever it holds, Decode returns a report or an error, never panics,
+// and a report it returns encodes and decodes to the same report.
+func FuzzDecode(f *testing.F) {
+	if data, err := os.ReadFile("testdata/report.json"); err == nil {
+		f.Add(data)
+	}
+	f.Add([]byte(`{"schemaVersion": "1"}`))
+	f.Add([]byte(`{"schemaVersion": "2"}`))
+	f.Add([]byte(`{"schemaVersion": "1", "findings": [{"location": {"line": -1}}]}`))
+	f.Add([]byte(`[`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := report.Decode(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := report.Encode(&buf, r); err != nil {
+			t.Fatalf("encode a decoded report: %v", err)
+		}
+		again, err := report.Decode(&buf)
+		if err != nil {
+			t.Fatalf("decode an encoded report: %v\n%s", err, buf.String())
+		}
+		if diff := cmp.Diff(r, again); diff != "" {
+			t.Errorf("round trip changed the report:\n%s", diff)
+		}
+	})
+}

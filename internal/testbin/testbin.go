@@ -1,7 +1,9 @@
 // Package testbin builds small real Go programs for tests: a static
 // pure-Go binary, a cgo binary linked against the C library, a musl-linked
 // one, a PIE. Tests then read, match and run these instead of checked-in
-// fixtures, so the expectations follow the installed toolchain. It is
+// fixtures, so the expectations follow the installed toolchain. NewCgroup
+// and Start run such programs as live processes, in a cgroup with a CPU
+// quota and a memory limit, for tests that read running programs. It is
 // imported by tests only.
 package testbin
 
@@ -28,6 +30,11 @@ type Program struct {
 	// Dep, if set, adds a required module example.com/dep replaced by a
 	// local directory, so the build info has a dependency with a replace.
 	Dep bool
+	// Go is the go command to build with (see Toolchain); empty means the
+	// one on PATH.
+	Go string
+	// GoLine is the go line of the program's go.mod; empty means 1.24.
+	GoLine string
 }
 
 // Hello prints a line and exits 0.
@@ -66,9 +73,12 @@ func main() { fmt.Println(dep.Greeting) }
 // fails.
 func Build(t testing.TB, p Program) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go not on PATH")
+	goBin := p.Go
+	if goBin == "" {
+		var err error
+		if goBin, err = exec.LookPath("go"); err != nil {
+			t.Skip("go not on PATH")
+		}
 	}
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")
@@ -77,7 +87,11 @@ func Build(t testing.TB, p Program) string {
 	if main == "" {
 		main = Hello
 	}
-	gomod := "module example.com/prog\n\ngo 1.24\n"
+	goLine := p.GoLine
+	if goLine == "" {
+		goLine = "1.24"
+	}
+	gomod := "module example.com/prog\n\ngo " + goLine + "\n"
 	if p.Dep {
 		main = depMain
 		depDir := filepath.Join(dir, "depmod")

@@ -1,15 +1,12 @@
 package deploy_test
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/gocompat/gocompat/internal/audit"
 	"github.com/gocompat/gocompat/internal/finding"
 	"golang.org/x/tools/txtar"
 )
@@ -61,8 +58,7 @@ func TestUnitWithBinary(t *testing.T) {
 	root := t.TempDir()
 	buildInto(t, other, root)
 
-	tg := &audit.Target{Dir: dir, Environ: os.Environ(), HostRoot: root}
-	rep := audit.Run(context.Background(), tg, audit.DeployStepsWith(audit.DeployOptions{Now: func() time.Time { return now }}))
+	rep := judgeTree(t, dir, root, "")
 	byID := map[string]finding.Finding{}
 	for _, f := range rep.Findings {
 		byID[f.Check] = f
@@ -76,21 +72,20 @@ func TestUnitWithBinary(t *testing.T) {
 		t.Errorf("cpu finding = %+v", c)
 	}
 	var binSubject bool
-	for _, s := range rep.Subjects {
-		if s.Kind == "systemd-unit" && s.Attributes["binaryGo"] != "" {
+	for _, u := range rep.Units {
+		if u.Binary != nil && u.Binary.GoVersion != "" {
 			binSubject = true
 		}
 	}
 	if !binSubject {
-		t.Errorf("the unit subject does not record the binary: %+v", rep.Subjects)
+		t.Errorf("the unit's context does not hold the binary: %+v", rep.Units)
 	}
 
 	// The same unit over a binary built from the module itself: it
 	// mentions NOTIFY_SOCKET, so Type=notify is fine.
 	root2 := t.TempDir()
 	buildInto(t, dir, root2)
-	tg.HostRoot = root2
-	rep = audit.Run(context.Background(), tg, audit.DeployStepsWith(audit.DeployOptions{Now: func() time.Time { return now }}))
+	rep = judgeTree(t, dir, root2, "")
 	for _, f := range rep.Findings {
 		if f.Check == "systemd/notify-without-sd-notify" {
 			t.Errorf("notify reported for a binary that reads NOTIFY_SOCKET: %s", f.Message)
@@ -110,7 +105,7 @@ func TestUnitNotGo(t *testing.T) {
 	if err := os.WriteFile(p, []byte("#!/bin/sh\nexec sleep 1\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	rep := audit.Run(context.Background(), &audit.Target{Dir: dir, Environ: os.Environ(), HostRoot: root}, audit.DeployStepsWith(audit.DeployOptions{Now: func() time.Time { return now }}))
+	rep := judgeTree(t, dir, root, "")
 	for _, f := range rep.Findings {
 		t.Errorf("unexpected finding for a non-Go program: %s %s", f.Check, f.Message)
 	}
@@ -123,8 +118,8 @@ func TestAnalyzeVerify(t *testing.T) {
 		t.Skip("systemd-analyze is not installed")
 	}
 	dir := unpack(t, txtar.Parse([]byte("-- app.service --\n[Unit]\nDescription=x\n\n[Service]\nExecStart=/bin/true\nNoSuchKey=1\n")), "")
-	rep := audit.Run(context.Background(), &audit.Target{Dir: dir, Environ: os.Environ(), HostRoot: "/"},
-		audit.DeployStepsWith(audit.DeployOptions{Now: func() time.Time { return now }, LookPath: exec.LookPath}))
+	analyze, _ := exec.LookPath("systemd-analyze")
+	rep := judgeTree(t, dir, "/", analyze)
 	found := false
 	for _, f := range rep.Findings {
 		if f.Check == "systemd/analyze-verify" && f.Location.File == "app.service" && f.Location.Line == 6 && strings.Contains(f.Message, "NoSuchKey") {
@@ -141,7 +136,7 @@ func TestAnalyzeVerify(t *testing.T) {
 // Go variables are still reported.
 func TestUnitWithoutGoEvidence(t *testing.T) {
 	dir := unpack(t, txtar.Parse([]byte("-- nginx.service --\n[Service]\nExecStart=/usr/sbin/nginx-not-here\nMemoryMax=1G\nCPUQuota=100%\nSystemCallFilter=@basic-io\nEnvironment=GOFLAGS=-mod=mod\n")), "")
-	rep := audit.Run(context.Background(), &audit.Target{Dir: dir, Environ: os.Environ(), HostRoot: t.TempDir()}, audit.DeployStepsWith(audit.DeployOptions{Now: func() time.Time { return now }}))
+	rep := judgeTree(t, dir, t.TempDir(), "")
 	var ids []string
 	for _, f := range rep.Findings {
 		ids = append(ids, f.Check)

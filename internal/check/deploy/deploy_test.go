@@ -1,7 +1,6 @@
 package deploy_test
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -45,15 +44,12 @@ func unpack(t *testing.T, ar *txtar.Archive, prefix string) string {
 	return dir
 }
 
-// run audits dir with the deployment steps; systemd-analyze is not run
+// run judges the deployment files of dir; systemd-analyze is not run
 // (its messages depend on the installed systemd) and the host root is
 // empty, so no ExecStart binary is found.
 func run(t *testing.T, dir string) []finding.Finding {
 	t.Helper()
-	tg := &audit.Target{Dir: dir, Environ: os.Environ(), HostRoot: t.TempDir()}
-	rep := audit.Run(context.Background(), tg, audit.DeployStepsWith(audit.DeployOptions{Now: func() time.Time { return now }}))
-	finding.Sort(rep.Findings)
-	return rep.Findings
+	return judgeTree(t, dir, t.TempDir(), "").Findings
 }
 
 var wantRE = regexp.MustCompile(`(?m)^want (\S+):(\d+) (\S+)$`)

@@ -10,10 +10,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/dotted"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/host"
-	"github.com/gocompat/gocompat/internal/report"
 )
 
 var (
@@ -89,7 +89,7 @@ func Judge(name string, in *host.Info) []finding.Finding {
 
 	if k := in.Kernel.Value; k != "" {
 		newest := facts.GoReleases[len(facts.GoReleases)-1]
-		if host.CompareVersions(k, newest.MinKernel) < 0 {
+		if dotted.Compare(k, newest.MinKernel) < 0 {
 			add(KernelTooOldForGo, in.Kernel.From,
 				fmt.Sprintf("Kernel %s is older than %s, the minimum of Go %s and later releases; programs built with them may fail here.", k, newest.MinKernel, strings.TrimPrefix(firstWithFloor(newest.MinKernel), "go")),
 				"Upgrade the kernel, or build the programs for this host with an older Go release (gocompat binary --target host tells which binaries are affected).",
@@ -174,7 +174,7 @@ func formatBytes(n int64) string {
 
 // Subject describes the host for a report: every probed value, with
 // "unknown: why" where it could not be read.
-func Subject(name string, in *host.Info) report.Subject {
+func Subject(name string, in *host.Info) finding.Subject {
 	a := map[string]string{}
 	val := func(k string, v host.Value) {
 		switch {
@@ -261,5 +261,5 @@ func Subject(name string, in *host.Info) report.Subject {
 	if desc == "" {
 		desc = name
 	}
-	return report.Subject{Kind: "host", Name: desc, Path: in.Root, Attributes: a}
+	return finding.Subject{Kind: "host", Name: desc, Path: in.Root, Attributes: a}
 }

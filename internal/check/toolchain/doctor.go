@@ -20,7 +20,6 @@ import (
 
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
-	"github.com/gocompat/gocompat/internal/report"
 )
 
 // Env is what Doctor looks at.
@@ -111,7 +110,7 @@ type goEnv struct {
 }
 
 // Doctor checks the Go installation found on e's PATH.
-func Doctor(ctx context.Context, e Env) ([]finding.Finding, []report.Subject) {
+func Doctor(ctx context.Context, e Env) ([]finding.Finding, []finding.Subject) {
 	if e.Now == nil {
 		e.Now = time.Now
 	}
@@ -122,14 +121,14 @@ func Doctor(ctx context.Context, e Env) ([]finding.Finding, []report.Subject) {
 		d.scratch = scratch
 	}
 	subj := d.check(ctx)
-	var subjects []report.Subject
+	var subjects []finding.Subject
 	if subj != nil {
 		subjects = append(subjects, *subj)
 	}
 	return d.findings, subjects
 }
 
-func (d *doctor) check(ctx context.Context) *report.Subject {
+func (d *doctor) check(ctx context.Context) *finding.Subject {
 	pathList, _ := d.getenv("PATH")
 	gos := lookAll("go", pathList)
 	if len(gos) == 0 {
@@ -191,10 +190,10 @@ func (d *doctor) check(ctx context.Context) *report.Subject {
 		d.add(GoEnvFailed, finding.Location{Object: goBin},
 			fmt.Sprintf("%s env -json fails: %s", goBin, envErr),
 			"Run `go env` yourself to see the full error; reinstall Go if the installation is damaged.")
-		return &report.Subject{Kind: "toolchain", Name: "unknown", Path: goBin}
+		return &finding.Subject{Kind: "toolchain", Name: "unknown", Path: goBin}
 	}
 
-	subj := &report.Subject{Kind: "toolchain", Name: ge.GOVERSION + " " + ge.GOOS + "/" + ge.GOARCH, Path: ge.GOROOT,
+	subj := &finding.Subject{Kind: "toolchain", Name: ge.GOVERSION + " " + ge.GOOS + "/" + ge.GOARCH, Path: ge.GOROOT,
 		Attributes: map[string]string{
 			"go": goBin, "GOROOT": ge.GOROOT, "GOVERSION": ge.GOVERSION, "GOPATH": ge.GOPATH,
 			"GOMODCACHE": ge.GOMODCACHE, "GOCACHE": ge.GOCACHE, "GOBIN": ge.GOBIN, "CGO_ENABLED": ge.CGO_ENABLED,

@@ -15,7 +15,6 @@ import (
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/module"
-	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/toolchains"
 )
 
@@ -72,7 +71,7 @@ type Options struct {
 // Result is what a run found.
 type Result struct {
 	Findings []finding.Finding
-	Subjects []report.Subject
+	Subjects []finding.Subject
 	// Anchor is the go.mod of the first module, relative to Dir.
 	Anchor string
 	// Unavailable says what could not be fetched (offline), one line
@@ -574,7 +573,7 @@ func compareDotted(a, b string) int {
 	return 0
 }
 
-func (a *analysis) subject() report.Subject {
+func (a *analysis) subject() finding.Subject {
 	attr := map[string]string{
 		"go":              a.m.Mod.Go,
 		"target":          a.target,
@@ -633,7 +632,7 @@ func (a *analysis) subject() report.Subject {
 	if name == "" {
 		name = a.m.GoModRel
 	}
-	return report.Subject{Kind: "module", Name: name, Path: a.m.Rel, Attributes: attr}
+	return finding.Subject{Kind: "module", Name: name, Path: a.m.Rel, Attributes: attr}
 }
 
 // deps is the package graph of a module as go list -deps reports it.

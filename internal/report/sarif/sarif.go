@@ -11,15 +11,18 @@
 //     A finding without a file (a toolchain, a binary, a host) is anchored
 //     to the report's anchor file (go.mod, a Dockerfile …) at line 1, so
 //     that code scanning shows it instead of rejecting it; its object is
-//     kept in the result's properties;
+//     kept in the result's properties. A finding on a file outside the
+//     root (a binary named by its absolute path) is anchored the same way,
+//     with the file in the properties ("file"), since code scanning can
+//     only show files of the repository. Where there is no anchor at all
+//     (an empty directory) such results keep a file: URI or no location;
+//     see docs/code-scanning.md;
 //   - suppressed findings carry a SARIF suppression of kind "external"
 //     with the justification;
 //   - results is always present, even when empty.
 package sarif
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"path"
@@ -180,11 +183,18 @@ func Write(w io.Writer, r *report.Report) error {
 			Level:     level(f.Severity),
 			Message:   text{Text: msg},
 			PartialFingerprints: map[string]string{
-				"gocompatFinding/v1": fingerprint(f),
+				"gocompatFinding/v1": finding.Fingerprint(f),
 			},
 		}
 		file, line := f.Location.File, f.Location.Line
 		props := map[string]any{}
+		ownFile := file != ""
+		if file != "" && r.Anchor != "" && outside(file) {
+			// A file outside the repository (a binary named by its
+			// absolute path) is no location code scanning can show.
+			props["file"] = file
+			file, ownFile = "", false
+		}
 		if file == "" && r.Anchor != "" {
 			file, line = r.Anchor, 1
 			props["anchored"] = true
@@ -207,7 +217,7 @@ func Write(w io.Writer, r *report.Report) error {
 				line = 1
 			}
 			reg := &region{StartLine: line}
-			if f.Location.File != "" {
+			if ownFile {
 				reg.StartColumn = f.Location.Column
 				if f.Location.EndLine >= line {
 					reg.EndLine = f.Location.EndLine
@@ -267,16 +277,16 @@ func ruleName(id string) string {
 	return b.String()
 }
 
+// outside reports whether a finding's file lies outside the report's
+// root: an absolute path or one that climbs out of it.
+func outside(file string) bool {
+	c := path.Clean(file)
+	return strings.HasPrefix(c, "/") || c == ".." || strings.HasPrefix(c, "../")
+}
+
 func uri(file string) string {
 	if strings.HasPrefix(file, "/") {
 		return "file://" + path.Clean(file)
 	}
 	return path.Clean(file)
-}
-
-// fingerprint identifies a finding across runs independently of line
-// moves: check, file, object and message.
-func fingerprint(f finding.Finding) string {
-	h := sha256.Sum256([]byte(f.Check + "\x00" + f.Location.File + "\x00" + f.Location.Object + "\x00" + f.Message))
-	return hex.EncodeToString(h[:16])
 }

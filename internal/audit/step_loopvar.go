@@ -1,0 +1,106 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/gocompat/gocompat/internal/check/loopvar"
+)
+
+func init() { Register(loopvarStep()) }
+
+// LoopvarOptions are the loopvar step's options (gocompat loopvar).
+type LoopvarOptions struct {
+	// Patterns are the packages to analyse (default ./...).
+	Patterns []string
+	// Fix writes the suggested fixes into the files (atomically).
+	Fix bool
+	// Diff, if set, receives the suggested fixes as a unified diff
+	// instead; nothing is written.
+	Diff io.Writer
+	// Log receives one line on what --fix applied or left out.
+	Log io.Writer
+}
+
+// loopvarStep runs the loopvar analyzer on every package of the module at
+// the audited directory (./..., tests included), and applies or prints
+// its fixes when asked.
+func loopvarStep() Step {
+	return Step{
+		Family: "loopvar",
+		Order:  90,
+		Needs:  []string{NeedModule},
+		Checks: loopvar.Checks,
+		Applies: func(t *Target) bool {
+			return t.Focused || fileExists(filepath.Join(t.Dir, "go.mod")) && t.goModParses()
+		},
+		Run: func(ctx context.Context, t *Target) (Result, error) {
+			opt := OptionsOf[LoopvarOptions](t, "loopvar")
+			res, err := loopvar.Analyze(ctx, t.VetTool, t.Dir, opt.Patterns)
+			if err != nil {
+				return Result{}, err
+			}
+			if opt.Fix || opt.Diff != nil {
+				if err := applyLoopvarFixes(t.Dir, res.Edits, opt); err != nil {
+					return Result{}, err
+				}
+			}
+			return Result{Findings: res.Findings}, nil
+		},
+	}
+}
+
+// applyLoopvarFixes writes the fixes (opt.Fix) or prints them as a diff.
+func applyLoopvarFixes(dir string, edits []loopvar.Edit, opt LoopvarOptions) error {
+	changes, err := loopvar.Changes(edits)
+	if err != nil {
+		return err
+	}
+	log := opt.Log
+	if log == nil {
+		log = io.Discard
+	}
+	skipped := 0
+	for _, c := range changes {
+		skipped += c.Skipped
+		if opt.Diff != nil {
+			fmt.Fprint(opt.Diff, loopvar.UnifiedDiff(relSlash(dir, c.File), c.Old, c.New))
+			continue
+		}
+		if err := loopvar.WriteAtomic(c.File, c.New); err != nil {
+			return fmt.Errorf("fix %s: %w", c.File, err)
+		}
+	}
+	fix := opt.Diff == nil
+	if fix && len(changes) > 0 {
+		fmt.Fprintf(log, "gocompat: applied %s in %s\n", count(len(edits)-skipped, "fix", "fixes"), count(len(changes), "file", "files"))
+	}
+	// Changes keeps the first of overlapping edits; a later run offers
+	// the others on the text it leaves.
+	switch {
+	case skipped > 0 && fix:
+		fmt.Fprintf(log, "gocompat: left out %s that overlapped an applied one; run gocompat loopvar --fix again to apply the rest\n", count(skipped, "fix", "fixes"))
+	case skipped > 0:
+		fmt.Fprintf(log, "gocompat: left out of the diff %s that overlapped one in it; --diff shows the rest once this diff is applied\n", count(skipped, "fix", "fixes"))
+	}
+	return nil
+}
+
+// relSlash makes p relative to dir when it lies inside it.
+func relSlash(dir, p string) string {
+	if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(p)
+}
+
+// count says "1 file" or "3 files".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"flag"
+
+	"github.com/gocompat/gocompat/internal/audit"
+)
+
+func init() {
+	registerCommand(func() *command {
+		var online, processes bool
+		var targets targetList
+		return &command{
+			name:    "audit",
+			args:    "[dir]",
+			summary: "run every check that applies to dir (default .) and this host",
+			reports: true,
+			all:     true,
+			flags: func(fs *flag.FlagSet) {
+				fs.BoolVar(&online, "online", false, "allow checks that use the network (module proxy reachability)")
+				fs.Var(&targets, "target", targetUsage)
+				fs.BoolVar(&processes, "processes", false, "also check the running Go programs of this machine (as gocompat ps does)")
+			},
+			target: func(e *env, args []string) (*audit.Target, error) {
+				t, err := dirTarget("audit")(e, args)
+				if err != nil {
+					return nil, err
+				}
+				if t.Targets, err = audit.ResolveTargets(absTargets(e, targets), "/", e.dir); err != nil {
+					return nil, usageErrorf("%v", err)
+				}
+				t.Online = online
+				if processes {
+					t.SetOptions("proc", &audit.ProcOptions{})
+				}
+				return t, nil
+			},
+		}
+	})
+}
