@@ -68,3 +68,7 @@ func warn(w io.Writer, family string, lines []string, tail string) {
 		fmt.Fprintf(w, "gocompat: %s: %s; %s\n", family, l, tail)
 	}
 }
+
+// ParseMatrixList splits a --go value ("1.22,1.24", "supported",
+// "go.mod") into the items MatrixOptions.Releases takes.
+func ParseMatrixList(s string) ([]string, error) { return matrixcheck.ParseList(s) }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gocompat/gocompat/internal/audit"
-	"github.com/gocompat/gocompat/internal/check/matrix"
 	"github.com/gocompat/gocompat/internal/report"
 )
 
@@ -36,7 +35,7 @@ func init() {
 				if err != nil {
 					return nil, err
 				}
-				releases, err := matrix.ParseList(list)
+				releases, err := audit.ParseMatrixList(list)
 				if err != nil {
 					return nil, usageErrorf("%v", err)
 				}
