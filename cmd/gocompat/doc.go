@@ -40,6 +40,8 @@
 //	  loopvar    find loops whose behaviour changes with Go 1.22 per-iteration loop
 //	             variables (default ./...)
 //	  man        print the manual page gocompat(1) in roff (gocompat man | man -l -)
+//	  matrix     build, vet and with --test test the modules in dir (default .)
+//	             under several Go releases, and say why each failure happens
 //	  ps         check the running Go programs (all, or the PIDs given), read-only:
 //	             GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG,
 //	             GOEXPERIMENT, replaced binaries, Go support
@@ -164,6 +166,19 @@
 // audit and deploy compare the binaries they read with the git repository
 // and go.mod beside them (deployed ≠ source); they run git read-only, with
 // GIT_OPTIONAL_LOCKS=0. See docs/sbom.md.
+//
+// upgrade --to and matrix --go take Go releases that are not installed
+// the way the go command does: the installed go command runs with
+// GOTOOLCHAIN=go1.X.Y, which downloads the golang.org/toolchain module
+// through GOPROXY into the module cache, checksum-verified against
+// GOSUMDB. 1.N means the installed release when it is a 1.N release, else
+// the newest 1.N.P the proxy lists (offline: the newest in the module
+// cache). What cannot be fetched is said on stderr, and the rest of the
+// report is made without it (upgrade then names the embedded GODEBUG
+// table it used). Both run the module's go commands with -modfile
+// pointing at a temporary copy of go.mod and go.sum: the module's files
+// are never written. matrix --test runs the modules' tests under every
+// release.
 //
 // ps (and audit --processes, exporter) reads /proc only: no ptrace, no
 // signals, no writes. Processes of other users need root or

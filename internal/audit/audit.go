@@ -47,6 +47,9 @@ type Target struct {
 	Targets []platform.Platform
 	// Progress receives progress lines (stderr on a terminal), or nil.
 	Progress io.Writer
+	// Stderr receives what a step must say even off a terminal: what it
+	// could not fetch (offline) and made the report without; nil: nowhere.
+	Stderr io.Writer
 	// VetTool is the executable the loopvar checks run go vet with (see
 	// cli.Invocation.VetTool); empty: they run in process.
 	VetTool string
@@ -148,6 +151,8 @@ type Result struct {
 	// Anchor is a file (relative to Target.Dir) to attach file-less
 	// findings to, if the step knows a better one than go.mod.
 	Anchor string
+	// Tables are grids of evidence for the report (matrix).
+	Tables []report.Table
 }
 
 // Subject kinds a step can need, besides the file kinds of
@@ -283,6 +288,7 @@ func Run(ctx context.Context, t *Target, steps []Step) (*report.Report, error) {
 		}
 		rep.Findings = append(rep.Findings, res.Findings...)
 		rep.Subjects = append(rep.Subjects, res.Subjects...)
+		rep.Tables = append(rep.Tables, res.Tables...)
 		if rep.Anchor == "" && res.Anchor != "" {
 			rep.Anchor = res.Anchor
 		}

@@ -35,7 +35,7 @@ func init() {
 	Register(Step{
 		Family: "workflow", Order: 50,
 		Needs:  []string{discover.Workflow, discover.GitLab, NeedModule},
-		Checks: checksOf(deploy.Checks, "workflow"),
+		Checks: append(checksOf(deploy.Checks, "workflow"), deploy.ToolchainChecks...),
 		Run:    runWorkflows,
 	})
 }

@@ -2,11 +2,13 @@ package audit
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/discover"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/toolchains"
 )
 
 func init() { Register(upgradeStep()) }
@@ -62,9 +64,15 @@ func upgradeStep() Step {
 				Dir: t.Dir, Target: opt.To, Environ: t.Environ, Test: opt.Test,
 				Progress: t.Progress, Offline: !t.Focused && !t.Online,
 				Loopvar: upgradeLoops(t.VetTool), SummarizeLoops: !t.Focused,
+				Toolchains: &toolchains.Source{Environ: t.Environ, Progress: t.Progress},
 			})
 			if err != nil {
 				return Result{}, err
+			}
+			if t.Stderr != nil {
+				for _, u := range res.Unavailable {
+					fmt.Fprintf(t.Stderr, "gocompat: upgrade: %s; reporting without it\n", u)
+				}
 			}
 			if !t.Focused {
 				for i := range res.Findings {

@@ -414,7 +414,7 @@ func asExitError(err error) error {
 // environment and seams.
 func (e *env) newTarget(dir string) *audit.Target {
 	return &audit.Target{
-		Dir: dir, Environ: e.environ, HostRoot: "/", Progress: e.progress(),
+		Dir: dir, Environ: e.environ, HostRoot: "/", Progress: e.progress(), Stderr: e.inv.Stderr,
 		VetTool: e.inv.VetTool, Now: e.inv.Now, LookPath: exec.LookPath,
 	}
 }

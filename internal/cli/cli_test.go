@@ -144,6 +144,7 @@ func TestSARIFOfEveryCommand(t *testing.T) {
 		"doctor":  {{"-C", newer, "doctor"}, {"-C", plain, "doctor"}},
 		"audit":   {{"audit", deployDir}, {"audit", plain}},
 		"upgrade": {{"upgrade", "--to", "1.22", copyModule(t, "loop121")}},
+		"matrix":  {{"matrix", "--go", installedLang(t), copyTree(t, filepath.Join("..", "check", "matrix", "testdata", "api124"))}},
 		"loopvar": {{"-C", copyTree(t, filepath.Join(loopvarTestdata, "old")), "loopvar"}},
 		"binary": {
 			{"-C", newer, "binary", filepath.Join(goroot, "bin", "go"), "--target", "debian-11", "--target", "scratch"},

@@ -23,7 +23,7 @@ func init() {
 			steps:   []string{"upgrade"},
 			timeout: func() time.Duration { return timeout },
 			flags: func(fs *flag.FlagSet) {
-				fs.StringVar(&to, "to", "", "target go line, 1.N (default: the installed toolchain's version)")
+				fs.StringVar(&to, "to", "", "target go line, 1.N or 1.N.P (default: the installed toolchain's version); a release newer than the installed one is taken through GOPROXY into the module cache, as GOTOOLCHAIN does")
 				fs.BoolVar(&test, "test", false, "run the modules' tests at the current and the target go line and attribute every difference (runs the modules' code; go.mod and go.sum are never written)")
 				fs.DurationVar(&timeout, "timeout", 10*time.Minute, "stop after this long (0: no limit)")
 			},

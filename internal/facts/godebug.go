@@ -62,6 +62,12 @@ type GodebugTable struct {
 	GoVersion string           `json:"goVersion"`
 	Settings  []GodebugSetting `json:"settings"`
 	Removed   []RemovedGodebug `json:"removed,omitempty"`
+	// DocFrom is empty when the texts (Doc, NewBehavior, OldBehavior)
+	// come from the toolchain's own doc/godebug.md. A toolchain taken
+	// through the module proxy (golang.org/toolchain) ships no doc/
+	// directory; its table is still its own, and DocFrom then names where
+	// the texts were borrowed from.
+	DocFrom string `json:"docFrom,omitempty"`
 }
 
 // SrcGodebug is the primary source of every GODEBUG fact.
@@ -121,18 +127,38 @@ func ReadGodebugs(goroot string) (*GodebugTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	docPath := filepath.Join(goroot, "doc", "godebug.md")
-	doc, err := os.ReadFile(docPath)
-	if err != nil {
-		return nil, err
-	}
-	AttachGodebugDoc(settings, ParseGodebugDoc(doc))
 	v, err := os.ReadFile(filepath.Join(goroot, "VERSION"))
 	if err != nil {
 		return nil, err
 	}
 	first, _, _ := strings.Cut(string(v), "\n")
-	return &GodebugTable{GoVersion: strings.TrimSpace(first), Settings: settings, Removed: removed}, nil
+	t := &GodebugTable{GoVersion: strings.TrimSpace(first), Settings: settings, Removed: removed}
+	docPath := filepath.Join(goroot, "doc", "godebug.md")
+	doc, err := os.ReadFile(docPath)
+	switch {
+	case err == nil:
+		AttachGodebugDoc(settings, ParseGodebugDoc(doc))
+	case os.IsNotExist(err):
+		t.DocFrom = borrowGodebugDoc(settings)
+	default:
+		return nil, err
+	}
+	return t, nil
+}
+
+// borrowGodebugDoc fills the texts of settings from the embedded table
+// where it has the same setting with the same change, and states them
+// from the table otherwise; it returns what it used.
+func borrowGodebugDoc(settings []GodebugSetting) string {
+	AttachGodebugDoc(settings, nil)
+	emb := EmbeddedGodebugs()
+	for i := range settings {
+		s := &settings[i]
+		if e, ok := emb.Lookup(s.Name); ok && e.Changed == s.Changed && e.Package == s.Package {
+			s.Doc, s.NewBehavior, s.OldBehavior = e.Doc, e.NewBehavior, e.OldBehavior
+		}
+	}
+	return "no doc/godebug.md in this toolchain: texts of settings known to " + emb.GoVersion + " from its doc/godebug.md (embedded), others stated from the table"
 }
 
 // ParseGodebugTable reads the All and Removed variables of
@@ -218,6 +244,9 @@ type litValue struct {
 	b bool
 }
 
+// requiredField are the fields whose value must be a literal.
+var requiredField = map[string]bool{"Name": true, "Package": true, "Changed": true, "Removed": true, "Opaque": true, "Immutable": true}
+
 // literalFields reads {Key: basic-literal, …} of one table entry.
 func literalFields(fset *token.FileSet, e ast.Expr) (map[string]litValue, error) {
 	cl, ok := e.(*ast.CompositeLit)
@@ -256,10 +285,18 @@ func literalFields(fset *token.FileSet, e ast.Expr) (map[string]litValue, error)
 				v.b = true
 			case "false":
 			default:
-				return nil, fmt.Errorf("%s: %s: unsupported value %s", fset.Position(x.Pos()), key.Name, x.Name)
+				if requiredField[key.Name] {
+					return nil, fmt.Errorf("%s: %s: unsupported value %s", fset.Position(x.Pos()), key.Name, x.Name)
+				}
+				continue // a named predicate (Old: one)
 			}
 		default:
-			return nil, fmt.Errorf("%s: %s: unsupported value", fset.Position(kv.Value.Pos()), key.Name)
+			if requiredField[key.Name] {
+				return nil, fmt.Errorf("%s: %s: unsupported value", fset.Position(kv.Value.Pos()), key.Name)
+			}
+			// A field gocompat does not read in this form (Go 1.27's
+			// Removed entries have Old: func(string) bool).
+			continue
 		}
 		out[key.Name] = v
 	}

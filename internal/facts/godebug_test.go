@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gocompat/gocompat/internal/testbin"
 )
 
 // TestEmbeddedGodebugsMatchGOROOT keeps the embedded table equal to the
@@ -145,4 +147,44 @@ func FuzzParseGodebugDoc(f *testing.F) {
 			t.Errorf("no behaviour lines for a changed setting: %+v", settings[0])
 		}
 	})
+}
+
+// TestReadGodebugsFromToolchainModule reads the table of a release taken
+// through the module proxy: golang.org/toolchain modules ship no doc/
+// directory, and Go 1.27's Removed entries carry a func-valued Old field.
+// The table must still be that release's own.
+func TestReadGodebugsFromToolchainModule(t *testing.T) {
+	goBin := testbin.Toolchain(t, testbin.NewestRelease)
+	root := filepath.Dir(filepath.Dir(goBin))
+	if _, err := os.Stat(filepath.Join(root, "doc", "godebug.md")); err == nil {
+		t.Skipf("%s has doc/godebug.md; this test is about toolchains without it", root)
+	}
+	tb, fromRoot := Godebugs(root)
+	if !fromRoot {
+		t.Fatalf("Godebugs(%s) fell back to the embedded table", root)
+	}
+	if tb.GoVersion != testbin.NewestRelease || tb.DocFrom == "" {
+		t.Fatalf("table %s, DocFrom %q", tb.GoVersion, tb.DocFrom)
+	}
+	src, err := os.ReadFile(filepath.Join(root, "src", "internal", "godebugs", "table.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every setting the source names is in the table, with its Changed.
+	for _, s := range tb.Settings {
+		if !strings.Contains(string(src), `{Name: "`+s.Name+`"`) {
+			t.Errorf("%s not in %s's table.go", s.Name, root)
+		}
+		if s.Changed != 0 && (s.NewBehavior == "" || s.OldBehavior == "") {
+			t.Errorf("%s: no behaviour texts", s.Name)
+		}
+	}
+	if n := strings.Count(string(src), "\t{Name: \""); n != len(tb.Settings)+len(tb.Removed) {
+		t.Errorf("table.go has %d entries, read %d settings + %d removed", n, len(tb.Settings), len(tb.Removed))
+	}
+	for _, r := range tb.Removed {
+		if r.Removed == 0 {
+			t.Errorf("removed %s without a release", r.Name)
+		}
+	}
 }

@@ -52,6 +52,16 @@ type Report struct {
 	// Checks lists the check families that ran, so a reader can tell
 	// "nothing found" from "not looked at".
 	Checks []string `json:"checks,omitempty"`
+	// Tables are results that read best as a grid (releases × build,
+	// vet, test); evidence like Subjects, not findings.
+	Tables []Table `json:"tables,omitempty"`
+}
+
+// Table is a titled grid of cells; every row has one cell per column.
+type Table struct {
+	Title   string     `json:"title"`
+	Columns []string   `json:"columns"`
+	Rows    [][]string `json:"rows"`
 }
 
 // Finish sorts findings, fills Rules from reg and recomputes Summary. Call

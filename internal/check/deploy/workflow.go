@@ -89,6 +89,7 @@ func Workflow(in *Input, w *workflow.File, file string) []finding.Finding {
 		out = append(out, checkGoOlderThanGoMod(in, g, sel, gotoolchain, at)...)
 		out = append(out, checkWorkflowGoUnsupported(in, g, sel, at)...)
 	}
+	out = append(out, workflowToolchainLine(in, w, file)...)
 	out = append(out, checkGotoolchainOverride(w, gotoolchain, file)...)
 	out = append(out, checkMergeLimit(w, file)...)
 	return out

@@ -102,5 +102,5 @@ var Checks = []finding.Check{
 	GorootIncomplete, GopathUnusable, GomodcacheUnusable, GocacheUnusable,
 	GobinNotOnPath, GotoolchainInvalid, GoModNeedsNewerGo, GoflagsInvalid,
 	CgoNoCompiler, CgoOffNoCompiler, GoexperimentUnknown, GoexperimentInEnv,
-	GoUnsupported, GoproxyUnreachable,
+	GoUnsupported, GoproxyUnreachable, GotoolchainPinned,
 }

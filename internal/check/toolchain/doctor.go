@@ -215,6 +215,7 @@ func (d *doctor) check(ctx context.Context) *finding.Subject {
 		d.checkGobin(ge, pathList)
 	}
 	d.checkGoMod(ge)
+	d.checkGotoolchainPin(ge)
 	d.checkCgo(ge, pathList)
 	d.checkExperiment(ge, userExp, hasExp)
 	d.checkSupport(ge)

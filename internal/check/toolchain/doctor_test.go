@@ -206,3 +206,34 @@ func TestOnlineProxy(t *testing.T) {
 		t.Fatalf("GOPROXY=off probed: %+v", d.findings)
 	}
 }
+
+func TestGotoolchainPinned(t *testing.T) {
+	envFile := filepath.Join(t.TempDir(), "env")
+	check := func(environ []string) []finding.Finding {
+		d := &doctor{env: Env{Environ: environ, Dir: t.TempDir(), Now: time.Now}}
+		d.checkGotoolchainPin(goEnv{GOVERSION: "go1.26.8", GOROOT: "/usr/local/go", GOENV: envFile})
+		return d.findings
+	}
+	fs := check([]string{"GOTOOLCHAIN=go1.27.4"})
+	if len(fs) != 1 || fs[0].Check != GotoolchainPinned.ID || !strings.Contains(fs[0].Message, "run go1.27.4, which is newer than the installed go1.26.8") ||
+		!strings.Contains(fs[0].Message, "from the environment") {
+		t.Fatalf("pinned newer: %+v", fs)
+	}
+	fs = check([]string{"GOTOOLCHAIN=go1.22.12+auto"})
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, "older than") || !strings.Contains(fs[0].Message, "With +auto") {
+		t.Fatalf("pinned older +auto: %+v", fs)
+	}
+	for _, v := range []string{"local", "auto", "path", "go1.26.8", "bogus"} {
+		if fs := check([]string{"GOTOOLCHAIN=" + v}); len(fs) != 0 {
+			t.Errorf("GOTOOLCHAIN=%s: %+v", v, fs)
+		}
+	}
+	// Set by go env -w: the origin is the go env file.
+	if err := os.WriteFile(envFile, []byte("GOTOOLCHAIN=go1.27.4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs = check(nil)
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, "go env file "+envFile) {
+		t.Fatalf("go env -w: %+v", fs)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/module"
+	"github.com/gocompat/gocompat/internal/toolchains"
 )
 
 // goEnv is the environment every go command of this package runs with:
@@ -24,9 +25,14 @@ func goEnv(environ []string, extra ...string) []string {
 	return module.GoEnv(environ, append([]string{"GOFLAGS=-mod=mod"}, extra...)...)
 }
 
-// runGo runs the go command in dir and returns stdout and stderr.
+// runGo runs the go command on PATH in dir and returns stdout and stderr.
 func runGo(ctx context.Context, dir string, env []string, args ...string) (stdout, stderr []byte, err error) {
-	cmd := exec.CommandContext(ctx, "go", args...)
+	return runGoWith(ctx, "go", dir, env, args...)
+}
+
+// runGoWith runs the go command goBin in dir.
+func runGoWith(ctx context.Context, goBin, dir string, env []string, args ...string) (stdout, stderr []byte, err error) {
+	cmd := exec.CommandContext(ctx, goBin, args...)
 	cmd.Dir = dir
 	cmd.Env = env
 	childproc.OwnGroup(cmd)
@@ -112,10 +118,41 @@ func withGoLine(mod *module.GoMod, data []byte, goLine string) []byte {
 	return out
 }
 
-// goToolchain is the installed toolchain as the go command reports it.
+// goToolchain is a toolchain the go commands of a run use.
 type goToolchain struct {
 	Version string // "go1.26.8"
 	GOROOT  string
+	// Go is its go command; empty means the go command on PATH.
+	Go string
+	// unavailable, when set, says that the target release could not be
+	// had and this toolchain only stands in for it.
+	unavailable string
+}
+
+func (t *goToolchain) goBin() string {
+	if t.Go != "" {
+		return t.Go
+	}
+	return "go"
+}
+
+// env is goEnv for this toolchain: a toolchain other than the one on
+// PATH also gets its GOROOT, so that a GOROOT in the user's environment
+// cannot pair its go command with another release's standard library.
+func (t *goToolchain) env(environ []string, extra ...string) []string {
+	if t.Go != "" {
+		extra = append([]string{"GOROOT=" + t.GOROOT}, extra...)
+	}
+	return goEnv(environ, extra...)
+}
+
+// run runs this toolchain's go command in dir.
+func (t *goToolchain) run(ctx context.Context, dir string, environ []string, extraEnv []string, args ...string) (stdout, stderr []byte, err error) {
+	return runGoWith(ctx, t.goBin(), dir, t.env(environ, extraEnv...), args...)
+}
+
+func fromToolchain(tc toolchains.Toolchain) *goToolchain {
+	return &goToolchain{Version: tc.Version, GOROOT: tc.GOROOT, Go: tc.Go}
 }
 
 // Toolchain asks the go command on PATH (with GOTOOLCHAIN=local) for its
@@ -143,4 +180,16 @@ func firstLines(b []byte, n int) string {
 		lines = append(lines[:n], fmt.Sprintf("… (%d more lines)", len(lines)-n))
 	}
 	return strings.Join(lines, "; ")
+}
+
+// ModCopy writes m's go.mod, with its go line set to goLine unless that
+// is empty, and its go.sum into a new temporary directory, and returns
+// the path to pass as -modfile and the function that removes the copy.
+// Nothing of the module is written.
+func ModCopy(m *module.Module, name, goLine string) (string, func(), error) {
+	c, err := newModCopy(m, name, goLine)
+	if err != nil {
+		return "", nil, err
+	}
+	return c.Mod, c.Close, nil
 }

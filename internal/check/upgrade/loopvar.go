@@ -106,7 +106,7 @@ func (a *analysis) loopvar(ctx context.Context) error {
 	defer c.Close()
 	a.progress("compiling with -lang=go1.22 to count the loops that change")
 	flags := fmt.Sprintf("-gcflags=%s/...=-lang=go1.22 -d=loopvar=3", a.m.Mod.Module)
-	_, stderr, err := runGo(ctx, a.m.Dir, goEnv(a.o.Environ), "list", "-modfile="+c.Mod, "-e", "-export", "-test", flags, "./...")
+	_, stderr, err := a.tc.run(ctx, a.m.Dir, a.o.Environ, nil, "list", "-modfile="+c.Mod, "-e", "-export", "-test", flags, "./...")
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}

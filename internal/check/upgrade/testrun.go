@@ -92,12 +92,12 @@ func parseTestJSON(out []byte) map[testKey]*testResult {
 
 // goTest runs go test -json with the given go.mod copy and returns the
 // outcomes.
-func (a *analysis) goTest(ctx context.Context, modfile string, extraEnv []string, args ...string) (map[testKey]*testResult, error) {
+func (a *analysis) goTest(ctx context.Context, tc *goToolchain, modfile string, extraEnv []string, args ...string) (map[testKey]*testResult, error) {
 	// -vet=off: a vet check that is new at the target language version
 	// would stop the package's tests from running and hide what they do;
 	// vet is not what this comparison is about.
 	argv := append([]string{"test", "-json", "-vet=off", "-modfile=" + modfile}, args...)
-	out, stderr, err := runGo(ctx, a.m.Dir, goEnv(a.o.Environ, extraEnv...), argv...)
+	out, stderr, err := tc.run(ctx, a.m.Dir, a.o.Environ, extraEnv, argv...)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
@@ -133,13 +133,13 @@ func (a *analysis) test(ctx context.Context) error {
 	}
 	defer alt.Close()
 
-	a.progress("running tests at go %s", a.current)
-	before, err := a.goTest(ctx, base.Mod, nil, "./...")
+	a.progress("running tests at go %s with %s", a.current, a.base.Version)
+	before, err := a.goTest(ctx, a.base, base.Mod, nil, "./...")
 	if err != nil {
 		return err
 	}
-	a.progress("running tests at go %s", a.target)
-	after, err := a.goTest(ctx, alt.Mod, nil, "./...")
+	a.progress("running tests at go %s with %s", a.target, a.tc.Version)
+	after, err := a.goTest(ctx, a.tc, alt.Mod, nil, "./...")
 	if err != nil {
 		return err
 	}
@@ -175,8 +175,8 @@ func (a *analysis) test(ctx context.Context) error {
 		return err
 	}
 	defer os.RemoveAll(binDir)
-	baseBins := &testBinaries{a: a, mod: base, dir: filepath.Join(binDir, "base"), bins: map[string]string{}}
-	altBins := &testBinaries{a: a, mod: alt, dir: filepath.Join(binDir, "alt"), bins: map[string]string{}}
+	baseBins := &testBinaries{a: a, tc: a.base, mod: base, dir: filepath.Join(binDir, "base"), bins: map[string]string{}}
+	altBins := &testBinaries{a: a, tc: a.tc, mod: alt, dir: filepath.Join(binDir, "alt"), bins: map[string]string{}}
 	buildFailed := func(pkg string) bool {
 		return outcome(before[testKey{pkg, ""}]) == "build failed" || outcome(after[testKey{pkg, ""}]) == "build failed"
 	}
@@ -359,6 +359,7 @@ func godebugEnv(ss []facts.GodebugSetting) string {
 // not a link.
 type testBinaries struct {
 	a    *analysis
+	tc   *goToolchain
 	mod  *modCopy
 	dir  string
 	bins map[string]string
@@ -377,7 +378,7 @@ func (b *testBinaries) build(ctx context.Context, pkg string, flags ...string) (
 	out := filepath.Join(b.dir, fmt.Sprintf("t%d.test", len(b.bins)))
 	args := append([]string{"test", "-c", "-vet=off", "-modfile=" + b.mod.Mod, "-o", out}, flags...)
 	args = append(args, pkg)
-	_, stderr, err := runGo(ctx, b.a.m.Dir, goEnv(b.a.o.Environ), args...)
+	_, stderr, err := b.tc.run(ctx, b.a.m.Dir, b.a.o.Environ, nil, args...)
 	if ctx.Err() != nil {
 		return "", ctx.Err()
 	}
@@ -400,7 +401,7 @@ func (a *analysis) pkgDir(pkg string) string {
 func (a *analysis) runTestBinary(ctx context.Context, bin, pkg, run string, env []string) (bool, error) {
 	cmd := exec.CommandContext(ctx, bin, "-test.run", run, "-test.count=1")
 	cmd.Dir = a.pkgDir(pkg)
-	cmd.Env = goEnv(a.o.Environ, env...)
+	cmd.Env = a.tc.env(a.o.Environ, env...)
 	childproc.OwnGroup(cmd)
 	err := cmd.Run()
 	if ctx.Err() != nil {
@@ -466,7 +467,7 @@ func (a *analysis) attribute(ctx context.Context, bins *testBinaries, k testKey)
 		var found []loopChange
 		if bisect != nil {
 			a.progress("%s: bisecting the loops (bisect -compile=loopvar, scoped to %s/...)", k.Test, a.m.Mod.Module)
-			argv := []string{"go", "test", "-count=1", "-vet=off", "-modfile=" + bins.mod.Mod,
+			argv := []string{a.tc.goBin(), "test", "-count=1", "-vet=off", "-modfile=" + bins.mod.Mod,
 				"-gcflags=" + a.m.Mod.Module + "/...=-d=loopvarhash=PATTERN", "-run", run, k.Pkg}
 			out, err := a.runBisect(ctx, bisect, a.m.Dir, env, nil, argv)
 			if err != nil {
@@ -623,7 +624,7 @@ func (a *analysis) runBisect(ctx context.Context, bisect []string, dir string, e
 	args := append(append(append([]string(nil), bisect[1:]...), bisectFlags...), argv...)
 	cmd := exec.CommandContext(ctx, bisect[0], args...)
 	cmd.Dir = dir
-	cmd.Env = goEnv(a.o.Environ, env...)
+	cmd.Env = a.tc.env(a.o.Environ, env...)
 	childproc.OwnGroup(cmd)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

@@ -15,6 +15,7 @@ import (
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/module"
+	"github.com/gocompat/gocompat/internal/toolchains"
 )
 
 // Options configure a run.
@@ -50,8 +51,21 @@ type Options struct {
 	// CacheDir is where tools gocompat installs are kept; empty means
 	// gocompat's directory in the user cache directory.
 	CacheDir string
-	// Toolchain, if set, is used instead of asking the go command.
+	// Toolchain, if set, is the installed toolchain, used instead of
+	// asking the go command.
 	Toolchain *goToolchain
+	// Toolchains takes a target release newer than the installed
+	// toolchain through the module proxy; nil means a Source over
+	// Environ that reports downloads to Progress.
+	Toolchains *toolchains.Source
+	// TargetToolchain, if set, is the toolchain for the target: its
+	// GODEBUG table, its compiler for the loop preview, its go command
+	// for the run at the target go line. Default: the installed one for
+	// targets it can build, else the target release from Toolchains.
+	TargetToolchain *toolchains.Toolchain
+	// BaseToolchain, if set, runs the tests at the current go line;
+	// default the installed one (what builds the module today).
+	BaseToolchain *toolchains.Toolchain
 }
 
 // Result is what a run found.
@@ -64,6 +78,9 @@ type Result struct {
 	// tools-only module, generated code not checked in), with what is
 	// missing: information, not a failure.
 	Skipped []Skip
+	// Unavailable says what could not be fetched (offline), one line
+	// each; the rest of the report was made without it.
+	Unavailable []string
 }
 
 // Skip is a part of a module's analysis that did not run, and why.
@@ -81,19 +98,31 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Offline {
 		o.Environ = append(append([]string(nil), o.Environ...), "GOPROXY=off")
 	}
-	tc := o.Toolchain
-	if tc == nil {
+	src := o.Toolchains
+	if src == nil {
+		src = &toolchains.Source{Environ: o.Environ, Progress: o.Progress}
+	}
+	installed := o.Toolchain
+	if installed == nil {
 		t, err := Toolchain(ctx, o.Environ)
 		if err != nil {
 			return nil, err
 		}
-		tc = &t
+		installed = &t
 	}
-	target, err := TargetVersion(o.Target, tc.Version)
+	res := &Result{}
+	target, tc, tableNote, err := pickToolchain(ctx, o, src, installed, res)
 	if err != nil {
 		return nil, err
 	}
+	base := installed
+	if o.BaseToolchain != nil {
+		base = fromToolchain(*o.BaseToolchain)
+	}
 	table, fromRoot := facts.Godebugs(tc.GOROOT)
+	if tableNote == "" && table.DocFrom != "" {
+		tableNote = table.DocFrom
+	}
 	tree, err := module.Discover(o.Dir)
 	if err != nil {
 		return nil, err
@@ -101,9 +130,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if len(tree.Modules) == 0 {
 		return nil, fmt.Errorf("%s: %w", o.Dir, ErrNoModule)
 	}
-	res := &Result{Anchor: tree.Modules[0].GoModRel}
+	res.Anchor = tree.Modules[0].GoModRel
 	for _, m := range tree.Modules {
-		a := &analysis{o: &o, tc: tc, table: table, tableFromRoot: fromRoot, m: m, target: target}
+		a := &analysis{o: &o, tc: tc, base: base, table: table, tableFromRoot: fromRoot, tableNote: tableNote, m: m, target: target}
+		if tc.unavailable != "" {
+			a.notes = append(a.notes, tc.unavailable)
+		}
 		for _, w := range tree.Workspaces {
 			if w.Rel == m.Workspace {
 				a.notes = append(a.notes, fmt.Sprintf("%s uses this module; in builds of that workspace its go line (%s) and godebug lines set the GODEBUG defaults instead of this go.mod's; this report looks at the module on its own", w.Rel, w.Work.Go))
@@ -121,10 +153,61 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
+// pickToolchain chooses the toolchain whose files and go command answer
+// for the target: the installed one when the target is not newer than
+// it, else the target release taken through the module proxy
+// (o.TargetToolchain when the caller has it). When that release cannot
+// be had, the installed toolchain stands in, marked unavailable, and the
+// note says which data the report then rests on.
+func pickToolchain(ctx context.Context, o Options, src *toolchains.Source, installed *goToolchain, res *Result) (string, *goToolchain, string, error) {
+	if o.TargetToolchain != nil {
+		tc := fromToolchain(*o.TargetToolchain)
+		target := o.Target
+		if target == "" {
+			target = o.TargetToolchain.Lang()
+		}
+		t, err := TargetVersion(target, tc.Version)
+		return t, tc, "", err
+	}
+	target, err := TargetVersion(o.Target, installed.Version)
+	if err == nil {
+		return target, installed, "", nil
+	}
+	if !errors.Is(err, errNewerThanToolchain) {
+		return "", nil, "", err
+	}
+	target = strings.TrimPrefix(facts.NormalizeGo(o.Target), "go")
+	r, rerr := src.Resolve(ctx, o.Target)
+	var tc toolchains.Toolchain
+	if rerr == nil {
+		tc, rerr = src.Get(ctx, r.Release)
+	}
+	if rerr == nil {
+		return target, fromToolchain(tc), "", nil
+	}
+	if ctx.Err() != nil {
+		return "", nil, "", ctx.Err()
+	}
+	if errors.Is(rerr, toolchains.ErrNoSuchRelease) {
+		return "", nil, "", fmt.Errorf("--to %s: %v", o.Target, rerr)
+	}
+	msg := fmt.Sprintf("could not fetch a Go %s toolchain (%v)", target, rerr)
+	res.Unavailable = append(res.Unavailable, msg)
+	stand := *installed
+	emb := facts.EmbeddedGodebugs()
+	stand.unavailable = fmt.Sprintf("%s: the GODEBUG changes come from the GODEBUG table embedded in gocompat (%s), which lists no change made after it; the loop preview and tests are not run", msg, emb.GoVersion)
+	stand.GOROOT = "" // the embedded table, not the installed toolchain's
+	return target, &stand, "embedded copy, " + emb.GoVersion + ", because " + msg, nil
+}
+
+var errNewerThanToolchain = errors.New("newer than the toolchain")
+
 // TargetVersion turns a --to value into a go line version ("1.22"): the
-// language version of target, or of the installed toolchain when target
-// is empty. A target newer than the toolchain is refused: the toolchain
-// could neither build at it nor know its GODEBUG changes.
+// language version of target, or of the toolchain when target is empty.
+// A target newer than the toolchain is an error wrapping
+// errNewerThanToolchain: that toolchain could neither build at it nor
+// know its GODEBUG changes (Run then takes the target release through
+// the module proxy).
 func TargetVersion(target, toolchain string) (string, error) {
 	tcLang := version.Lang(facts.NormalizeGo(toolchain))
 	if target == "" {
@@ -138,7 +221,7 @@ func TargetVersion(target, toolchain string) (string, error) {
 		return "", fmt.Errorf("--to %q is not a Go version (want 1.N or 1.N.P)", target)
 	}
 	if tcLang != "" && version.Compare(v, facts.NormalizeGo(toolchain)) > 0 {
-		return "", fmt.Errorf("--to %s is newer than the installed toolchain %s; install that Go release first", target, toolchain)
+		return "", fmt.Errorf("--to %s is newer than the toolchain %s: %w", target, toolchain, errNewerThanToolchain)
 	}
 	return strings.TrimPrefix(v, "go"), nil
 }
@@ -154,9 +237,11 @@ func versionLess(a, b string) bool {
 // analysis is the work on one module.
 type analysis struct {
 	o             *Options
-	tc            *goToolchain
+	tc            *goToolchain // the target's
+	base          *goToolchain // runs the tests at the current go line
 	table         *facts.GodebugTable
 	tableFromRoot bool
+	tableNote     string
 	m             *module.Module
 	target        string
 	current       string // go line, "1.16" when absent
@@ -229,7 +314,9 @@ func (a *analysis) run(ctx context.Context) error {
 			return err
 		}
 	}
-	if a.o.Test {
+	if a.o.Test && a.tc.unavailable != "" {
+		a.notes = append(a.notes, "tests not run at the target: no Go "+a.target+" toolchain")
+	} else if a.o.Test {
 		if err := a.test(ctx); err != nil {
 			return err
 		}
@@ -503,9 +590,22 @@ func compareDotted(a, b string) int {
 
 func (a *analysis) subject() finding.Subject {
 	attr := map[string]string{
-		"go":           a.m.Mod.Go,
-		"target":       a.target,
-		"godebugTable": a.table.GoVersion + map[bool]string{true: " (read from GOROOT)", false: " (embedded copy)"}[a.tableFromRoot],
+		"go":              a.m.Mod.Go,
+		"target":          a.target,
+		"godebugTable":    a.table.GoVersion + map[bool]string{true: " (read from GOROOT)", false: " (embedded copy)"}[a.tableFromRoot],
+		"targetToolchain": a.tc.Version,
+	}
+	if a.tc.GOROOT != "" {
+		attr["targetToolchain"] += " (" + a.tc.GOROOT + ")"
+	}
+	if a.tc.unavailable != "" {
+		attr["targetToolchain"] = "unavailable"
+	}
+	if a.tableNote != "" {
+		attr["godebugTable"] += "; " + a.tableNote
+	}
+	if a.o.Test && a.tc.unavailable == "" {
+		attr["testToolchains"] = fmt.Sprintf("%s at go %s, %s at go %s", a.base.Version, a.current, a.tc.Version, a.target)
 	}
 	if a.m.Mod.GoLine > 0 {
 		attr["goLine"] = fmt.Sprintf("%s:%d", a.m.GoModRel, a.m.Mod.GoLine)
@@ -591,7 +691,7 @@ func (a *analysis) listDeps(ctx context.Context) (*deps, error) {
 	}
 	defer c.Close()
 	a.progress("listing packages and dependencies")
-	out, stderr, err := runGo(ctx, a.m.Dir, goEnv(a.o.Environ), "list", "-modfile="+c.Mod, "-e", "-deps", "-test",
+	out, stderr, err := a.tc.run(ctx, a.m.Dir, a.o.Environ, nil, "list", "-modfile="+c.Mod, "-e", "-deps", "-test",
 		"-json=ImportPath,Standard,Imports,Module", "./...")
 	if err != nil {
 		if ctx.Err() != nil {

@@ -338,7 +338,7 @@ func TestTargetVersion(t *testing.T) {
 		{"", "go1.26.8", "1.26", ""},
 		{"1.22", "go1.26.8", "1.22", ""},
 		{"go1.23.4", "go1.26.8", "1.23.4", ""},
-		{"1.27", "go1.26.8", "", "newer than the installed toolchain"},
+		{"1.27", "go1.26.8", "", "newer than the toolchain go1.26.8"},
 		{"banana", "go1.26.8", "", "not a Go version"},
 		{"2.0", "go1.26.8", "", "not a Go version"},
 	} {

@@ -48,6 +48,9 @@ type run struct {
 	Tool              tool              `json:"tool"`
 	AutomationDetails automationDetails `json:"automationDetails"`
 	Results           []result          `json:"results"`
+	// Properties carries the report's tables (a property bag, SARIF
+	// 2.1.0 §3.8), which have no SARIF object of their own.
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
 type automationDetails struct {
@@ -245,6 +248,9 @@ func Write(w io.Writer, r *report.Report) error {
 			AutomationDetails: automationDetails{ID: r.Tool.Name + "/" + r.Command + "/"},
 			Results:           results,
 		}},
+	}
+	if len(r.Tables) > 0 {
+		l.Runs[0].Properties = map[string]any{"tables": r.Tables}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -83,6 +83,9 @@ func Write(w io.Writer, r *report.Report, opt Options) error {
 	if len(r.Subjects) > 0 {
 		p.printf("\n")
 	}
+	for _, t := range r.Tables {
+		p.table(t)
+	}
 
 	// Group by family, families in order of their worst finding (findings
 	// are already sorted by severity), so the most urgent group is first.
@@ -134,6 +137,41 @@ func Write(w io.Writer, r *report.Report, opt Options) error {
 	}
 	p.printf("%s\n", Summary(r))
 	return p.err
+}
+
+// table prints t with its columns aligned, a title line above.
+func (p *printer) table(t report.Table) {
+	width := make([]int, len(t.Columns))
+	for i, c := range t.Columns {
+		width[i] = len([]rune(c))
+	}
+	for _, row := range t.Rows {
+		for i := 0; i < len(row) && i < len(width); i++ {
+			if n := len([]rune(row[i])); n > width[i] {
+				width[i] = n
+			}
+		}
+	}
+	line := func(cells []string) {
+		var b strings.Builder
+		for i := range width {
+			cell := ""
+			if i < len(cells) {
+				cell = cells[i]
+			}
+			b.WriteString(cell)
+			if i < len(width)-1 {
+				b.WriteString(strings.Repeat(" ", width[i]-len([]rune(cell))+2))
+			}
+		}
+		p.printf("  %s\n", strings.TrimRight(b.String(), " "))
+	}
+	p.printf("%s\n", p.paint(bold, t.Title))
+	line(t.Columns)
+	for _, row := range t.Rows {
+		line(row)
+	}
+	p.printf("\n")
 }
 
 // Summary is the one-line summary: counts per severity and what ran.

@@ -1,0 +1,363 @@
+package matrix
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/module"
+	"github.com/gocompat/gocompat/internal/testbin"
+	"github.com/gocompat/gocompat/internal/toolchains"
+)
+
+// treeState maps every file under dir to its bytes' hash, mode and
+// modification time; a run must leave all three as they were.
+func treeState(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	h := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if d.IsDir() {
+			h[rel+"/"] = info.Mode().String()
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		h[rel] = fmt.Sprintf("%x %s %s", sha256.Sum256(b), info.Mode(), info.ModTime().Format(time.RFC3339Nano))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// matrixReleases are the releases of the acceptance run: the two older
+// ones are the only toolchains this test downloads (shared with the other
+// tests through the module cache); the third is the installed one.
+func matrixReleases(t *testing.T) (string, []string) {
+	testbin.Toolchain(t, testbin.Go121)
+	testbin.Toolchain(t, testbin.Go122)
+	src := &toolchains.Source{Environ: os.Environ()}
+	inst, err := src.Installed(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst.Version, []string{"1.21", "1.22", inst.Lang()}
+}
+
+func runMatrix(t *testing.T, fixture string, releases []string) (*Result, string) {
+	t.Helper()
+	dir := copyTree(t, fixture)
+	before := treeState(t, dir)
+	var progress strings.Builder
+	res, err := Run(context.Background(), Options{Dir: dir, Releases: releases, Test: true, Environ: os.Environ(), Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := treeState(t, dir); !reflect.DeepEqual(before, after) {
+		t.Fatalf("the run changed the module:\nbefore %v\nafter  %v", before, after)
+	}
+	if len(res.Unavailable) > 0 {
+		t.Fatalf("unavailable: %v", res.Unavailable)
+	}
+	return res, progress.String()
+}
+
+func dump(res *Result) string {
+	var b strings.Builder
+	for _, r := range res.Table.Rows {
+		fmt.Fprintf(&b, "%s\n", strings.Join(r, "\t"))
+	}
+	for _, f := range res.Findings {
+		fmt.Fprintf(&b, "%s %s %s: %s\n", f.Location, f.Severity, f.Check, strings.ReplaceAll(f.Message, "\n", " | "))
+	}
+	return b.String()
+}
+
+func byCheck(fs []finding.Finding, id string) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range fs {
+		if f.Check == id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TestMatrixLoopSemantics: loop121's test passes at its go line (1.21)
+// under every release and fails once the go line is raised to 1.22 or
+// later; the cause is the loop, bisected by the upgrade attribution.
+func TestMatrixLoopSemantics(t *testing.T) {
+	inst, releases := matrixReleases(t)
+	res, progress := runMatrix(t, "testdata/loop121", releases)
+	if got := res.FirstFailing["example.com/loop121"]; got != testbin.Go122 {
+		t.Errorf("first failing release = %q, want %s\n%s", got, testbin.Go122, dump(res))
+	}
+	want := [][]string{
+		{"example.com/loop121", testbin.Go121, "1.21", "pass", "pass", "pass"},
+		{"example.com/loop121", testbin.Go122, "1.21", "pass", "pass", "pass"},
+		{"example.com/loop121", testbin.Go122, "1.22 (raised)", "pass", "pass", "FAIL (1)"},
+		{"example.com/loop121", inst, "1.21", "pass", "pass", "pass"},
+		{"example.com/loop121", inst, strings.Join(strings.Split(releases[2], ".")[:2], ".") + " (raised)", "pass", "pass", "FAIL (1)"},
+	}
+	if !reflect.DeepEqual(res.Table.Rows, want) {
+		t.Errorf("table:\n%s", dump(res))
+	}
+	loops := byCheck(res.Findings, "upgrade/test-broken-by-loop")
+	if len(loops) != 1 || loops[0].Location.String() != "counter.go:10:6" || loops[0].Details["release"] != testbin.Go122 || loops[0].Details["variable"] != "i" {
+		t.Errorf("test-broken-by-loop:\n%s", dump(res))
+	}
+	later := byCheck(res.Findings, Failure.ID)
+	if len(later) != 1 || later[0].Details["release"] != inst || !strings.Contains(later[0].Message, "TestSteps") {
+		t.Errorf("failure at the later release:\n%s", dump(res))
+	}
+	if !strings.Contains(progress, "attributing example.com/loop121.TestSteps") {
+		t.Errorf("progress:\n%s", progress)
+	}
+}
+
+// TestMatrixNewAPI: api124 calls crypto/rand.Text (Go 1.24) under a go
+// 1.21 line. Go 1.21 and 1.22 cannot build it; the installed release
+// builds it, and its vet's stdversion check names the symbol.
+func TestMatrixNewAPI(t *testing.T) {
+	inst, releases := matrixReleases(t)
+	res, _ := runMatrix(t, "testdata/api124", releases)
+	if got := res.FirstFailing["example.com/api124"]; got != testbin.Go121 {
+		t.Errorf("first failing release = %q, want %s\n%s", got, testbin.Go121, dump(res))
+	}
+	byRelease := map[string][]string{}
+	for _, f := range byCheck(res.Findings, StdlibSymbolTooNew.ID) {
+		if f.Location.String() != "token.go:8:33" || f.Details["symbol"] != "rand.Text" || f.Details["since"] != "go1.24" {
+			t.Errorf("finding %v %v", f.Location, f.Details)
+		}
+		byRelease[f.Details["release"]] = append(byRelease[f.Details["release"]], f.Details["goLine"])
+	}
+	wantBy := map[string][]string{testbin.Go121: {"1.21"}, testbin.Go122: {"1.21", "1.22"}, inst: {"1.21"}}
+	if !reflect.DeepEqual(byRelease, wantBy) {
+		t.Errorf("stdlib-symbol-too-new by release = %v, want %v\n%s", byRelease, wantBy, dump(res))
+	}
+	if n := len(res.Findings) - len(byCheck(res.Findings, StdlibSymbolTooNew.ID)); n != 0 {
+		t.Errorf("%d other findings:\n%s", n, dump(res))
+	}
+	last := res.Table.Rows[len(res.Table.Rows)-1]
+	if !reflect.DeepEqual(last[3:], []string{"pass", "pass", "pass"}) || !strings.HasSuffix(last[2], "(raised)") {
+		t.Errorf("raised to the installed release: %v", last)
+	}
+}
+
+// TestMatrixOffline: with no proxy and an empty module cache, only the
+// installed release can run; the result says which releases it could not
+// fetch, and the rest is done.
+func TestMatrixOffline(t *testing.T) {
+	src := &toolchains.Source{Environ: os.Environ()}
+	inst, err := src.Installed(context.Background())
+	if err != nil {
+		t.Skip(err)
+	}
+	dir := copyTree(t, "testdata/api124")
+	before := treeState(t, dir)
+	env := append(os.Environ(), "GOPROXY=off", "GOMODCACHE="+t.TempDir())
+	res, err := Run(context.Background(), Options{Dir: dir, Releases: []string{"1.21", inst.Lang()}, Environ: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := treeState(t, dir); !reflect.DeepEqual(before, after) {
+		t.Fatal("the run changed the module")
+	}
+	if len(res.Unavailable) != 1 || !strings.Contains(res.Unavailable[0], "Go 1.21") || !strings.Contains(res.Unavailable[0], "GOPROXY=off") {
+		t.Errorf("Unavailable = %q", res.Unavailable)
+	}
+	if len(res.Rows) != 2 || res.Rows[0].Release.Version != inst.Version || res.Rows[0].Test.Status != Skipped {
+		t.Errorf("rows:\n%s", dump(res))
+	}
+	if !strings.Contains(res.Subjects[0].Attributes["notes"], "Go 1.21") {
+		t.Errorf("subject = %v", res.Subjects[0])
+	}
+}
+
+func TestParseList(t *testing.T) {
+	got, err := ParseList(" 1.22, go1.24.3 ,supported,go.mod,")
+	if err != nil || !reflect.DeepEqual(got, []string{"1.22", "go1.24.3", "supported", "go.mod"}) {
+		t.Errorf("ParseList = %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "banana", "2.0", "1.22,x"} {
+		if _, err := ParseList(bad); err == nil {
+			t.Errorf("ParseList(%q): no error", bad)
+		}
+	}
+}
+
+func FuzzParseList(f *testing.F) {
+	for _, s := range []string{"1.22,1.24", "supported", "go.mod,1.27.4", ",,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		items, err := ParseList(s)
+		if err == nil && len(items) == 0 {
+			t.Fatalf("ParseList(%q): no items and no error", s)
+		}
+	})
+}
+
+func TestVetCell(t *testing.T) {
+	out := []byte("# example.com/m\n{\n\t\"example.com/m\": {\n\t\t\"stdversion\": [\n\t\t\t{\"posn\": \"/m/a.go:8:33\", \"end\": \"/m/a.go:8:37\", \"message\": \"rand.Text requires go1.24 or later (module is go1.21)\"}\n\t\t]\n\t}\n}\n")
+	c := vetCell(out, nil)
+	if c.Status != Fail || len(c.Vet["stdversion"]) != 1 || c.Vet["stdversion"][0].Posn != "/m/a.go:8:33" {
+		t.Errorf("vetCell = %+v", c)
+	}
+	c = vetCell([]byte("# example.com/m\nvet: ./a.go:8:33: undefined: rand.Text\n"), fmt.Errorf("exit status 1"))
+	if c.Status != Fail || len(c.Output) != 1 || !strings.Contains(c.Output[0], "undefined: rand.Text") {
+		t.Errorf("vetCell(type error) = %+v", c)
+	}
+	if c := vetCell(nil, nil); c.Status != Pass {
+		t.Errorf("vetCell(empty) = %+v", c)
+	}
+}
+
+func FuzzVetCell(f *testing.F) {
+	f.Add([]byte("# p\n{\"p\": {\"printf\": [{\"posn\": \"a.go:1:2\", \"message\": \"m\"}]}}\n"))
+	f.Add([]byte("vet: a.go:1: x\n"))
+	f.Add([]byte("{\"p\": {\"error\": {\"error\": \"x\"}}}"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		vetCell(b, nil)
+		testCell(b, b, nil)
+	})
+}
+
+// TestMatrixToolchainTooOld: Go 1.21 refuses a module whose go line is
+// 1.22.0; the row says so and nothing else is run for it.
+func TestMatrixToolchainTooOld(t *testing.T) {
+	testbin.Toolchain(t, testbin.Go121)
+	res, _ := runMatrix(t, "testdata/go122", []string{"1.21"})
+	if len(res.Rows) != 1 || res.Rows[0].Build.Status != Fail || res.Rows[0].Vet.Status != NotRun {
+		t.Fatalf("rows:\n%s", dump(res))
+	}
+	fs := byCheck(res.Findings, ToolchainTooOld.ID)
+	if len(fs) != 1 || len(res.Findings) != 1 || fs[0].Location.String() != "go.mod:3" || fs[0].Details["requires"] != "1.22.0" ||
+		!strings.Contains(fs[0].Message, testbin.Go121+" cannot build this module") {
+		t.Errorf("findings:\n%s", dump(res))
+	}
+}
+
+func TestJobs(t *testing.T) {
+	for _, tc := range []struct {
+		jobs int
+		mem  int64
+		want int
+	}{
+		{jobs: 4, mem: 8 * JobMemory, want: 4},
+		{jobs: 4, mem: 2 * JobMemory, want: 2},
+		{jobs: 4, mem: JobMemory / 2, want: 1},
+		{jobs: 1, mem: 8 * JobMemory, want: 1},
+	} {
+		m := &run{o: &Options{Jobs: tc.jobs, MemBudget: tc.mem}}
+		if got := m.jobs(); got != tc.want {
+			t.Errorf("jobs(%d, %d MiB) = %d, want %d", tc.jobs, tc.mem>>20, got, tc.want)
+		}
+	}
+	if memAvailable() <= 0 {
+		t.Errorf("MemAvailable not read from /proc/meminfo")
+	}
+}
+
+// TestWanted expands the --go list without running anything but the
+// proxy listing: go.mod from the go line, supported from the facts table.
+func TestWanted(t *testing.T) {
+	src := &toolchains.Source{Environ: append(os.Environ(), "GOPROXY=off", "GOMODCACHE="+t.TempDir())}
+	inst, err := src.Installed(context.Background())
+	if err != nil {
+		t.Skip(err)
+	}
+	m := &run{o: &Options{Releases: []string{"go.mod", "1.21"}, Now: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)}, src: src, inst: inst}
+	got, notes := m.wanted(context.Background(), "1.25.3")
+	if got[0] != "1.21" || got[1] != "1.25" || len(notes) != 1 || !strings.Contains(notes[0], "GOPROXY=off") {
+		t.Errorf("wanted(go.mod,1.21) = %v, %v", got, notes)
+	}
+	m.o.Releases = []string{"supported"}
+	got, notes = m.wanted(context.Background(), "1.21")
+	if !reflect.DeepEqual(got, []string{"1.26", "1.27"}) || len(notes) != 0 {
+		t.Errorf("wanted(supported) on 2026-11-30 = %v, %v", got, notes)
+	}
+}
+
+// TestMatrixVetCheckNew: vet125's WaitGroup.Add inside the goroutine is
+// reported by the waitgroup check of the installed release's vet, which
+// Go 1.21's vet does not have (go tool vet help of each toolchain).
+func TestMatrixVetCheckNew(t *testing.T) {
+	inst, releases := matrixReleases(t)
+	if less(inst, "go1.25") {
+		t.Skipf("%s's vet has no waitgroup check", inst)
+	}
+	res, _ := runMatrix(t, "testdata/vet125", []string{releases[0], releases[2]})
+	fs := byCheck(res.Findings, VetCheckNew.ID)
+	if len(fs) != 1 || len(res.Findings) != 1 || fs[0].Details["reportedBy"] != inst+" at go 1.21, "+inst+" at go "+releases[2] {
+		t.Fatalf("findings:\n%s", dump(res))
+	}
+	for _, f := range fs {
+		if f.Location.String() != "work.go:12:10" || f.Details["analyzer"] != "waitgroup" || f.Details["absentIn"] != testbin.Go121 || f.Details["release"] != inst {
+			t.Errorf("finding %s %v", f.Location, f.Details)
+		}
+	}
+	if got := res.FirstFailing["example.com/vet125"]; got != inst {
+		t.Errorf("first failing = %q", got)
+	}
+}
+
+// TestAttributionFromPlainValues judges rows built by hand from the
+// outputs the go command prints, for causes no real toolchain pair here
+// produces: an API that an older release builds and a newer one does
+// not, and build constraints that exclude every file.
+func TestAttributionFromPlainValues(t *testing.T) {
+	mod := &module.Module{Dir: "/src/m", Rel: ".", GoModRel: "go.mod", Mod: &module.GoMod{Module: "example.com/m", Go: "1.22", GoLine: 3}}
+	old := &Row{Module: mod, Release: toolchains.Toolchain{Version: "go1.22.12"}, GoLine: "1.22",
+		Build: Cell{Status: Pass}, Vet: Cell{Status: Pass}, Test: Cell{Status: Pass}}
+	removed := &Row{Module: mod, Release: toolchains.Toolchain{Version: "go1.26.8"}, GoLine: "1.22",
+		Build: Cell{Status: Fail, Output: []string{"# example.com/m", "./a.go:7:12: undefined: x509.Gone"}},
+		Vet:   Cell{Status: Fail, Output: []string{"vet: ./a.go:7:12: undefined: x509.Gone"}}, Test: Cell{Status: NotRun}}
+	tagged := &Row{Module: mod, Release: toolchains.Toolchain{Version: "go1.26.8"}, GoLine: "1.26", Raised: true,
+		Build: Cell{Status: Fail, Output: []string{"package example.com/m/sub: build constraints exclude all Go files in /src/m/sub"}},
+		Vet:   Cell{Status: Pass}, Test: Cell{Status: Pass}}
+	a := &attribution{run: &run{o: &Options{Dir: "/src/m"}, inst: toolchains.Toolchain{Version: "go1.22.12"}}, mod: mod, rows: []*Row{old, removed, tagged}, goLine: "1.22"}
+	if err := a.explain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res := &Result{Findings: a.findings}
+	api := byCheck(a.findings, APIRemoved.ID)
+	if len(api) != 1 || api[0].Location.String() != "a.go:7:12" || api[0].Details["builtWith"] != "go1.22.12" || api[0].Details["undefined"] != "x509.Gone" {
+		t.Errorf("api-removed:\n%s", dump(res))
+	}
+	bc := byCheck(a.findings, BuildConstraint.ID)
+	if len(bc) != 1 || bc[0].Details["release"] != "go1.26.8" || !strings.Contains(bc[0].Message, "build constraints exclude all Go files in /src/m/sub") {
+		t.Errorf("build-constraint:\n%s", dump(res))
+	}
+	if len(a.findings) != 2 {
+		t.Errorf("findings:\n%s", dump(res))
+	}
+}

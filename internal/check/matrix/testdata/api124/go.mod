@@ -1,0 +1,3 @@
+module example.com/api124
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/loop121
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/vet125
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/newest124
+
+go 1.24
