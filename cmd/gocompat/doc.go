@@ -26,6 +26,9 @@
 //	             bash), or for zsh put it on $fpath as _gocompat
 //	  deploy     check the Dockerfiles, systemd units and CI workflows under dir
 //	             (default .) against the program each stage builds or unit runs
+//	  deps       vulnerabilities the module in dir (default .) reaches
+//	             (govulncheck's analysis), retracted and deprecated requirements,
+//	             local replacements, go lines and go.sum
 //	  doctor     check that the Go installation on PATH is sound, and say why not
 //	  explain    print what a check means and how to fix its findings; with no ID,
 //	             list all checks
@@ -53,6 +56,8 @@
 //	  upgrade    show what changes when the modules in dir (default .) raise their
 //	             go line, and with --test prove it with their tests
 //	  version    print gocompat's version
+//	  vulndb     lay a folder of OSV entries (<id>.json) out as a Go vulnerability
+//	             database that --db file://OUTDIR and govulncheck -db read
 //	  help       print this text, or with a command name its flags and steps
 //
 //	Flags of every reporting command (before or after the arguments):
@@ -62,6 +67,8 @@
 //	                 --from replays it
 //	      markdown   Markdown for job summaries and pull-request comments
 //	                 (--link-base links findings to their lines)
+//	      openvex    the vulnerability findings (deps) as an OpenVEX document, as
+//	                 govulncheck -format openvex writes it
 //	      prometheus Prometheus text exposition format, for node_exporter's textfile
 //	                 collector (series: see gocompat exporter)
 //	      sarif      SARIF 2.1.0 for GitHub code scanning (every result located)
@@ -133,8 +140,14 @@
 // downloads a toolchain and never writes to the user's files, but it does
 // use the build cache as any go command does. The module proxy is only
 // contacted with --online (audit, doctor) or by upgrade, which resolves the
-// modules' requirements. upgrade --test runs the modules' tests, that is
-// their code. The walk of the audited directory skips .git, .hg, .svn,
+// modules' requirements. deps uses the network by default, as govulncheck
+// does (the vulnerability database over https, the module proxy for
+// retractions and deprecations); inside audit it does so only with
+// --online, and binary checks vulnerabilities only when given --db or
+// GOVULNDB. deps's vulnerability analysis is govulncheck's (call graph
+// reachability): code reached only through reflection, plugins or
+// assembly is not seen, so no finding is no proof. upgrade --test runs the
+// modules' tests, that is their code. The walk of the audited directory skips .git, .hg, .svn,
 // node_modules, vendor, testdata and hidden directories other than .github,
 // never follows symbolic links, and stops after 50,000 entries or 12
 // levels. SARIF locations are relative to the audited directory, which

@@ -155,6 +155,7 @@ func TestSARIFOfEveryCommand(t *testing.T) {
 		"deploy":  {{"deploy", deployDir}, {"deploy", plain}},
 		"report":  {{"report", "--from", saved}},
 		"rebuild": {{"-C", repo, "rebuild", repoBin}, {"-C", plain, "rebuild", elsewhereBin, "--src", repo}},
+		"deps":    {{"deps", textcall(t), "--db", smallDB(t)}},
 	}
 	for _, c := range commands() {
 		if !c.reports {

@@ -10,6 +10,7 @@ func init() {
 	registerCommand(func() *command {
 		var online, processes bool
 		var targets targetList
+		var df depsFlags
 		return &command{
 			name:    "audit",
 			args:    "[dir]",
@@ -17,8 +18,9 @@ func init() {
 			reports: true,
 			all:     true,
 			flags: func(fs *flag.FlagSet) {
-				fs.BoolVar(&online, "online", false, "allow checks that use the network (module proxy reachability)")
+				fs.BoolVar(&online, "online", false, "allow checks that use the network (module proxy reachability, the vulnerability database over https, retractions and deprecations)")
 				fs.Var(&targets, "target", targetUsage)
+				df.register(fs)
 				fs.BoolVar(&processes, "processes", false, "also check the running Go programs of this machine (as gocompat ps does)")
 			},
 			target: func(e *env, args []string) (*audit.Target, error) {
@@ -33,7 +35,7 @@ func init() {
 				if processes {
 					t.SetOptions("proc", &audit.ProcOptions{})
 				}
-				return t, nil
+				return t, df.set(e, t, audit.DepsOptions{})
 			},
 		}
 	})

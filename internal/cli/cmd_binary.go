@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/audit"
+	"github.com/gocompat/gocompat/internal/vulndb"
 )
 
 // targetList is a repeatable --target flag.
@@ -26,16 +27,18 @@ func init() {
 	registerCommand(func() *command {
 		var targets targetList
 		var maxFiles int
+		var db string
 		var src string
 		return &command{
 			name:    "binary",
 			args:    "FILE|DIR...",
 			summary: "say what Go binaries need (go version -m and ELF facts) and whether they run on each --target",
 			reports: true,
-			steps:   []string{"binary"},
+			steps:   []string{"binary", "deps"},
 			flags: func(fs *flag.FlagSet) {
 				fs.Var(&targets, "target", targetUsage)
 				fs.IntVar(&maxFiles, "max-files", 0, "stop walking directories after this many files (0: no limit)")
+				fs.StringVar(&db, "db", "", "also check the binaries for vulnerabilities (govulncheck's binary mode) in this database: an https:// URL or a file:// folder (default: $GOVULNDB if set, else no check)")
 				fs.StringVar(&src, "src", "", "compare the binaries with this source directory's git repository and go.mod (default: the directory each binary is in)")
 			},
 			target: func(e *env, args []string) (*audit.Target, error) {
@@ -56,6 +59,12 @@ func init() {
 					src = e.abs(src)
 				}
 				t.SetOptions("binary", audit.BinaryOptions{Paths: paths, MaxFiles: maxFiles, Src: src})
+				if db != "" || e.Getenv("GOVULNDB") != "" {
+					if _, err := vulndb.URL(db, e.environ); err != nil {
+						return nil, usageErrorf("%v", err)
+					}
+					t.SetOptions("deps", audit.DepsOptions{DB: db, Online: true, Binaries: true})
+				}
 				return t, nil
 			},
 		}

@@ -11,6 +11,12 @@ func isDir(p string) bool {
 	return err == nil && st.IsDir()
 }
 
+// isFile reports whether p is a regular file (following links).
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
 // isTerminal reports whether w is a character device (a terminal).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
