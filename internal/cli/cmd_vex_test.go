@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/sbom/sbomtest"
 	"github.com/gocompat/gocompat/internal/testbin"
 )
@@ -81,5 +84,77 @@ func TestSBOMVEX(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "sbom", "--format", "spdx", "--db", db, dir); code != ExitError || !strings.Contains(stderr, "CycloneDX") {
 		t.Errorf("sbom --format spdx --db: exit %d: %s", code, stderr)
+	}
+}
+
+// vulnWaiter is a program that calls the vulnerable language.Parse of
+// golang.org/x/text v0.3.5 (GO-2021-0113) and then waits, as
+// testbin.Waiter does, for its standard input to close.
+const vulnWaiter = `package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/text/language"
+)
+
+func main() {
+	tag, err := language.Parse("en-US")
+	fmt.Fprintln(os.Stderr, tag, err)
+	fmt.Println("ready")
+	io.Copy(io.Discard, os.Stdin)
+}
+`
+
+// gocompat ps --db checks the executable of a running Go program in
+// binary mode: a child built here from a module that requires the old
+// x/text and calls language.Parse, against the shared database.
+func TestPsVulns(t *testing.T) {
+	db := testbin.VulnDB(t)
+	dir := textcall(t)
+	testbin.WriteFiles(t, dir, map[string]string{"main.go": vulnWaiter})
+	bin := filepath.Join(t.TempDir(), "vulnwaiter")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("go build (offline?): %v\n%s", err, out)
+	}
+	child := testbin.Start(t, nil, bin)
+	pid := strconv.Itoa(child.PID())
+
+	code, out, stderr := runCLI(t, "ps", pid, "--db", db, "--format", "json")
+	if code != ExitFindings {
+		t.Fatalf("ps --db: exit %d: %s\n%s", code, stderr, out)
+	}
+	var rep report.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	levels := map[string]string{}
+	for _, f := range rep.Findings {
+		if !strings.HasPrefix(f.Check, "deps/vuln-") || f.Check == "deps/vuln-db-stale" {
+			continue
+		}
+		levels[f.Details["osv"]] = f.Check
+		if f.Details["pid"] != pid || f.Details["binary"] != bin || f.Location.Object != "pid "+pid+" ("+bin+")" {
+			t.Errorf("%s %s: details %v, location %+v: want pid %s and %s", f.Check, f.Details["osv"], f.Details, f.Location, pid, bin)
+		}
+		if f.Check == "deps/vuln-called" && (!strings.Contains(f.Message, "process "+pid) || !strings.Contains(f.Message, bin)) {
+			t.Errorf("message names neither the process nor the executable: %s", f.Message)
+		}
+	}
+	if levels["GO-2021-0113"] != "deps/vuln-called" || levels["GO-2022-1059"] == "deps/vuln-called" || levels["GO-2022-1059"] == "" {
+		t.Errorf("levels %v: want GO-2021-0113 called and GO-2022-1059 found, not called\n%s", levels, out)
+	}
+	if !slices.Contains(rep.Checks, "deps") || !slices.Contains(rep.Checks, "proc") {
+		t.Errorf("checks %v", rep.Checks)
+	}
+
+	// Without a database, ps stays offline and has no deps findings.
+	t.Setenv("GOVULNDB", "")
+	if _, out, _ := runCLI(t, "ps", pid, "--format", "json", "--fail-on", "never"); strings.Contains(out, "deps/") {
+		t.Errorf("ps without --db ran the deps step:\n%s", out)
 	}
 }
