@@ -141,7 +141,7 @@ func TestPsVulns(t *testing.T) {
 		if f.Details["pid"] != pid || f.Details["binary"] != bin || f.Location.Object != "pid "+pid+" ("+bin+")" {
 			t.Errorf("%s %s: details %v, location %+v: want pid %s and %s", f.Check, f.Details["osv"], f.Details, f.Location, pid, bin)
 		}
-		if f.Check == "deps/vuln-called" && (!strings.Contains(f.Message, "process "+pid) || !strings.Contains(f.Message, bin)) {
+		if f.Check == "deps/vuln-called" && (!strings.Contains(f.Message, "Process "+pid) || !strings.Contains(f.Message, bin)) {
 			t.Errorf("message names neither the process nor the executable: %s", f.Message)
 		}
 	}

@@ -120,10 +120,10 @@ func vulnFinding(res *vulnscan.Result, v *vulnscan.Vuln, in VulnInput) finding.F
 		if in.Binary != "" {
 			how = "the binary contains " + strings.Join(syms, ", ")
 		}
-		if in.PID != 0 {
-			how = fmt.Sprintf("process %d runs %s, which contains %s", in.PID, in.Binary, strings.Join(syms, ", "))
-		}
 		f.Message = fmt.Sprintf("%s in %s %s%s The code %s.", id, what, found, summary, how)
+		if in.PID != 0 {
+			f.Message = fmt.Sprintf("%s in %s %s%s Process %d runs %s, which contains %s.", id, what, found, summary, in.PID, in.Binary, strings.Join(syms, ", "))
+		}
 		f.Location = callLocation(site.pos, in, v, std)
 	case vulnscan.Imported:
 		f.Check, f.Severity = VulnImported.ID, VulnImported.Severity
