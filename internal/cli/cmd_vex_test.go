@@ -40,8 +40,9 @@ func cdxAnalyses(t *testing.T, doc []byte) map[string]string {
 
 // gocompat sbom --db gives the CycloneDX document a VEX section from the
 // deps family's scan, on the x/text fixture that calls language.Parse
-// (GO-2021-0113) and imports, without calling, ParseAcceptLanguage
-// (GO-2022-1059), against the shared Go vulnerability database: source
+// (GO-2021-0113), imports, without calling, ParseAcceptLanguage
+// (GO-2022-1059) and requires a version with a module-wide entry
+// (GO-2026-5970), against the shared Go vulnerability database: source
 // mode for the module, binary mode for the binary built from it.
 func TestSBOMVEX(t *testing.T) {
 	db := testbin.VulnDB(t)
@@ -64,6 +65,11 @@ func TestSBOMVEX(t *testing.T) {
 		}
 		if got["GO-2022-1059"] != "not_affected/code_not_reachable" {
 			t.Errorf("sbom %s: GO-2022-1059 is %q, want not_affected/code_not_reachable (imported, not called)", arg, got["GO-2022-1059"])
+		}
+		// Required, no vulnerable package imported: x/text's own entry
+		// of the shared database for the module as a whole.
+		if got["GO-2026-5970"] != "not_affected/code_not_reachable" {
+			t.Errorf("sbom %s: GO-2026-5970 is %q, want not_affected/code_not_reachable (required, not imported)", arg, got["GO-2026-5970"])
 		}
 		if !strings.Contains(out, `"affects"`) || !strings.Contains(out, "pkg:golang/golang.org/x/text@v0.3.5") {
 			t.Errorf("sbom %s: no vulnerability points at x/text v0.3.5:\n%s", arg, out)
