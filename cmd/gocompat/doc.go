@@ -44,7 +44,8 @@
 //	             under several Go releases, and say why each failure happens
 //	  ps         check the running Go programs (all, or the PIDs given), read-only:
 //	             GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG,
-//	             GOEXPERIMENT, replaced binaries, Go support
+//	             GOEXPERIMENT, replaced binaries, Go support; with --db, the known
+//	             vulnerabilities of each one's executable
 //	  rebuild    build a Go binary again from its build information (same Go
 //	             release, revision and flags) and say whether the bytes are the
 //	             same, and why not

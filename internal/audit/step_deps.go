@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +42,12 @@ type DepsOptions struct {
 	// Binaries asks for binary mode on the binaries the binary step
 	// reads (gocompat binary --db), instead of the module in Dir.
 	Binaries bool
+	// Processes asks for binary mode on the executable of each running
+	// Go program the proc step reads (gocompat ps --db, audit
+	// --processes --db), through <root>/proc/PID/exe: the file the
+	// process runs, even when the path now holds another one. With
+	// Binaries set too, the module in Dir is not scanned.
+	Processes bool
 }
 
 // depsStep checks the module in the audited directory: vulnerabilities
@@ -53,23 +61,41 @@ func depsStep() Step {
 		Needs:  []string{NeedModule},
 		Checks: deps.Checks,
 		Applies: func(t *Target) bool {
+			o := OptionsOf[DepsOptions](t, "deps")
+			if o.Processes && OptionsOf[*ProcOptions](t, "proc") != nil {
+				return true
+			}
+			if o.Binaries {
+				// gocompat binary --db: only its binaries; gocompat ps
+				// without a database: nothing.
+				return len(OptionsOf[BinaryOptions](t, "binary").Paths) > 0
+			}
 			if len(OptionsOf[BinaryOptions](t, "binary").Paths) > 0 {
-				// gocompat binary: only with a database, and only its binaries.
-				return OptionsOf[DepsOptions](t, "deps").Binaries
+				return false // gocompat binary without a database
 			}
 			return fileExists(filepath.Join(t.Dir, "go.mod"))
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			o := OptionsOf[DepsOptions](t, "deps")
-			if o.Binaries {
-				opt := OptionsOf[BinaryOptions](t, "binary")
-				scan := binary.Scan(opt.Paths, binary.ScanOptions{MaxFiles: opt.MaxFiles})
-				return binaryVulns(ctx, scan, t, o), nil
+			procs := o.Processes && OptionsOf[*ProcOptions](t, "proc") != nil
+			var res Result
+			var err error
+			switch {
+			case o.Binaries:
+				if opt := OptionsOf[BinaryOptions](t, "binary"); len(opt.Paths) > 0 {
+					scan := binary.Scan(opt.Paths, binary.ScanOptions{MaxFiles: opt.MaxFiles})
+					res = binaryVulns(ctx, scan, t, o)
+				}
+			case !fileExists(filepath.Join(t.Dir, "go.mod")):
+			case !t.goModParses():
+				// module/go-mod-invalid says why
+			default:
+				res, err = runDeps(ctx, t, o)
 			}
-			if !t.goModParses() {
-				return Result{}, nil // module/go-mod-invalid says why
+			if procs {
+				processVulns(ctx, t, o, &res)
 			}
-			return runDeps(ctx, t, o)
+			return res, err
 		},
 	}
 }
@@ -284,6 +310,75 @@ func binaryVulns(ctx context.Context, scan []binary.Result, t *Target, o DepsOpt
 		res.Findings = append(res.Findings, deps.Vulns(s, deps.VulnInput{Binary: name})...)
 	}
 	return res
+}
+
+// processVulns checks the executable of each running Go program for
+// vulnerabilities in binary mode, as binaryVulns does a file, through
+// /proc/PID/exe under the host root. Processes that run one file are
+// scanned once. Findings are
+// anchored to each process.
+func processVulns(ctx context.Context, t *Target, o DepsOptions, res *Result) {
+	pr, err := t.Processes()
+	if err != nil || pr == nil || len(pr.Processes) == 0 {
+		return // the proc step reports why
+	}
+	anchor := finding.Location{Object: "processes"}
+	dbURL, err := vulndb.URL(o.DB, t.Environ)
+	if err != nil {
+		res.Findings = append(res.Findings, deps.DBUnavailable(err, anchor))
+		return
+	}
+	haveDB := false
+	for _, s := range res.Subjects {
+		haveDB = haveDB || s.Kind == "vulndb"
+	}
+	if !t.Online && !o.Online && !strings.HasPrefix(dbURL, "file://") {
+		if !haveDB {
+			res.Subjects = append(res.Subjects, report.Subject{Kind: "vulndb", Name: dbURL + " not consulted: offline (use --online, or --db file://DIR)"})
+		}
+		return
+	}
+	if !haveDB {
+		meta, err := vulndb.ReadMeta(ctx, dbURL, nil)
+		if err != nil {
+			res.Findings = append(res.Findings, deps.DBUnavailable(err, anchor))
+			return
+		}
+		res.Subjects = append(res.Subjects, DBSubject(meta))
+		res.Findings = append(res.Findings, deps.DB(meta, t.now(), anchor)...)
+	}
+	root := filepath.Clean(t.HostRoot)
+	type scannedFile struct {
+		fi  os.FileInfo
+		res *vulnscan.Result
+	}
+	var scanned []scannedFile
+	for _, p := range pr.Processes {
+		if p.Binary == nil {
+			continue
+		}
+		in := deps.VulnInput{Binary: p.Exe, PID: p.PID}
+		exe := filepath.Join(root, "proc", strconv.Itoa(p.PID), "exe")
+		fi, err := os.Stat(exe)
+		if err != nil {
+			continue // the process ended since the proc step read it
+		}
+		var s *vulnscan.Result
+		for _, sf := range scanned {
+			if os.SameFile(sf.fi, fi) {
+				s = sf.res
+			}
+		}
+		if s == nil {
+			s, err = vulnscan.Run(ctx, vulnscan.Options{DB: dbURL, Binary: exe, Env: t.Environ})
+			if err != nil {
+				res.Findings = append(res.Findings, deps.ScanFailed(err, in.Where()))
+				continue
+			}
+			scanned = append(scanned, scannedFile{fi, s})
+		}
+		res.Findings = append(res.Findings, deps.Vulns(s, in)...)
+	}
 }
 
 func binaryName(base, p string) string {

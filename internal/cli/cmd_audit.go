@@ -21,7 +21,7 @@ func init() {
 				fs.BoolVar(&online, "online", false, "allow checks that use the network (module proxy reachability, the vulnerability database over https, retractions and deprecations)")
 				fs.Var(&targets, "target", targetUsage)
 				df.register(fs)
-				fs.BoolVar(&processes, "processes", false, "also check the running Go programs of this machine (as gocompat ps does)")
+				fs.BoolVar(&processes, "processes", false, "also check the running Go programs of this machine (as gocompat ps does; with --db or $GOVULNDB, their executables' vulnerabilities too)")
 			},
 			target: func(e *env, args []string) (*audit.Target, error) {
 				t, err := dirTarget("audit")(e, args)
@@ -35,7 +35,9 @@ func init() {
 				if processes {
 					t.SetOptions("proc", &audit.ProcOptions{})
 				}
-				return t, df.set(e, t, audit.DepsOptions{})
+				// With a database named, the running programs' executables
+				// are checked for vulnerabilities too, as gocompat ps --db does.
+				return t, df.set(e, t, audit.DepsOptions{Processes: processes && (df.db != "" || e.Getenv("GOVULNDB") != "")})
 			},
 		}
 	})

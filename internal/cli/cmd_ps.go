@@ -16,19 +16,21 @@ import (
 	"github.com/gocompat/gocompat/internal/audit"
 	"github.com/gocompat/gocompat/internal/exporter"
 	"github.com/gocompat/gocompat/internal/report"
+	"github.com/gocompat/gocompat/internal/vulndb"
 )
 
 func init() {
 	registerCommand(func() *command {
-		var root string
+		var root, db string
 		return &command{
 			name:    "ps",
 			args:    "[PID...]",
-			summary: "check the running Go programs (all, or the PIDs given), read-only: GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG, GOEXPERIMENT, replaced binaries, Go support",
+			summary: "check the running Go programs (all, or the PIDs given), read-only: GOMAXPROCS and GOMEMLIMIT against their cgroup, GOGC, GODEBUG, GOEXPERIMENT, replaced binaries, Go support; with --db, the known vulnerabilities of each one's executable",
 			reports: true,
-			steps:   []string{"proc"},
+			steps:   []string{"proc", "deps"},
 			flags: func(fs *flag.FlagSet) {
 				fs.StringVar(&root, "root", "/", "read the processes of the machine whose root (with its /proc) is at this directory")
+				fs.StringVar(&db, "db", "", "also check each program's executable (through /proc/PID/exe) for vulnerabilities, govulncheck's binary mode, in this database: an https:// URL or a file:// folder (default: $GOVULNDB if set, else no check)")
 			},
 			target: func(e *env, args []string) (*audit.Target, error) {
 				opt := &audit.ProcOptions{}
@@ -46,6 +48,16 @@ func init() {
 				t := e.newTarget(e.dir)
 				t.HostRoot, t.Focused = dir, true
 				t.SetOptions("proc", opt)
+				// Binaries with no paths: never the module in the working
+				// directory; Processes only with a database.
+				do := audit.DepsOptions{DB: db, Online: true, Binaries: true}
+				if db != "" || e.Getenv("GOVULNDB") != "" {
+					if _, err := vulndb.URL(db, e.environ); err != nil {
+						return nil, usageErrorf("%v", err)
+					}
+					do.Processes = true
+				}
+				t.SetOptions("deps", do)
 				return t, nil
 			},
 		}

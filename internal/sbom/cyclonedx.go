@@ -101,6 +101,9 @@ func cycloneDXBOM(inv *Inventory, tool Tool) *cdx.BOM {
 				refs = append(refs, cdx.VulnerabilityReference{ID: a, Source: &cdx.Source{Name: "alias"}})
 				cv.References = &refs
 			}
+			if v.Detail != "" {
+				cv.Analysis.Detail = v.Detail
+			}
 			vulns = append(vulns, cv)
 		}
 		bom.Vulnerabilities = &vulns

@@ -32,10 +32,13 @@
 // real date; the namespace ends in a UUID of the content.
 //
 // Vulnerabilities: Inventory.Vulns is the hook for the results of a
-// vulnerability scan with reachability. When it is set, the CycloneDX
-// document gains a VEX section in which an unreachable vulnerability is
-// marked not_affected with justification code_not_reachable. Nothing in
-// gocompat fills it yet.
+// vulnerability scan with reachability (AddVulns fills it from a
+// govulncheck scan; gocompat sbom --db runs one). When it is set, the
+// CycloneDX document gains a VEX section in which an unreachable
+// vulnerability (a vulnerable package imported but no vulnerable symbol
+// called, or a vulnerable module required but none of its vulnerable
+// packages imported) is marked not_affected with justification
+// code_not_reachable, and a reachable one exploitable.
 package sbom
 
 import (
@@ -68,7 +71,7 @@ type Inventory struct {
 	// no source states one.
 	Created time.Time
 	// Vulns is the hook for a vulnerability scan's results (see the
-	// package documentation). Nil leaves the VEX section out.
+	// package documentation). Empty leaves the VEX section out.
 	Vulns []Vuln
 }
 
@@ -104,6 +107,9 @@ type Vuln struct {
 	Reachable bool
 	// Summary is the advisory's one-line summary.
 	Summary string
+	// Detail, if set, says why in the analysis (how close the code
+	// comes to the vulnerability); else a general sentence does.
+	Detail string
 }
 
 // StdPath is the module path the standard library goes by, as in the Go

@@ -231,9 +231,9 @@ func TestPURLAndStdVersion(t *testing.T) {
 	}
 }
 
-// The VEX section is rendered from Inventory.Vulns. Nothing in gocompat
-// fills Vulns yet (the vulnerability scan lives elsewhere), so this test
-// hands the renderer values to check the mapping and the schema.
+// The VEX section is rendered from Inventory.Vulns. This test hands the
+// renderer values to check the mapping and the schema; TestSBOMVEX
+// (internal/cli) fills Vulns from a real scan through AddVulns.
 func TestVEX(t *testing.T) {
 	inv := &Inventory{Name: "x", Kind: "binary", Main: Component{Path: "example.com/x"},
 		Components: []Component{{Path: "golang.org/x/net", Version: "v0.1.0"}}, Deps: map[string][]string{}}

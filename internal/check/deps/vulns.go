@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,18 @@ type VulnInput struct {
 	// directory where it lies in it), for binary mode; findings are
 	// anchored to the file, as the binary checks' are.
 	Binary string
+	// PID, if set, is the running process whose executable (Binary, as
+	// the process's root names it) was scanned; findings are anchored to
+	// the process, as the proc checks' are.
+	PID int
+}
+
+// Where is a binary-mode finding's place: the process, or the file.
+func (in VulnInput) Where() finding.Location {
+	if in.PID != 0 {
+		return finding.Location{Object: fmt.Sprintf("pid %d (%s)", in.PID, in.Binary)}
+	}
+	return finding.Location{File: in.Binary}
 }
 
 // Vulns turns a scan into findings: one per vulnerability, its check
@@ -69,6 +82,9 @@ func vulnFinding(res *vulnscan.Result, v *vulnscan.Vuln, in VulnInput) finding.F
 	if in.Binary != "" {
 		d["binary"] = in.Binary
 	}
+	if in.PID != 0 {
+		d["pid"] = strconv.Itoa(in.PID)
+	}
 	f := finding.Finding{Details: d, Sources: vulnSources(v)}
 	id := v.ID
 	if a := v.Aliases(); len(a) > 0 {
@@ -105,6 +121,9 @@ func vulnFinding(res *vulnscan.Result, v *vulnscan.Vuln, in VulnInput) finding.F
 			how = "the binary contains " + strings.Join(syms, ", ")
 		}
 		f.Message = fmt.Sprintf("%s in %s %s%s The code %s.", id, what, found, summary, how)
+		if in.PID != 0 {
+			f.Message = fmt.Sprintf("%s in %s %s%s Process %d runs %s, which contains %s.", id, what, found, summary, in.PID, in.Binary, strings.Join(syms, ", "))
+		}
 		f.Location = callLocation(site.pos, in, v, std)
 	case vulnscan.Imported:
 		f.Check, f.Severity = VulnImported.ID, VulnImported.Severity
@@ -190,7 +209,7 @@ func firstCallSite(v *vulnscan.Vuln, mainModule string) callSite {
 
 func callLocation(pos *vulnscan.Position, in VulnInput, v *vulnscan.Vuln, std bool) finding.Location {
 	if in.Binary != "" {
-		return finding.Location{File: in.Binary}
+		return in.Where()
 	}
 	if pos == nil {
 		return reqLocation(in, v.Module, std)
@@ -200,7 +219,7 @@ func callLocation(pos *vulnscan.Position, in VulnInput, v *vulnscan.Vuln, std bo
 
 func reqLocation(in VulnInput, mod string, std bool) finding.Location {
 	if in.Binary != "" {
-		return finding.Location{File: in.Binary}
+		return in.Where()
 	}
 	loc := finding.Location{File: in.GoMod}
 	switch {
