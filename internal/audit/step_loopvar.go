@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
@@ -39,7 +40,13 @@ func loopvarStep() Step {
 		},
 		Run: func(ctx context.Context, t *Target) (Result, error) {
 			opt := OptionsOf[LoopvarOptions](t, "loopvar")
-			res, err := loopvar.Analyze(ctx, t.VetTool, t.Dir, opt.Patterns)
+			var res *loopvar.Result
+			var err error
+			if len(opt.Patterns) == 0 {
+				res, err = t.Loopvar(ctx, t.Dir) // shared with the upgrade step
+			} else {
+				res, err = loopvar.Analyze(ctx, t.VetTool, t.Dir, opt.Patterns)
+			}
 			if err != nil {
 				return Result{}, err
 			}
@@ -48,7 +55,7 @@ func loopvarStep() Step {
 					return Result{}, err
 				}
 			}
-			return Result{Findings: res.Findings}, nil
+			return Result{Findings: slices.Clone(res.Findings)}, nil
 		},
 	}
 }
