@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/procgroup"
 )
 
 // withRecords is the analyzer's -records flag: it makes each diagnostic's
@@ -92,6 +93,8 @@ func analyzeVet(ctx context.Context, tool, dir string, patterns []string) (*Resu
 	// (GOTOOLCHAIN switching to a newer go line) may write a format it
 	// cannot read, so refuse clearly instead.
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+	// Cancelling stops the compilers and vet tools go vet started too.
+	procgroup.Own(cmd)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/module"
+	"github.com/gocompat/gocompat/internal/procgroup"
 )
 
 // goEnv is the environment every go command of this package runs with:
@@ -27,7 +28,7 @@ func runGo(ctx context.Context, dir string, env []string, args ...string) (stdou
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
 	cmd.Env = env
-	ownGroup(cmd)
+	procgroup.Own(cmd)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err = cmd.Run()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/procgroup"
 )
 
 // BisectVersion is the golang.org/x/tools release whose cmd/bisect is
@@ -390,7 +391,7 @@ func (a *analysis) runTestBinary(ctx context.Context, bin, pkg, run string, env 
 	cmd := exec.CommandContext(ctx, bin, "-test.run", run, "-test.count=1")
 	cmd.Dir = a.pkgDir(pkg)
 	cmd.Env = goEnv(a.o.Environ, env...)
-	ownGroup(cmd)
+	procgroup.Own(cmd)
 	err := cmd.Run()
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -613,7 +614,7 @@ func (a *analysis) runBisect(ctx context.Context, bisect []string, dir string, e
 	cmd := exec.CommandContext(ctx, bisect[0], args...)
 	cmd.Dir = dir
 	cmd.Env = goEnv(a.o.Environ, env...)
-	ownGroup(cmd)
+	procgroup.Own(cmd)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package upgrade
-
-import "os/exec"
-
-func ownGroup(cmd *exec.Cmd) {}
