@@ -2,7 +2,10 @@ package audit
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -231,5 +234,37 @@ func TestSharedWorkOnce(t *testing.T) {
 	close(release)
 	if a, b := <-got, <-got; a != 42 || b != 42 || calls.Load() != 1 {
 		t.Errorf("got %d and %d from %d calls; want 42 twice from 1", a, b, calls.Load())
+	}
+}
+
+// Every real step at once (as many as there are steps) and one at a time
+// give the same report but for the times: the steps share the run's
+// subjects safely, and the report keeps step order.
+func TestParallelRunIsSequentialRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every step twice on a module")
+	}
+	dir, err := filepath.Abs(filepath.Join("..", "check", "loopvar", "testdata", "old"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(jobs int) *report.Report {
+		tg := &Target{Dir: dir, Environ: os.Environ(), HostRoot: "/", Jobs: jobs, Now: func() time.Time { return time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC) }}
+		rep, err := Run(context.Background(), tg, Steps())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep.Finish(Registry())
+		rep.ZeroTimes()
+		return rep
+	}
+	one, all := run(1), run(len(Steps()))
+	a, _ := json.MarshalIndent(one, "", " ")
+	b, _ := json.MarshalIndent(all, "", " ")
+	if string(a) != string(b) {
+		t.Errorf("one step at a time:\n%s\nall at once:\n%s", a, b)
+	}
+	if !slices.Contains(one.Checks, "loopvar") || !slices.Contains(one.Checks, "upgrade") {
+		t.Errorf("checks %v: want loopvar and upgrade", one.Checks)
 	}
 }
