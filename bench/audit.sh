@@ -70,7 +70,7 @@ for mv in "${mods[@]}"; do
 		cache="$work/cache-$tool"
 		rm -rf "$cache"
 		case $tool in
-		gocompat) cmd=("$bin" audit --format json --fail-on never) ;;
+		gocompat) cmd=("$bin" audit --format json --fail-on never --step-timeout 0) ;;
 		go-vet) cmd=(go vet ./...) ;;
 		esac
 		read -r ct[$tool] cc[$tool] < <(measure "$cache" "$work/$tool-cold.json" "${cmd[@]}")
@@ -78,7 +78,7 @@ for mv in "${mods[@]}"; do
 	for ((i = 0; i < warm; i++)); do
 		for tool in gocompat go-vet; do
 			case $tool in
-			gocompat) cmd=("$bin" audit --format json --fail-on never) ;;
+			gocompat) cmd=("$bin" audit --format json --fail-on never --step-timeout 0) ;;
 			go-vet) cmd=(go vet ./...) ;;
 			esac
 			read -r w c < <(measure "$work/cache-$tool" "$work/$tool-warm.json" "${cmd[@]}")

@@ -268,3 +268,20 @@ func TestParallelRunIsSequentialRun(t *testing.T) {
 		t.Errorf("checks %v: want loopvar and upgrade", one.Checks)
 	}
 }
+
+// With a Progress writer (stderr on a terminal) each step says when it
+// starts and ends; without one, or in a focused run, nothing is written.
+func TestProgress(t *testing.T) {
+	var b strings.Builder
+	s := testStep("first", 1, func(context.Context) error { return nil })
+	if _, err := Run(context.Background(), &Target{Dir: t.TempDir(), Progress: &b}, []Step{s}); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); !strings.HasPrefix(got, "gocompat: first…\ngocompat: first done in ") || strings.Count(got, "\n") != 2 {
+		t.Errorf("progress:\n%s", got)
+	}
+	b.Reset()
+	if _, err := Run(context.Background(), &Target{Dir: t.TempDir(), Progress: &b, Focused: true}, []Step{s}); err != nil || b.Len() != 0 {
+		t.Errorf("focused run wrote progress %q (err %v)", b.String(), err)
+	}
+}
