@@ -44,7 +44,9 @@ measure() {
 	shift 2
 	local tf="$work/time.txt"
 	(cd "$mod" && GOCACHE="$cache" /usr/bin/time -f '%e %U %S' -o "$tf" "$@" >"$out" 2>/dev/null) || true
-	awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$tf"
+	# GNU time puts "Command exited with non-zero status N" first when
+	# the command fails (go vet on a module that does not build).
+	tail -n 1 "$tf" | awk '{ printf "%s %.2f\n", $1, $2 + $3 }'
 }
 
 # steps JSON: "family seconds" per step of a gocompat JSON report.
