@@ -20,7 +20,7 @@ func init() {
 			flags: func(fs *flag.FlagSet) {
 				fs.BoolVar(&online, "online", false, "allow checks that use the network (module proxy reachability)")
 				fs.Var(&targets, "target", targetUsage)
-				fs.DurationVar(&stepTimeout, "step-timeout", stepTimeout, "stop a step that runs longer than this and report the rest, with one audit/step-timeout finding (0: no limit); the default lets go vet compile a large module's dependencies on an empty build cache on 2 CPUs")
+				fs.DurationVar(&stepTimeout, "step-timeout", stepTimeout, "stop a step that runs longer than this and report the rest, with one audit/step-timeout finding (0: no limit). The default is many times what the slowest steps (loopvar, upgrade: go vet) take on a large module with an empty build cache on 2 CPUs (about 1 minute for caddy v2.6.4, 4 to 7 minutes reported on busy machines), so it stops only a run that would not finish")
 			},
 			target: func(e *env, args []string) (*audit.Target, error) {
 				t, err := dirTarget("audit")(e, args)
