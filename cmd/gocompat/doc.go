@@ -108,11 +108,22 @@
 // audit/step-failed finding. report runs no step: it renders a report saved
 // with --format json in any format, as it was saved.
 //
+// Steps run in parallel, as many at a time as the process has CPUs; the
+// report lists them and their findings in the same order every run. The
+// loopvar and upgrade steps share one loopvar analysis (one go vet) per
+// module. On a terminal, stderr says which steps run. audit stops a step
+// that runs longer than --step-timeout (default 10m, 0 for no limit) and
+// reports what finished plus one audit/step-timeout warning naming it. -v
+// prints each step's wall time; --format json always has them (steps[]).
+//
 // # Exit codes
 //
 //	0  nothing at or above --fail-on
 //	1  findings at or above --fail-on, in every format (report --from too)
-//	2  usage or operational error: one line on stderr, never a stack trace
+//	2  usage or operational error: one line on stderr, never a stack trace;
+//	   also an interrupted run (SIGINT, SIGTERM), which still writes the
+//	   report of the steps that finished, with an audit/interrupted finding
+//	   (a second signal ends gocompat at once)
 //
 // # Configuration
 //

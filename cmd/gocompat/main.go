@@ -18,10 +18,11 @@ func main() {
 	// This executable is a vet tool: loopvar runs through go vet with it,
 	// which caches per-package results in the build cache.
 	exe, _ := os.Executable()
-	// SIGTERM (what kill, systemd and container runtimes send) stops a run
-	// as SIGINT does: the context is cancelled, children's process groups
-	// are killed (internal/childproc) and temporary directories removed.
-	// A second signal, once the first has cancelled, kills at once.
+	// SIGINT or SIGTERM (what kill, systemd and container runtimes send)
+	// cancels the context: the checks stop, children's process groups are
+	// killed (internal/childproc), temporary directories are removed, and
+	// gocompat writes the report of the steps that finished (exit 2). A
+	// second signal, once the first has cancelled, ends it at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()

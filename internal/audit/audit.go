@@ -13,6 +13,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -65,6 +66,13 @@ type Target struct {
 	// Options holds per-family options set by a command, keyed by the
 	// step's Family; read them with OptionsOf.
 	Options map[string]any
+	// StepTimeout bounds each step's run (0: no limit); a step that
+	// exceeds it is cancelled and reported by one audit/step-timeout
+	// finding.
+	StepTimeout time.Duration
+	// Jobs is how many steps run at once; 0 means as many as the
+	// process has CPUs (GOMAXPROCS).
+	Jobs int
 
 	treeOnce sync.Once
 	tree     *discover.Tree
@@ -76,11 +84,14 @@ type Target struct {
 	goModErrs []finding.Finding
 
 	// host is this host as Host read it, kept for the steps after.
-	host *probedHost
+	hostMu sync.Mutex
+	host   *probedHost
 
 	procOnce sync.Once
 	procs    *proc.Result
 	procErr  error
+
+	shared sharedWork
 }
 
 // OptionsOf returns the options a command set for family, or the zero T.
@@ -128,6 +139,8 @@ type probedHost struct {
 // and kept, so the steps of one run read the machine once.
 func (t *Target) Host() (platform.Platform, error) {
 	root := filepath.Clean(t.HostRoot)
+	t.hostMu.Lock()
+	defer t.hostMu.Unlock()
 	for _, p := range t.Targets {
 		if p.Kind == platform.KindHost && p.Host != nil && p.Host.Root == root {
 			return p, nil
@@ -263,38 +276,74 @@ func (s Step) applies(t *Target) bool {
 }
 
 // Run runs every applicable step and merges the results into a report.
-// A step that fails does not stop the others: its error becomes a finding
-// of audit/step-failed, so one unreadable file never hides the rest —
-// unless t.Focused, where the first error is returned.
+// Steps run in parallel (Target.Jobs at a time), each bounded by
+// Target.StepTimeout; the report lists them and their results in step
+// order whatever order they finish in. A step that fails does not stop
+// the others: its error becomes a finding of audit/step-failed, so one
+// unreadable file never hides the rest — unless t.Focused, where the
+// first error is returned. Steps that time out are named in one
+// audit/step-timeout finding. When ctx is cancelled (an interrupt), Run
+// returns the report of the steps that finished, with one
+// audit/interrupted finding, and ErrInterrupted.
 func Run(ctx context.Context, t *Target, steps []Step) (*report.Report, error) {
 	rep := &report.Report{Root: t.Dir}
+	var run []Step
 	for _, s := range steps {
-		if !s.applies(t) {
-			continue
+		if s.applies(t) {
+			run = append(run, s)
 		}
-		if t.Progress != nil && !t.Focused {
-			fmt.Fprintf(t.Progress, "gocompat: %s…\n", s.Family)
-		}
+	}
+	// Work that steps share (one package load per module) runs under
+	// the run's context, not under the step that asked first, and stops
+	// when the run ends.
+	base, cancel := context.WithCancel(ctx)
+	defer cancel()
+	t.setShared(base)
+	defer t.setShared(nil)
+	outs := runSteps(base, t, run)
+	var late, stopped []string
+	var lateOuts, stoppedOuts []outcome
+	for i, s := range run {
+		o := outs[i]
 		rep.Checks = append(rep.Checks, s.Family)
-		res, err := s.Run(ctx, t)
-		if err != nil {
+		rep.Steps = append(rep.Steps, stepRun(s.Family, o))
+		switch o.status {
+		case report.StepTimedOut:
+			late, lateOuts = append(late, s.Family), append(lateOuts, o)
+			continue
+		case report.StepInterrupted:
+			stopped, stoppedOuts = append(stopped, s.Family), append(stoppedOuts, o)
+			continue
+		case report.StepFailed:
 			if t.Focused {
-				return nil, err
+				return nil, o.err
 			}
-			rep.Findings = append(rep.Findings, finding.New(StepFailed, finding.Location{},
-				fmt.Sprintf("The %s checks could not run: %v", s.Family, err),
-				"Fix the cause above and run again; the other checks' results stand."))
-			rep.Findings[len(rep.Findings)-1].Details = map[string]string{"family": s.Family}
+			f := finding.New(StepFailed, finding.Location{},
+				fmt.Sprintf("The %s checks could not run: %v", s.Family, o.err),
+				"Fix the cause above and run again; the other checks' results stand.")
+			f.Details = map[string]string{"family": s.Family}
+			rep.Findings = append(rep.Findings, f)
 		}
-		rep.Findings = append(rep.Findings, res.Findings...)
-		rep.Subjects = append(rep.Subjects, res.Subjects...)
-		rep.Tables = append(rep.Tables, res.Tables...)
-		if rep.Anchor == "" && res.Anchor != "" {
-			rep.Anchor = res.Anchor
+		rep.Findings = append(rep.Findings, o.res.Findings...)
+		rep.Subjects = append(rep.Subjects, o.res.Subjects...)
+		rep.Tables = append(rep.Tables, o.res.Tables...)
+		if rep.Anchor == "" && o.res.Anchor != "" {
+			rep.Anchor = o.res.Anchor
 		}
 	}
 	if rep.Anchor == "" {
 		rep.Anchor = DefaultAnchor(t.Dir)
+	}
+	if len(late) > 0 {
+		rep.Findings = append(rep.Findings, unfinishedFinding(StepTimeout, late, lateOuts, t.StepTimeout))
+	}
+	if len(stopped) > 0 || ctx.Err() != nil {
+		if t.Focused && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// The command's own time limit (gocompat upgrade --timeout).
+			return nil, ctx.Err()
+		}
+		rep.Findings = append(rep.Findings, unfinishedFinding(Interrupted, stopped, stoppedOuts, 0))
+		return rep, ErrInterrupted
 	}
 	return rep, nil
 }

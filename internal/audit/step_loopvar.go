@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
@@ -57,7 +58,15 @@ func loopvarStep() Step {
 					return Result{Findings: none}, nil // go vet would fail with "matched no packages"
 				}
 			}
-			res, err := loopvar.Analyze(ctx, t.VetTool, t.Dir, opt.Patterns)
+			var res *loopvar.Result
+			var err error
+			if len(opt.Patterns) == 0 && !opt.Fix {
+				res, err = t.Loopvar(ctx, t.Dir) // shared with the upgrade step
+			} else {
+				// --fix analyses the files as Recover left them, on
+				// its own.
+				res, err = loopvar.Analyze(ctx, t.VetTool, t.Dir, opt.Patterns)
+			}
 			if fd, ok := loopvarUnbuildable(t.Dir, err); ok {
 				return Result{Findings: []finding.Finding{fd}}, nil
 			}
@@ -69,7 +78,7 @@ func loopvarStep() Step {
 					return Result{}, err
 				}
 			}
-			return Result{Findings: res.Findings}, nil
+			return Result{Findings: slices.Clone(res.Findings)}, nil
 		},
 	}
 }

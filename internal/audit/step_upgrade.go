@@ -63,7 +63,7 @@ func upgradeStep() Step {
 			res, err := upgrade.Run(ctx, upgrade.Options{
 				Dir: t.Dir, Target: opt.To, Environ: t.Environ, Test: opt.Test,
 				Progress: t.Progress, Offline: !t.Focused && !t.Online,
-				Loopvar: upgradeLoops(t.VetTool), SummarizeLoops: !t.Focused,
+				Loopvar: upgradeLoops(t), SummarizeLoops: !t.Focused,
 				Toolchains: &toolchains.Source{Environ: t.Environ, Progress: t.Progress},
 			})
 			if err != nil {
@@ -89,14 +89,16 @@ func upgradeStep() Step {
 // upgradeLoops lists, loop by loop, what the loopvar analyzer says changes
 // when a module's go line crosses 1.22: the findings that mean "becomes
 // per-iteration on the upgrade", not the clean-ups for files already there.
-func upgradeLoops(vetTool string) func(ctx context.Context, dir string) ([]finding.Finding, error) {
+// The analysis is the run's one per module (Target.Loopvar), which the
+// loopvar step reports too.
+func upgradeLoops(t *Target) func(ctx context.Context, dir string) ([]finding.Finding, error) {
 	return func(ctx context.Context, dir string) ([]finding.Finding, error) {
-		fs, err := loopvar.Run(ctx, vetTool, dir, nil)
+		res, err := t.Loopvar(ctx, dir)
 		if err != nil {
 			return nil, err
 		}
-		kept := fs[:0]
-		for _, f := range fs {
+		var kept []finding.Finding
+		for _, f := range res.Findings {
 			if loopvar.IsUpgradeChange(f.Check) {
 				kept = append(kept, f)
 			}

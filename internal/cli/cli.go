@@ -329,6 +329,7 @@ func run(ctx context.Context, inv *Invocation) error {
 	}
 
 	var rep *report.Report
+	var interrupted bool
 	threshold := finding.Threshold{Min: finding.Error}
 	if c.run != nil {
 		// A command without steps (report --from) renders what it
@@ -366,6 +367,11 @@ func run(ctx context.Context, inv *Invocation) error {
 			defer cancel()
 		}
 		rep, err = audit.Run(ctx, t, steps)
+		// An interrupted run still writes what it has (with an
+		// audit/interrupted finding), then exits 2.
+		if errors.Is(err, audit.ErrInterrupted) {
+			interrupted, err = true, nil
+		}
 		if c.finish != nil {
 			rep, err = c.finish(ctx, e, rep, err)
 		}
@@ -393,6 +399,9 @@ func run(ctx context.Context, inv *Invocation) error {
 
 	if err := rd.Write(inv.Stdout, rep, format.Options{Color: useColor, Verbose: verbose, LinkBase: linkBase}); err != nil {
 		return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
+	}
+	if interrupted {
+		return &exitError{code: ExitError, err: errors.New("interrupted: the report holds only the checks that finished")}
 	}
 	if threshold.Fails(rep.Findings) {
 		return errFindings

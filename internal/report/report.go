@@ -55,6 +55,10 @@ type Report struct {
 	// Tables are results that read best as a grid (releases × build,
 	// vet, test); evidence like Subjects, not findings.
 	Tables []Table `json:"tables,omitempty"`
+	// Steps says how each step of the run went and how long it took, in
+	// run order. Only the times differ between two runs on the same
+	// input; ZeroTimes clears them to compare reports.
+	Steps []StepRun `json:"steps,omitempty"`
 }
 
 // Table is a titled grid of cells; every row has one cell per column.
@@ -62,6 +66,33 @@ type Table struct {
 	Title   string     `json:"title"`
 	Columns []string   `json:"columns"`
 	Rows    [][]string `json:"rows"`
+}
+
+// Step statuses.
+const (
+	StepDone        = "done"        // the step finished (its findings are in)
+	StepFailed      = "failed"      // it returned an error (audit/step-failed)
+	StepTimedOut    = "timed-out"   // cancelled after --step-timeout (audit/step-timeout)
+	StepInterrupted = "interrupted" // the run was interrupted first (audit/interrupted)
+)
+
+// StepRun is one step of a run: its family, how it ended, and when it
+// started and how long it ran (wall time in seconds, to the millisecond,
+// from the start of the run's first step). Steps run in parallel, so
+// their times can overlap.
+type StepRun struct {
+	Family  string  `json:"family"`
+	Status  string  `json:"status"`
+	Start   float64 `json:"start"`
+	Seconds float64 `json:"seconds"`
+}
+
+// ZeroTimes clears the times of r's steps: what two runs on the same
+// input may differ in.
+func (r *Report) ZeroTimes() {
+	for i := range r.Steps {
+		r.Steps[i].Start, r.Steps[i].Seconds = 0, 0
+	}
 }
 
 // Finish sorts findings, fills Rules from reg and recomputes Summary. Call

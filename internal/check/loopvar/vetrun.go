@@ -92,6 +92,7 @@ func analyzeVet(ctx context.Context, tool, dir string, patterns []string) (*Resu
 	args := []string{"vet", "-trimpath=false", "-vettool=" + tool, "-json", "-" + Analyzer.Name + ".records"}
 	args = append(args, patterns...)
 	cmd := exec.CommandContext(ctx, "go", args...)
+	// Cancelling stops the compilers and vet tools go vet started too.
 	childproc.OwnGroup(cmd)
 	cmd.Dir = dir
 	// The analyzer reads the export data of this toolchain; another one

@@ -47,6 +47,8 @@ type doctor struct {
 	env      Env
 	findings []finding.Finding
 	scratch  string // directory to run go in: no go.mod, nothing of the user's
+	// listStd is the result of go list std, started early (see check).
+	listStd func() (stdout, stderr []byte, err error)
 }
 
 func (d *doctor) add(c finding.Check, loc finding.Location, msg, fix string, details ...string) *finding.Finding {
@@ -105,6 +107,29 @@ func (d *doctor) run(ctx context.Context, env []string, name string, args ...str
 	return stdout.Bytes(), stderr.Bytes(), err
 }
 
+// start runs a command beside the caller's; the returned func waits for
+// its result.
+func (d *doctor) start(ctx context.Context, env []string, name string, args ...string) func() ([]byte, []byte, error) {
+	type result struct {
+		stdout, stderr []byte
+		err            error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		var r result
+		r.stdout, r.stderr, r.err = d.run(ctx, env, name, args...)
+		ch <- r
+	}()
+	var r *result
+	return func() ([]byte, []byte, error) {
+		if r == nil {
+			x := <-ch
+			r = &x
+		}
+		return r.stdout, r.stderr, r.err
+	}
+}
+
 // goEnv is the subset of `go env -json` doctor uses.
 type goEnv struct {
 	GOROOT, GOVERSION, GOPATH, GOMODCACHE, GOCACHE, GOBIN, GOENV string
@@ -124,6 +149,9 @@ func Doctor(ctx context.Context, e Env) ([]finding.Finding, []finding.Subject) {
 		d.scratch = scratch
 	}
 	subj := d.check(ctx)
+	if d.listStd != nil {
+		d.listStd() // not used on every path; wait before the scratch directory goes
+	}
 	var subjects []finding.Subject
 	if subj != nil {
 		subjects = append(subjects, *subj)
@@ -196,6 +224,9 @@ func (d *doctor) check(ctx context.Context) *finding.Subject {
 		return &finding.Subject{Kind: "toolchain", Name: "unknown", Path: goBin}
 	}
 
+	// go list std reads every standard package: by far the slowest
+	// probe. It runs beside the others; checkGoroot reads its result.
+	d.listStd = d.start(ctx, d.withEnv(probe), goBin, "list", "std")
 	subj := &finding.Subject{Kind: "toolchain", Name: ge.GOVERSION + " " + ge.GOOS + "/" + ge.GOARCH, Path: ge.GOROOT,
 		Attributes: map[string]string{
 			"go": goBin, "GOROOT": ge.GOROOT, "GOVERSION": ge.GOVERSION, "GOPATH": ge.GOPATH,
@@ -302,7 +333,7 @@ func (d *doctor) checkGoroot(ctx context.Context, goBin string, ge goEnv, probe 
 	} else if f := strings.Fields(string(out)); len(f) >= 3 && ge.GOVERSION != "" && f[2] != ge.GOVERSION && !strings.HasPrefix(f[2], "devel") {
 		problems = append(problems, fmt.Sprintf("the compiler in %s is %s but the go command is %s", ge.GOTOOLDIR, f[2], ge.GOVERSION))
 	}
-	_, stderr, err := d.run(ctx, env, goBin, "list", "std")
+	_, stderr, err := d.listStd()
 	if err != nil {
 		msg := firstLine(stderr, err)
 		if strings.Contains(msg, "GOFLAGS") {

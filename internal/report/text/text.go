@@ -135,6 +135,9 @@ func Write(w io.Writer, r *report.Report, opt Options) error {
 		}
 		p.printf("\n")
 	}
+	if opt.Verbose && len(r.Steps) > 0 {
+		p.steps(r.Steps)
+	}
 	p.printf("%s\n", Summary(r))
 	return p.err
 }
@@ -170,6 +173,25 @@ func (p *printer) table(t report.Table) {
 	line(t.Columns)
 	for _, row := range t.Rows {
 		line(row)
+	}
+	p.printf("\n")
+}
+
+// steps prints each step's wall time (-v): steps run in parallel, so
+// the whole run takes less than their sum.
+func (p *printer) steps(steps []report.StepRun) {
+	w, end := 0, 0.0
+	for _, s := range steps {
+		w = max(w, len(s.Family))
+		end = max(end, s.Start+s.Seconds)
+	}
+	p.printf("%s\n", p.paint(bold, fmt.Sprintf("time: %.2fs in all, steps in parallel", end)))
+	for _, s := range steps {
+		p.printf("  %-*s %8.2fs", w, s.Family, s.Seconds)
+		if s.Status != report.StepDone {
+			p.printf("  %s", s.Status)
+		}
+		p.printf("\n")
 	}
 	p.printf("\n")
 }

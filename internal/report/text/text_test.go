@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/report/text"
 )
@@ -76,5 +77,28 @@ func TestSummary(t *testing.T) {
 	r := load(t)
 	if got, want := text.Summary(r), "2 errors, 0 warnings, 1 info (1 suppressed) — checked: toolchain, loopvar"; got != want {
 		t.Errorf("Summary = %q, want %q", got, want)
+	}
+}
+
+// -v prints each step's wall time and how it ended; without -v the
+// output has no times, so two runs on the same input print the same.
+func TestStepTimes(t *testing.T) {
+	r := &report.Report{Findings: []finding.Finding{}, Checks: []string{"toolchain", "loopvar"}, Steps: []report.StepRun{
+		{Family: "toolchain", Status: report.StepDone, Start: 0, Seconds: 1.234},
+		{Family: "loopvar", Status: report.StepTimedOut, Start: 0.5, Seconds: 600},
+	}}
+	var plain, verbose strings.Builder
+	if err := text.Write(&plain, r, text.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := text.Write(&verbose, r, text.Options{Verbose: true}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "time:") {
+		t.Errorf("times without -v:\n%s", plain.String())
+	}
+	want := "time: 600.50s in all, steps in parallel\n  toolchain     1.23s\n  loopvar     600.00s  timed-out\n\n"
+	if !strings.Contains(verbose.String(), want) {
+		t.Errorf("-v output:\n%s\nwant it to hold:\n%s", verbose.String(), want)
 	}
 }

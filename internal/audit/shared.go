@@ -1,0 +1,86 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+
+	"github.com/gocompat/gocompat/internal/check/loopvar"
+)
+
+// sharedWork is the expensive work that several steps of a run need the
+// same result of, done once per run: the loopvar analysis of a module's
+// packages (go vet with the loopvar analyzer, which has the go command
+// load and type-check every package and compile the export data of
+// every dependency), which the loopvar step reports and the upgrade
+// step summarises. Steps run in parallel; without this, both would
+// compile the same packages at the same time on a cold build cache.
+type sharedWork struct {
+	mu      sync.Mutex
+	ctx     context.Context // the run's; nil outside Run
+	loopvar map[string]*call[*loopvar.Result]
+}
+
+// call is one piece of shared work: done is closed once v and err are
+// set.
+type call[T any] struct {
+	done chan struct{}
+	v    T
+	err  error
+}
+
+// setShared starts a run's shared work under ctx (see Run).
+func (t *Target) setShared(ctx context.Context) {
+	t.shared.mu.Lock()
+	defer t.shared.mu.Unlock()
+	t.shared.ctx = ctx
+	t.shared.loopvar = nil
+}
+
+// Loopvar is the loopvar analysis of every package of the module in dir
+// (./..., tests included), done once per run and dir whichever step asks
+// first. The work runs under the run's context, so a step that gives up
+// waiting (its own timeout) does not cancel it for another; ctx bounds
+// only this caller's wait.
+func (t *Target) Loopvar(ctx context.Context, dir string) (*loopvar.Result, error) {
+	return shared(ctx, t, &t.shared.loopvar, filepath.Clean(dir), func(ctx context.Context) (*loopvar.Result, error) {
+		return loopvar.Analyze(ctx, t.VetTool, dir, nil)
+	})
+}
+
+// shared runs f once per key in m, under the run's context (or ctx, for
+// a Target used outside Run), and waits for its result or for ctx.
+func shared[T any](ctx context.Context, t *Target, m *map[string]*call[T], key string, f func(context.Context) (T, error)) (T, error) {
+	t.shared.mu.Lock()
+	base := t.shared.ctx
+	if base == nil {
+		t.shared.mu.Unlock()
+		return f(ctx)
+	}
+	if *m == nil {
+		*m = map[string]*call[T]{}
+	}
+	c, ok := (*m)[key]
+	if !ok {
+		c = &call[T]{done: make(chan struct{})}
+		(*m)[key] = c
+		go func() {
+			defer close(c.done)
+			defer func() {
+				if r := recover(); r != nil {
+					c.err = fmt.Errorf("internal error: %v (please report this with the command you ran)", r)
+				}
+			}()
+			c.v, c.err = f(base)
+		}()
+	}
+	t.shared.mu.Unlock()
+	select {
+	case <-c.done:
+		return c.v, c.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
