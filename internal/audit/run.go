@@ -203,27 +203,40 @@ func round(d time.Duration) time.Duration {
 
 // progress tells a terminal (Target.Progress) which steps run: a line
 // when one starts and when it ends, and every progressEvery the ones
-// still running. Nil Progress, or a focused run, prints nothing.
+// still running. In a focused run (one command, one step: loopvar,
+// upgrade --test, matrix) a step is announced only once it has run for
+// announceAfter, so quick commands print nothing. Nil Progress prints
+// nothing.
 type progress struct {
-	w       io.Writer
-	mu      sync.Mutex
-	running map[string]time.Time
-	order   []string
-	quit    chan struct{}
-	once    sync.Once
+	w         io.Writer
+	delay     time.Duration
+	mu        sync.Mutex
+	running   map[string]time.Time
+	announced map[string]bool
+	order     []string
+	summary   time.Time
+	quit      chan struct{}
+	once      sync.Once
 }
 
+// announceAfter is how long a step of a focused run runs before it is
+// shown.
+const announceAfter = time.Second
+
 func newProgress(t *Target) *progress {
-	if t.Progress == nil || t.Focused {
+	if t.Progress == nil {
 		return nil
 	}
-	p := &progress{w: t.Progress, running: map[string]time.Time{}, quit: make(chan struct{})}
+	p := &progress{w: t.Progress, running: map[string]time.Time{}, announced: map[string]bool{}, quit: make(chan struct{}), summary: time.Now()}
+	if t.Focused {
+		p.delay = announceAfter
+	}
 	go p.tick()
 	return p
 }
 
 func (p *progress) tick() {
-	tk := time.NewTicker(progressEvery)
+	tk := time.NewTicker(min(announceAfter/4, progressEvery))
 	defer tk.Stop()
 	for {
 		select {
@@ -233,16 +246,28 @@ func (p *progress) tick() {
 			p.mu.Lock()
 			var parts []string
 			for _, fam := range p.order {
-				if st, ok := p.running[fam]; ok {
-					parts = append(parts, fmt.Sprintf("%s (%s)", fam, now.Sub(st).Round(time.Second)))
+				st, ok := p.running[fam]
+				if !ok {
+					continue
 				}
+				if !p.announced[fam] && now.Sub(st) >= p.delay {
+					p.announce(fam)
+				}
+				parts = append(parts, fmt.Sprintf("%s (%s)", fam, now.Sub(st).Round(time.Second)))
 			}
-			if len(parts) > 0 {
+			if len(parts) > 0 && now.Sub(p.summary) >= progressEvery {
 				fmt.Fprintf(p.w, "gocompat: still running: %s\n", strings.Join(parts, ", "))
+				p.summary = now
 			}
 			p.mu.Unlock()
 		}
 	}
+}
+
+// announce writes a step's start line; p.mu is held.
+func (p *progress) announce(fam string) {
+	p.announced[fam] = true
+	fmt.Fprintf(p.w, "gocompat: %s…\n", fam)
 }
 
 func (p *progress) started(fam string, at time.Time) {
@@ -253,7 +278,9 @@ func (p *progress) started(fam string, at time.Time) {
 	defer p.mu.Unlock()
 	p.running[fam] = at
 	p.order = append(p.order, fam)
-	fmt.Fprintf(p.w, "gocompat: %s…\n", fam)
+	if p.delay == 0 {
+		p.announce(fam)
+	}
 }
 
 func (p *progress) finished(fam string, o outcome) {
@@ -263,7 +290,9 @@ func (p *progress) finished(fam string, o outcome) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.running, fam)
-	fmt.Fprintf(p.w, "gocompat: %s %s in %s\n", fam, o.status, round(o.took))
+	if p.announced[fam] {
+		fmt.Fprintf(p.w, "gocompat: %s %s in %s\n", fam, o.status, round(o.took))
+	}
 }
 
 func (p *progress) stop() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -282,6 +283,27 @@ func TestProgress(t *testing.T) {
 	}
 	b.Reset()
 	if _, err := Run(context.Background(), &Target{Dir: t.TempDir(), Progress: &b, Focused: true}, []Step{s}); err != nil || b.Len() != 0 {
-		t.Errorf("focused run wrote progress %q (err %v)", b.String(), err)
+		t.Errorf("a quick focused run wrote progress %q (err %v)", b.String(), err)
 	}
+	// A focused step that runs longer than announceAfter is shown.
+	b.Reset()
+	slow := testStep("slow", 1, func(context.Context) error { time.Sleep(announceAfter + 600*time.Millisecond); return nil })
+	if _, err := Run(context.Background(), &Target{Dir: t.TempDir(), Progress: &syncWriter{w: &b}, Focused: true}, []Step{slow}); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); !strings.HasPrefix(got, "gocompat: slow…\ngocompat: slow done in ") {
+		t.Errorf("a slow focused step's progress:\n%s", got)
+	}
+}
+
+// syncWriter lets the progress ticker and the test share a builder.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(b []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(b)
 }
