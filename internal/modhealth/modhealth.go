@@ -73,13 +73,17 @@ func List(ctx context.Context, dir string, environ []string) (*Info, error) {
 		}
 	}
 	out, stderr, err := run(ctx, dir, env, "list", "-m", "-json", "-u", "-retracted", "all")
+	// Offline, -e lists every module of the graph even when the module
+	// cache lacks the go.mod of some (a module only tests of a
+	// dependency need): those carry an Error and are judged on what
+	// go.mod says of them, instead of failing the whole list.
 	switch {
 	case proxyOff:
 		info.Offline = "GOPROXY=off"
-		out, stderr, err = run(ctx, dir, env, "list", "-m", "-json", "all")
+		out, stderr, err = run(ctx, dir, env, "list", "-m", "-e", "-json", "all")
 	case err != nil && netError(stderr):
 		info.Offline = firstLine(stderr)
-		out, stderr, err = run(ctx, dir, append(env, "GOPROXY=off"), "list", "-m", "-json", "all")
+		out, stderr, err = run(ctx, dir, append(env, "GOPROXY=off"), "list", "-m", "-e", "-json", "all")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("go list -m all in %s: %s", dir, firstLine(stderr))

@@ -85,3 +85,36 @@ func goCmd(dir string, args ...string) ([]byte, error) {
 	out, stderr, err := run(context.Background(), dir, os.Environ(), args...)
 	return append(out, stderr...), err
 }
+
+// Offline, a module of the graph whose go.mod the module cache lacks
+// (one only a dependency's tests need, say) is listed with its error
+// instead of failing the whole list: gocompat audit of a repository whose
+// cache holds what its build needs, and no more, must not fail.
+func TestListOfflineGraphNotInCache(t *testing.T) {
+	dir := fixture(t, "")
+	if out, err := goCmd(dir, "mod", "download"); err != nil {
+		t.Skipf("go mod download (offline?): %v\n%s", err, out)
+	}
+	gomod := filepath.Join(dir, "go.mod")
+	b, err := os.ReadFile(gomod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(b, "\nrequire example.invalid/not-in-any-cache v1.0.0 // indirect\n"...)
+	if err := os.WriteFile(gomod, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	info, err := List(context.Background(), dir, append(os.Environ(), "GOPROXY=off"))
+	if err != nil {
+		t.Fatalf("List failed on a module missing from the cache: %v", err)
+	}
+	var missing *Module
+	for i, m := range info.Modules {
+		if m.Path == "example.invalid/not-in-any-cache" {
+			missing = &info.Modules[i]
+		}
+	}
+	if missing == nil || missing.Error == nil {
+		t.Errorf("the missing module is not listed with its error: %+v", info.Modules)
+	}
+}
