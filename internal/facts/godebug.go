@@ -4,18 +4,21 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/parser"
 	"go/token"
 	"go/version"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/gocompat/gocompat/internal/fsread"
 )
 
 //go:generate go run ./internal/gengodebug -o godebug_table.json
@@ -119,7 +122,7 @@ func Godebugs(goroot string) (*GodebugTable, bool) {
 // src/internal/godebugs/table.go, doc/godebug.md and VERSION.
 func ReadGodebugs(goroot string) (*GodebugTable, error) {
 	tablePath := filepath.Join(goroot, "src", "internal", "godebugs", "table.go")
-	src, err := os.ReadFile(tablePath)
+	src, err := fsread.ReadFile(tablePath, fsread.SourceLimit)
 	if err != nil {
 		return nil, err
 	}
@@ -127,18 +130,18 @@ func ReadGodebugs(goroot string) (*GodebugTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := os.ReadFile(filepath.Join(goroot, "VERSION"))
+	v, err := fsread.ReadFile(filepath.Join(goroot, "VERSION"), fsread.ConfigLimit)
 	if err != nil {
 		return nil, err
 	}
 	first, _, _ := strings.Cut(string(v), "\n")
 	t := &GodebugTable{GoVersion: strings.TrimSpace(first), Settings: settings, Removed: removed}
 	docPath := filepath.Join(goroot, "doc", "godebug.md")
-	doc, err := os.ReadFile(docPath)
+	doc, err := fsread.ReadFile(docPath, fsread.SourceLimit)
 	switch {
 	case err == nil:
 		AttachGodebugDoc(settings, ParseGodebugDoc(doc))
-	case os.IsNotExist(err):
+	case errors.Is(err, fs.ErrNotExist):
 		t.DocFrom = borrowGodebugDoc(settings)
 	default:
 		return nil, err
