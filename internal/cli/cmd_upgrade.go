@@ -41,8 +41,9 @@ func init() {
 				}
 				t.Focused = true
 				t.Progress = nil
-				if test || isTerminal(e.inv.Stderr) {
-					// Test runs take long enough that silence would look like a hang.
+				if !e.quiet && (test || isTerminal(e.inv.Stderr)) {
+					// Test runs take long enough that silence would look
+					// like a hang, in a log too; -q silences it.
 					t.Progress = e.inv.Stderr
 				}
 				t.SetOptions("upgrade", opt)

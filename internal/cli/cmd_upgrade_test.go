@@ -48,6 +48,14 @@ func TestUpgradeCommandTestNamesTheLoop(t *testing.T) {
 	if !strings.Contains(stderr, "running tests at go 1.22") {
 		t.Errorf("no progress on stderr with --test:\n%s", stderr)
 	}
+	// -q silences it; the report is the same.
+	code, quietOut, quietErr := runCLI(t, "upgrade", "--to", "1.22", "--test", "-q", "--format", "json", dir)
+	if code != ExitFindings || quietErr != "" {
+		t.Errorf("upgrade --test -q: exit %d, stderr %q", code, quietErr)
+	}
+	if q, err := report.Decode(strings.NewReader(quietOut)); err != nil || len(q.Findings) != len(rep.Findings) {
+		t.Errorf("upgrade --test -q: %d findings (%v), want %d", len(q.Findings), err, len(rep.Findings))
+	}
 	after, _ := os.ReadFile(filepath.Join(dir, "go.mod"))
 	if !bytes.Equal(gomod, after) {
 		t.Errorf("go.mod changed:\n%s", after)
