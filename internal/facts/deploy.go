@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/version"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -77,6 +78,32 @@ func BuildOnlyEnv(name string) (EnvFact, bool) {
 
 // GOMEMLIMITSince is the release that added GOMEMLIMIT.
 const GOMEMLIMITSince = "go1.19"
+
+// ParseGOMEMLIMIT parses a GOMEMLIMIT value as the runtime does
+// (runtime/string.go parseByteCount, called by readGOMEMLIMIT in
+// runtime/mgcpacer.go): decimal digits with an optional B, KiB, MiB, GiB
+// or TiB suffix, nothing else (no sign, fraction or space); "off" is no
+// limit (+Inf). ok is false for a value the runtime rejects.
+func ParseGOMEMLIMIT(v string) (bytes float64, ok bool) {
+	if v == "off" {
+		return math.Inf(1), true
+	}
+	mult := 1.0
+	for _, s := range []struct {
+		suf string
+		m   float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"B", 1}} {
+		if strings.HasSuffix(v, s.suf) {
+			v, mult = strings.TrimSuffix(v, s.suf), s.m
+			break
+		}
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return float64(n) * mult, true
+}
 
 // SystemdMemoryLimit is a systemd option that caps a service's memory,
 // and what happens to the service above the cap.

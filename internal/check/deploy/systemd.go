@@ -252,30 +252,6 @@ func systemdBytes(v string) (float64, bool) {
 	return n * mult, true
 }
 
-// gomemlimitBytes parses GOMEMLIMIT as the runtime does (a number with an
-// optional B, KiB, MiB, GiB or TiB suffix); "off" gives +Inf.
-func gomemlimitBytes(v string) (float64, bool) {
-	v = strings.TrimSpace(v)
-	if v == "off" {
-		return math.Inf(1), true
-	}
-	mult := 1.0
-	for _, s := range []struct {
-		suf string
-		m   float64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"B", 1}} {
-		if strings.HasSuffix(v, s.suf) {
-			v, mult = strings.TrimSuffix(v, s.suf), s.m
-			break
-		}
-	}
-	n, err := strconv.ParseFloat(v, 64)
-	if err != nil || n < 0 {
-		return 0, false
-	}
-	return n * mult, true
-}
-
 func setting(b *gosrc.Binary, key string) string {
 	v, _ := b.Setting(key)
 	return v
@@ -325,7 +301,7 @@ func memoryFindings(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 			fmt.Sprintf("Add Environment=GOMEMLIMIT=%s (about 90%% of the limit, leaving room for memory the Go runtime does not manage).", suggestLimit(limitBytes)))
 		return []finding.Finding{withDetails(fd, limit.Name, finding.Clip(limit.Value))}
 	}
-	gb, ok := gomemlimitBytes(gm.Value)
+	gb, ok := facts.ParseGOMEMLIMIT(gm.Value)
 	if !ok || gb < limitBytes {
 		return nil
 	}

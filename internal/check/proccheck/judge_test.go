@@ -1,7 +1,6 @@
 package proccheck
 
 import (
-	"math"
 	"strings"
 	"testing"
 	"time"
@@ -133,30 +132,5 @@ func TestSkipped(t *testing.T) {
 	if len(fs) != 1 || fs[0].Check != NotReadable.ID || fs[0].Details["count"] != "2" ||
 		!strings.Contains(fs[0].Message, "pid 1 init: permission denied") || !strings.Contains(fs[0].Message, "pid 7 /usr/sbin/x: damaged") {
 		t.Errorf("%+v", fs)
-	}
-}
-
-func FuzzParseByteCount(f *testing.F) {
-	for _, s := range []string{"200MiB", "1GiB", "off", "123", "1.5GiB", "-1", "B", "9999999999999999999TiB"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		n, ok := ParseByteCount(s)
-		if ok && (n < 0 || math.IsNaN(n)) {
-			t.Errorf("%q: %v", s, n)
-		}
-	})
-}
-
-func TestParseByteCount(t *testing.T) {
-	for s, want := range map[string]float64{"200MiB": 200 << 20, "1GiB": 1 << 30, "123": 123, "5B": 5, "off": math.Inf(1)} {
-		if n, ok := ParseByteCount(s); !ok || n != want {
-			t.Errorf("%q: %v %v", s, n, ok)
-		}
-	}
-	for _, s := range []string{"1.5GiB", "-1", "B", "1 GiB", "1GB"} {
-		if _, ok := ParseByteCount(s); ok {
-			t.Errorf("%q accepted", s)
-		}
 	}
 }

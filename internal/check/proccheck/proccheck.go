@@ -265,30 +265,6 @@ func cpuFindings(p *proc.Process, goV string) []finding.Finding {
 		"cpus", strconv.Itoa(p.CPUs), "cpuQuota", strconv.Itoa(quotaCPUs))}
 }
 
-// ParseByteCount parses GOMEMLIMIT as the runtime does (runtime/mgcpacer.go
-// readGOMEMLIMIT, parseByteCount): a number of bytes with an optional B,
-// KiB, MiB, GiB or TiB suffix; "off" is no limit (+Inf).
-func ParseByteCount(v string) (float64, bool) {
-	if v == "off" {
-		return math.Inf(1), true
-	}
-	mult := 1.0
-	for _, s := range []struct {
-		suf string
-		m   float64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"B", 1}} {
-		if strings.HasSuffix(v, s.suf) {
-			v, mult = strings.TrimSuffix(v, s.suf), s.m
-			break
-		}
-	}
-	n, err := strconv.ParseUint(v, 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	return float64(n) * mult, true
-}
-
 func memoryFindings(p *proc.Process, goV string) []finding.Finding {
 	if goV != "" && version.Compare(goV, facts.GOMEMLIMITSince) < 0 {
 		return nil // no GOMEMLIMIT before Go 1.19
@@ -299,7 +275,7 @@ func memoryFindings(p *proc.Process, goV string) []finding.Finding {
 	gm, haveGM := p.Env["GOMEMLIMIT"]
 	limitBytes := math.Inf(1)
 	if haveGM {
-		if b, ok := ParseByteCount(gm); ok {
+		if b, ok := facts.ParseGOMEMLIMIT(gm); ok {
 			limitBytes = b
 		} else {
 			haveGM = false // a running program cannot have an invalid one: the runtime refuses to start
