@@ -292,7 +292,7 @@ func binaryVulns(ctx context.Context, scan []binary.Result, t *Target, o DepsOpt
 		if r.Err != nil || r.Info == nil {
 			continue
 		}
-		name := binaryName(base, r.Path)
+		name := relTo(base, r.Path)
 		anchor := finding.Location{File: name}
 		if err != nil {
 			res.Findings = append(res.Findings, deps.DBUnavailable(err, anchor))
@@ -379,15 +379,4 @@ func processVulns(ctx context.Context, t *Target, o DepsOptions, res *Result) {
 		}
 		res.Findings = append(res.Findings, deps.Vulns(s, in)...)
 	}
-}
-
-func binaryName(base, p string) string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return filepath.ToSlash(p)
-	}
-	if r, err := filepath.Rel(base, abs); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-		return filepath.ToSlash(r)
-	}
-	return filepath.ToSlash(abs)
 }
