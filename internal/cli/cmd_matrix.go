@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"time"
 
 	"github.com/gocompat/gocompat/internal/audit"
-	"github.com/gocompat/gocompat/internal/report"
 )
 
 func init() {
@@ -49,18 +46,7 @@ func init() {
 				t.SetOptions("matrix", audit.MatrixOptions{Releases: releases, Test: test, Jobs: jobs, MemBudget: int64(memMiB) << 20})
 				return t, nil
 			},
-			finish: func(ctx context.Context, e *env, rep *report.Report, err error) (*report.Report, error) {
-				if err == nil {
-					return rep, nil
-				}
-				if errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded {
-					return nil, usageErrorf("matrix: stopped after --timeout %s", timeout)
-				}
-				if errors.Is(err, audit.ErrMatrixNoModule) {
-					return nil, usageErrorf("matrix: %v (run it in a module, or name a directory that holds one)", err)
-				}
-				return nil, err
-			},
+			finish: moduleFinish("matrix", &timeout, audit.ErrMatrixNoModule),
 		}
 	})
 }
