@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/gocompat/gocompat/internal/testbin"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -76,17 +77,6 @@ func TestCfgArgumentIsNotVetMode(t *testing.T) {
 	if !bytes.Contains(out, []byte("codereview.cfg")) {
 		t.Errorf("gocompat binary %s does not talk about the file:\n%s", cfg, out)
 	}
-}
-
-// alive reports whether pid runs and is not a zombie.
-func alive(pid int) bool {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	s := string(data)
-	i := strings.LastIndexByte(s, ')')
-	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z'
 }
 
 // TestSIGTERMStopsChildrenAndCleansUp: `gocompat upgrade --test` killed
@@ -183,7 +173,7 @@ func TestLong(t *testing.T) {
 		t.Fatalf("gocompat did not exit within 60s of SIGTERM:\n%s", out.String())
 	}
 	for _, p := range pids {
-		for end := time.Now().Add(5 * time.Second); alive(p); time.Sleep(50 * time.Millisecond) {
+		for end := time.Now().Add(5 * time.Second); testbin.Alive(p); time.Sleep(50 * time.Millisecond) {
 			if time.Now().After(end) {
 				t.Errorf("process %d of the test's tree outlived gocompat", p)
 				break

@@ -2,6 +2,7 @@ package childproc_test
 
 import (
 	"context"
+	"github.com/gocompat/gocompat/internal/testbin"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,17 +14,6 @@ import (
 
 	"github.com/gocompat/gocompat/internal/childproc"
 )
-
-// alive reports whether pid runs and is not a zombie.
-func alive(pid int) bool {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	s := string(data)
-	i := strings.LastIndexByte(s, ')')
-	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z'
-}
 
 // Cancelling the context kills the child's whole process group: a real
 // shell and the sleep it starts (without OwnGroup, exec.CommandContext
@@ -53,7 +43,7 @@ func TestCancelKillsGroup(t *testing.T) {
 	defer syscall.Kill(pid, syscall.SIGKILL)
 	cancel()
 	cmd.Wait()
-	for end := time.Now().Add(5 * time.Second); alive(pid); time.Sleep(20 * time.Millisecond) {
+	for end := time.Now().Add(5 * time.Second); testbin.Alive(pid); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(end) {
 			t.Fatalf("the shell's child %d outlived the cancellation", pid)
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -172,4 +173,16 @@ func Start(t testing.TB, cg *Cgroup, bin string, env ...string) *Child {
 		t.Fatalf("%s did not start: %q %v", bin, line, err)
 	}
 	return c
+}
+
+// Alive reports whether process pid exists and is not a zombie, from
+// /proc/PID/stat (pid (comm) S …: the state follows the last ')').
+func Alive(pid int) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z'
 }

@@ -3,6 +3,7 @@ package unit
 import (
 	"context"
 	"errors"
+	"github.com/gocompat/gocompat/internal/testbin"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,7 +71,7 @@ func TestVerifyTimeoutKillsProcessGroup(t *testing.T) {
 	// The killed sleep is a zombie until its parent (init here) reaps it;
 	// wait a little for it to go.
 	for deadline := time.Now().Add(5 * time.Second); ; {
-		if alive(pid) == false {
+		if testbin.Alive(pid) == false {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -79,16 +80,4 @@ func TestVerifyTimeoutKillsProcessGroup(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// alive reports whether pid is a running (not zombie) process.
-func alive(pid int) bool {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	// pid (comm) S ...: the state follows the last ')'.
-	s := string(data)
-	i := strings.LastIndexByte(s, ')')
-	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z'
 }
