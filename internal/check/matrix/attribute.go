@@ -177,13 +177,24 @@ func (a *attribution) explain(ctx context.Context) error {
 		}
 		explained := 0
 		seen := map[pos]bool{}
-		// Build failures: symbols, constraints.
+		seenOut := map[string]bool{}
+		// Build failures: symbols, constraints, the linker.
 		for _, l := range append(append([]string(nil), r.Build.Output...), r.Test.Output...) {
-			if strings.Contains(l, constraints) {
-				a.add(BuildConstraint, r, a.goModLoc(),
-					fmt.Sprintf("With %s at go %s: %s", r.Release.Version, r.GoLine, strings.TrimPrefix(strings.TrimSpace(l), "package ")),
-					"Check the //go:build lines of those files (a go1.N tag newer than the release, or a GOOS/GOARCH the release lacks).",
-					map[string]string{"output": l})
+			if i := strings.Index(l, constraints); i >= 0 {
+				dir := strings.TrimSpace(l[i+len(constraints):])
+				if seenOut[dir] {
+					continue
+				}
+				seenOut[dir] = true
+				a.addExcludedDir(r, l, dir)
+				explained++
+				continue
+			}
+			if m := linknameRE.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
+				if !seenOut[l] {
+					seenOut[l] = true
+					a.addLinkname(r, strings.TrimSpace(l), m[1], m[2])
+				}
 				explained++
 				continue
 			}
@@ -197,6 +208,12 @@ func (a *attribution) explain(ctx context.Context) error {
 			}
 			p.File = a.relFile(p.File)
 			if seen[pos{p.File, p.Line, 0}] {
+				continue
+			}
+			if c, ok := a.excludedDecl(p.File, um[1], r.Release.Version); ok {
+				seen[pos{p.File, p.Line, 0}] = true
+				a.addExcludedDecl(r, p, um[1], c)
+				explained++
 				continue
 			}
 			if s, ok := lookupStd(std, p); ok {

@@ -22,7 +22,7 @@ var (
 		Severity: finding.Error, Sources: []finding.Source{srcStdver},
 	}
 	APIRemoved = finding.Check{
-		ID: "matrix/api-removed", Title: "A symbol that builds under an older Go release is undefined under a newer one",
+		ID: "matrix/api-removed", Title: "A symbol the module builds with under an older Go release is undefined or unreachable under a newer one",
 		Severity: finding.Error, Sources: []finding.Source{srcCompat},
 	}
 	VetCheckNew = finding.Check{
@@ -30,7 +30,7 @@ var (
 		Severity: finding.Warning, Sources: []finding.Source{srcVet},
 	}
 	BuildConstraint = finding.Check{
-		ID: "matrix/build-constraint", Title: "Build constraints exclude every file of a package under a Go release",
+		ID: "matrix/build-constraint", Title: "Build constraints leave out, under a Go release, a file the package needs",
 		Severity: finding.Error, Sources: []finding.Source{srcBuildTags},
 	}
 	Failure = finding.Check{

@@ -18,9 +18,15 @@
 //     in go vet since Go 1.23) names the symbol and the release that added
 //     it, which explains "undefined: pkg.Sym" under older releases;
 //   - a symbol that builds under an older release and is undefined under a
-//     newer one (an API removed);
+//     newer one (an API removed), or that the newer release's linker no
+//     longer lets a //go:linkname reach ("invalid reference to", Go 1.23
+//     and later: facts.LinknameCheckedSince);
 //   - a vet check that the oldest release's vet does not have (vet help);
-//   - build constraints that exclude every file under a release;
+//   - build constraints: a package whose every file a release's tags
+//     exclude, or an undefined name declared only in a file they exclude
+//     (go/build's matching of the module's files, with only the release
+//     tags go1.1 … go1.N differing between the failing release and one
+//     that includes the file);
 //   - a test that passes at the module's go line and fails with the go
 //     line raised: the upgrade family's attribution (loop semantics or a
 //     GODEBUG default, bisected) runs for the oldest such release.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/module"
 	"github.com/gocompat/gocompat/internal/testbin"
@@ -332,32 +333,135 @@ func TestMatrixVetCheckNew(t *testing.T) {
 
 // TestAttributionFromPlainValues judges rows built by hand from the
 // outputs the go command prints, for causes no real toolchain pair here
-// produces: an API that an older release builds and a newer one does
-// not, and build constraints that exclude every file.
+// produces: a symbol that an older release builds and a newer one leaves
+// undefined (no standard library symbol was removed between the releases
+// the tests have), build constraints that exclude every file of a
+// directory gocompat cannot read, and a file constrained to releases
+// before Go 1.23 (//go:build !go1.23: the real files are judged, the
+// output is the go command's for such a file).
 func TestAttributionFromPlainValues(t *testing.T) {
-	mod := &module.Module{Dir: "/src/m", Rel: ".", GoModRel: "go.mod", Mod: &module.GoMod{Module: "example.com/m", Go: "1.22", GoLine: 3}}
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"go.mod":    "module example.com/m\n\ngo 1.22\n",
+		"old.go":    "//go:build !go1.23\n\npackage m\n\nfunc legacy() int { return 1 }\n",
+		"use.go":    "package m\n\nfunc Use() int { return legacy() }\n",
+		"x509.go":   "package m\n",
+		"m_test.go": "package m\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mod := &module.Module{Dir: dir, Rel: ".", GoModRel: "go.mod", Mod: &module.GoMod{Module: "example.com/m", Go: "1.22", GoLine: 3}}
 	old := &Row{Module: mod, Release: toolchains.Toolchain{Version: "go1.22.12"}, GoLine: "1.22",
 		Build: Cell{Status: Pass}, Vet: Cell{Status: Pass}, Test: Cell{Status: Pass}}
 	removed := &Row{Module: mod, Release: toolchains.Toolchain{Version: "go1.26.8"}, GoLine: "1.22",
-		Build: Cell{Status: Fail, Output: []string{"# example.com/m", "./a.go:7:12: undefined: x509.Gone"}},
-		Vet:   Cell{Status: Fail, Output: []string{"vet: ./a.go:7:12: undefined: x509.Gone"}}, Test: Cell{Status: NotRun}}
+		Build: Cell{Status: Fail, Output: []string{"# example.com/m", "./x509.go:7:12: undefined: x509.Gone", "./use.go:3:31: undefined: legacy"}},
+		Vet:   Cell{Status: Fail, Output: []string{"vet: ./x509.go:7:12: undefined: x509.Gone"}}, Test: Cell{Status: NotRun}}
 	tagged := &Row{Module: mod, Release: toolchains.Toolchain{Version: "go1.26.8"}, GoLine: "1.26", Raised: true,
-		Build: Cell{Status: Fail, Output: []string{"package example.com/m/sub: build constraints exclude all Go files in /src/m/sub"}},
+		Build: Cell{Status: Fail, Output: []string{"package example.com/m/sub: build constraints exclude all Go files in " + filepath.Join(dir, "sub")}},
 		Vet:   Cell{Status: Pass}, Test: Cell{Status: Pass}}
-	a := &attribution{run: &run{o: &Options{Dir: "/src/m"}, inst: toolchains.Toolchain{Version: "go1.22.12"}}, mod: mod, rows: []*Row{old, removed, tagged}, goLine: "1.22"}
+	a := &attribution{run: &run{o: &Options{Dir: dir}, inst: toolchains.Toolchain{Version: "go1.22.12"}}, mod: mod, rows: []*Row{old, removed, tagged}, goLine: "1.22"}
 	if err := a.explain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	res := &Result{Findings: a.findings}
 	api := byCheck(a.findings, APIRemoved.ID)
-	if len(api) != 1 || api[0].Location.String() != "a.go:7:12" || api[0].Details["builtWith"] != "go1.22.12" || api[0].Details["undefined"] != "x509.Gone" {
+	if len(api) != 1 || api[0].Location.String() != "x509.go:7:12" || api[0].Details["builtWith"] != "go1.22.12" || api[0].Details["undefined"] != "x509.Gone" {
 		t.Errorf("api-removed:\n%s", dump(res))
 	}
 	bc := byCheck(a.findings, BuildConstraint.ID)
-	if len(bc) != 1 || bc[0].Details["release"] != "go1.26.8" || !strings.Contains(bc[0].Message, "build constraints exclude all Go files in /src/m/sub") {
-		t.Errorf("build-constraint:\n%s", dump(res))
+	if len(bc) != 2 {
+		t.Fatalf("build-constraint:\n%s", dump(res))
 	}
-	if len(a.findings) != 2 {
+	if f := bc[0]; f.Location.String() != "old.go:1" || f.Details["constraint"] != "//go:build !go1.23" || f.Details["tag"] != "go1.23" ||
+		f.Details["includedBy"] != "go1.22.12" || f.Details["usedAt"] != "use.go:3:31" || !strings.Contains(f.Message, "from go1.23 on the file is left out") {
+		t.Errorf("build-constraint of a newer release: %s %v %s", f.Location, f.Details, f.Message)
+	}
+	if f := bc[1]; f.Details["release"] != "go1.26.8" || f.Location.String() != "go.mod:3" || !strings.Contains(f.Message, "build constraints exclude all Go files in sub") {
+		t.Errorf("build-constraint of a missing directory:\n%s", dump(res))
+	}
+	if len(a.findings) != 3 {
 		t.Errorf("findings:\n%s", dump(res))
+	}
+}
+
+// TestMatrixBuildConstraint: constraint121's reset is declared only in a
+// file constrained to go1.22 under a go 1.21 line. Go 1.21's build fails
+// with "undefined: reset"; Go 1.22 and the installed release build it.
+// The cause named is the constraint, at the constrained file.
+func TestMatrixBuildConstraint(t *testing.T) {
+	inst, releases := matrixReleases(t)
+	res, _ := runMatrix(t, "testdata/constraint121", releases)
+	if got := res.FirstFailing["example.com/constraint121"]; got != testbin.Go121 {
+		t.Errorf("first failing release = %q, want %s\n%s", got, testbin.Go121, dump(res))
+	}
+	fs := byCheck(res.Findings, BuildConstraint.ID)
+	if len(fs) != 1 || len(res.Findings) != 1 {
+		t.Fatalf("findings:\n%s", dump(res))
+	}
+	f := fs[0]
+	want := map[string]string{"release": testbin.Go121, "goLine": "1.21", "undefined": "reset", "usedAt": "cache.go:18:27",
+		"file": "clear_go122.go", "constraint": "//go:build go1.22", "includedBy": testbin.Go122, "tag": "go1.22"}
+	for k, v := range want {
+		if f.Details[k] != v {
+			t.Errorf("details[%s] = %q, want %q", k, f.Details[k], v)
+		}
+	}
+	if f.Location.String() != "clear_go122.go:1" || !strings.Contains(f.Message, "go1.1 to go1.21") || !strings.Contains(f.Fix, "raise the go line to 1.22") {
+		t.Errorf("finding: %s %s / %s", f.Location, f.Message, f.Fix)
+	}
+	for _, r := range res.Rows {
+		if failed := r.failed(); failed != (r.Release.Version == testbin.Go121) {
+			t.Errorf("%s at go %s failed: %v (installed %s)\n%s", r.Release.Version, r.GoLine, failed, inst, dump(res))
+		}
+	}
+}
+
+// TestMatrixBuildConstraintPackage: every file of constraintpkg121/sub is
+// constrained to go1.22, so Go 1.21 says that build constraints exclude
+// all its files; the finding points at the file whose constraint does it.
+func TestMatrixBuildConstraintPackage(t *testing.T) {
+	testbin.Toolchain(t, testbin.Go121)
+	res, _ := runMatrix(t, "testdata/constraintpkg121", []string{"1.21"})
+	fs := byCheck(res.Findings, BuildConstraint.ID)
+	if len(fs) != 1 || len(res.Findings) != 1 {
+		t.Fatalf("findings:\n%s", dump(res))
+	}
+	f := fs[0]
+	if f.Location.String() != "sub/half.go:1" || f.Details["constraint"] != "//go:build go1.22" || f.Details["tag"] != "go1.22" ||
+		f.Details["release"] != testbin.Go121 || !strings.Contains(f.Message, "build constraints exclude all Go files in sub") {
+		t.Errorf("finding: %s %v\n%s", f.Location, f.Details, dump(res))
+	}
+}
+
+// TestMatrixLinkname: linkname122 pulls runtime.mcount with
+// //go:linkname. Go 1.22 links it; the installed release's linker (Go
+// 1.23 and later) refuses it, so the build of its command and the test
+// binary fail there. The cause named is the linkname, at its directive.
+func TestMatrixLinkname(t *testing.T) {
+	inst, releases := matrixReleases(t)
+	if !facts.LinknameChecked(inst) {
+		t.Skipf("%s's linker does not check linkname references", inst)
+	}
+	res, _ := runMatrix(t, "testdata/linkname122", releases[1:])
+	if got := res.FirstFailing["example.com/linkname122"]; got != inst {
+		t.Errorf("first failing release = %q, want %s\n%s", got, inst, dump(res))
+	}
+	fs := byCheck(res.Findings, APIRemoved.ID)
+	if len(fs) != 2 || len(res.Findings) != 2 {
+		t.Fatalf("findings:\n%s", dump(res))
+	}
+	for i, f := range fs {
+		want := map[string]string{"release": inst, "goLine": []string{"1.22", releases[2]}[i], "symbol": "runtime.mcount", "package": "example.com/linkname122",
+			"cause": "linkname", "builtWith": testbin.Go122, "since": "go1.23"}
+		for k, v := range want {
+			if got := f.Details[k]; got != v && !(k == "goLine" && strings.HasPrefix(got, v)) {
+				t.Errorf("finding %d: details[%s] = %q, want %q", i, k, got, v)
+			}
+		}
+		if f.Location.String() != "threads.go:9:1" || !strings.Contains(f.Message, "invalid reference to runtime.mcount") || len(f.Sources) < 3 || f.Sources[1].URL != "https://go.dev/doc/go1.23#linker" {
+			t.Errorf("finding %d: %s %s %v", i, f.Location, f.Message, f.Sources)
+		}
 	}
 }

@@ -1,0 +1,3 @@
+module example.com/constraint121
+
+go 1.21

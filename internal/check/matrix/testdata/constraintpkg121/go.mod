@@ -1,0 +1,3 @@
+module example.com/constraintpkg121
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/linkname122
+
+go 1.22
