@@ -109,3 +109,17 @@ func plan(info *binary.Info, opt Options) (recipe, []blocker) {
 	}
 	return r, bl
 }
+
+// runEnv is the recipe's environment without GOTOOLCHAIN: the build runs
+// the release's own go command, which must not switch again (the
+// toolchain's Env sets GOTOOLCHAIN=local). The command shown in the
+// report keeps GOTOOLCHAIN=go1.X.Y, which is how a person reruns it.
+func (r recipe) runEnv() []string {
+	var out []string
+	for _, kv := range r.env {
+		if !strings.HasPrefix(kv, "GOTOOLCHAIN=") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}

@@ -2,9 +2,10 @@
 // own build and compares the two files byte for byte.
 //
 // The recipe comes from the binary's build information alone: the Go
-// release (taken the way the go command takes one, GOTOOLCHAIN=go1.X.Y,
-// which downloads the release through GOPROXY into the module cache on
-// first use), the revision (vcs.revision, checked out into a temporary
+// release (taken through package toolchains, the way the go command takes
+// one: GOTOOLCHAIN=go1.X.Y downloads the release through GOPROXY into the
+// module cache on first use, and the build runs that release's own go
+// command with GOTOOLCHAIN=local), the revision (vcs.revision, checked out into a temporary
 // directory by a repository that borrows the user's object store, so nothing of
 // the user's checkout is touched; see vcs.Repo.Checkout for why not a
 // linked worktree), the main package, and the settings GOOS, GOARCH, the
@@ -47,6 +48,7 @@ import (
 	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/fsread"
+	"github.com/gocompat/gocompat/internal/toolchains"
 	"github.com/gocompat/gocompat/internal/vcs"
 )
 
@@ -65,6 +67,9 @@ type Options struct {
 	// Log receives one line per step that takes time or uses the network
 	// (the toolchain download); nil discards them.
 	Log io.Writer
+	// Toolchains takes the Go release that built the binary; nil means a
+	// Source over Environ that reports its downloads to Log.
+	Toolchains *toolchains.Source
 }
 
 // Result is the outcome of one rebuild.
@@ -144,10 +149,26 @@ func Run(ctx context.Context, path string, opt Options) (*Result, error) {
 		res.Total = time.Since(start)
 		return res, nil
 	}
-	env := append(environ(opt.Environ), p.env...)
+	// The release, from the module cache or downloaded now (and said so
+	// on the log); offline, a finding naming what could not be fetched.
+	src := opt.Toolchains
+	if src == nil {
+		src = &toolchains.Source{Environ: environ(opt.Environ), Progress: opt.Log}
+	}
+	tc, err := src.Get(ctx, p.goVersion)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		add(ToolchainUnavailable, fmt.Sprintf("%s, the release that built the binary, cannot be had: %v", p.goVersion, err),
+			"Make the module proxy reachable (GOPROXY) or put "+p.goVersion+" into the module cache beforehand (GOTOOLCHAIN="+p.goVersion+" go version).",
+			map[string]string{"go": p.goVersion})
+		res.Total = time.Since(start)
+		return res, nil
+	}
+	env := tc.Env(environ(opt.Environ), p.runEnv()...)
 	if opt.Log != nil {
-		fmt.Fprintf(opt.Log, "rebuild: building revision %s with %s through GOTOOLCHAIN=%s (the go command downloads that release through GOPROXY into the module cache if it is not there yet)\n",
-			short(p.revision), p.goVersion, p.goVersion)
+		fmt.Fprintf(opt.Log, "rebuild: building revision %s with %s (%s)\n", short(p.revision), p.goVersion, tc.GOROOT)
 	}
 	// One attempt without the flags whose values are the defaults, and if
 	// only the build ID then differs, one with them (see recipe.defaults).
@@ -165,7 +186,7 @@ func Run(ctx context.Context, path string, opt Options) (*Result, error) {
 		// temporary path would make every report different.
 		shown := append([]string{"build", "-o", "REBUILT"}, args[3:]...)
 		res.Command = strings.Join(p.env, " ") + " go " + strings.Join(quoteArgs(shown), " ")
-		cmd := exec.CommandContext(ctx, "go", args...)
+		cmd := exec.CommandContext(ctx, tc.Go, args...)
 		childproc.OwnGroup(cmd)
 		cmd.Dir = modDir
 		cmd.Env = env
@@ -176,14 +197,8 @@ func Run(ctx context.Context, path string, opt Options) (*Result, error) {
 		err = cmd.Run()
 		res.Build += time.Since(bstart)
 		if err != nil {
-			msg := tail(stderr.String())
-			if strings.Contains(msg, "toolchain") && strings.Contains(msg, p.goVersion) {
-				add(ToolchainUnavailable, fmt.Sprintf("The go command could not switch to %s: %s", p.goVersion, msg),
-					"Make the module proxy reachable (GOPROXY) or install "+p.goVersion+" into the module cache beforehand.", nil)
-			} else {
-				add(BuildFailed, fmt.Sprintf("%s failed: %s", res.Command, msg),
-					"Build the revision by hand with that command to see why; a build that needs files outside the repository cannot be rebuilt from it.", nil)
-			}
+			add(BuildFailed, fmt.Sprintf("%s failed: %s", res.Command, tail(stderr.String())),
+				"Build the revision by hand with that command to see why; a build that needs files outside the repository cannot be rebuilt from it.", nil)
 			break
 		}
 		if err := compare(res, info, path, out, wt, p, opt, add); err != nil {

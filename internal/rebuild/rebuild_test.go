@@ -115,6 +115,13 @@ func checks(res *Result) []string {
 
 func rebuild(t *testing.T, bin, src string, opt Options) *Result {
 	t.Helper()
+	res, _ := rebuildLog(t, bin, src, opt)
+	return res
+}
+
+// rebuildLog rebuilds and returns the log too.
+func rebuildLog(t *testing.T, bin, src string, opt Options) (*Result, string) {
+	t.Helper()
 	before := snapshot(t, src)
 	opt.Src = src
 	var log bytes.Buffer
@@ -126,10 +133,10 @@ func rebuild(t *testing.T, bin, src string, opt Options) *Result {
 	if after := snapshot(t, src); after != before {
 		t.Errorf("the rebuild changed the checkout:\n before %+v\n after  %+v", before, after)
 	}
-	if res.Command != "" && !strings.Contains(log.String(), "GOTOOLCHAIN=") {
+	if res.Command != "" && !strings.Contains(log.String(), "rebuild: building revision ") {
 		t.Errorf("no note about the toolchain on the log: %q", log.String())
 	}
-	return res
+	return res, log.String()
 }
 
 func goBin(t *testing.T) string {
@@ -204,9 +211,11 @@ func mustRead(t *testing.T, bin string) *binary.Info {
 	return info
 }
 
-// A binary built by an older release is rebuilt with that release, taken
-// through GOTOOLCHAIN like the product does (testbin.Toolchain caches it in
-// the module cache).
+// A binary built by an older release is rebuilt with that release's own
+// go command, taken through package toolchains (from the module cache,
+// where testbin.Toolchain put it through GOTOOLCHAIN). Offline, with an
+// empty module cache, the release cannot be had: a finding names it and
+// GOPROXY, and nothing is built.
 func TestOlderGo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the rebuild with an older toolchain")
@@ -217,12 +226,30 @@ func TestOlderGo(t *testing.T) {
 	if gv := mustRead(t, bin).GoVersion; gv != testbin.Go122 {
 		t.Fatalf("built by %s", gv)
 	}
-	res := rebuild(t, bin, repo, Options{})
+	res, log := rebuildLog(t, bin, repo, Options{})
 	if !res.Identical {
 		t.Fatalf("rebuild with %s: findings %+v", testbin.Go122, res.Findings)
 	}
 	if got := res.Findings[0].Details["go"]; got != testbin.Go122 {
 		t.Errorf("rebuilt with %s", got)
+	}
+	if root := filepath.Dir(filepath.Dir(old)); !strings.Contains(log, "with "+testbin.Go122+" ("+root+")") {
+		t.Errorf("the log does not name %s's GOROOT %s: %q", testbin.Go122, root, log)
+	}
+	if !strings.HasPrefix(res.Command, "GOTOOLCHAIN="+testbin.Go122+" ") {
+		t.Errorf("command %q does not say how to take the release", res.Command)
+	}
+
+	offline := append(os.Environ(), "GOPROXY=off", "GOMODCACHE="+t.TempDir())
+	res, log = rebuildLog(t, bin, repo, Options{Environ: offline})
+	if res.Command != "" || !slices.Equal(checks(res), []string{"rebuild/toolchain-unavailable"}) {
+		t.Fatalf("offline: command %q, findings %+v", res.Command, res.Findings)
+	}
+	if msg := res.Findings[0].Message; !strings.Contains(msg, testbin.Go122) || !strings.Contains(msg, "GOPROXY=off") {
+		t.Errorf("offline: %q", msg)
+	}
+	if strings.Contains(log, "building revision") {
+		t.Errorf("offline: the log says a build ran: %q", log)
 	}
 }
 
