@@ -19,7 +19,15 @@ type GoRelease struct {
 	// LatestPatch is the newest patch release known to this table.
 	LatestPatch string
 	// MinKernel is the minimum Linux kernel (amd64, arm64, 386) for
-	// programs built with this release.
+	// programs built with this release. A toolchain's own files do not
+	// state it (so it cannot be read from the release, as the GODEBUG
+	// table is): the release notes do. The runtime does not check a floor
+	// at start (src/runtime/os_linux.go reads the kernel version only to
+	// choose features, as src/internal/syscall/unix.KernelVersionGE
+	// callers do), src/cmd/dist and src/internal/platform list ports, not
+	// kernels, VERSION holds the release and its date, the toolchain module
+	// ships no doc/, api/ or misc/, and the linker writes no ELF ABI-tag
+	// note for Linux (src/cmd/link/internal/ld/elf.go: only the BSDs').
 	MinKernel string
 	// Sources back MinKernel and the dates.
 	Sources []Source
