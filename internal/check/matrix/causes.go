@@ -148,6 +148,11 @@ func constraintLine(path string) (int, string) {
 	if err != nil {
 		return 1, ""
 	}
+	return constraintLineOf(b)
+}
+
+// constraintLineOf finds the constraint line in a Go file's bytes.
+func constraintLineOf(b []byte) (int, string) {
 	plusLine, plus := 0, ""
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(nil, 1<<20)
@@ -175,6 +180,11 @@ func declares(path, name string) bool {
 	if err != nil {
 		return false
 	}
+	return declaresIn(path, b, name)
+}
+
+// declaresIn says whether Go source b declares name at its top level.
+func declaresIn(path string, b []byte, name string) bool {
 	f, err := parser.ParseFile(token.NewFileSet(), path, b, parser.SkipObjectResolution)
 	if err != nil {
 		return false

@@ -465,3 +465,21 @@ func TestMatrixLinkname(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCauses feeds arbitrary Go files and output lines to what reads
+// them for the causes: the constraint line, the declarations, the
+// linker's refusal.
+func FuzzCauses(f *testing.F) {
+	f.Add([]byte("//go:build go1.22\n\npackage p\n\nfunc reset() {}\n"), "reset")
+	f.Add([]byte("// +build !go1.23\n\npackage p\n\nvar a, reset = 1, 2\n"), "reset")
+	f.Add([]byte("link: example.com/p: invalid reference to runtime.mcount"), "p")
+	f.Fuzz(func(t *testing.T, b []byte, name string) {
+		if n, l := constraintLineOf(b); n < 1 || l != "" && !strings.Contains(string(b), l) {
+			t.Fatalf("constraintLineOf = %d, %q", n, l)
+		}
+		declaresIn("fuzz.go", b, name)
+		if m := linknameRE.FindStringSubmatch(strings.TrimSpace(string(b))); m != nil && (m[1] == "" || m[2] == "") {
+			t.Fatalf("linknameRE = %q", m)
+		}
+	})
+}
