@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
+	"github.com/gocompat/gocompat/internal/gosrc"
 )
 
 // sharedWork is the expensive work that several steps of a run need the
@@ -14,12 +15,16 @@ import (
 // packages (go vet with the loopvar analyzer, which has the go command
 // load and type-check every package and compile the export data of
 // every dependency), which the loopvar step reports and the upgrade
-// step summarises. Steps run in parallel; without this, both would
-// compile the same packages at the same time on a cold build cache.
+// step summarises; and the package graph of a module (go list -deps
+// -test ./...), which the upgrade step reads for what the module links
+// and the deployment steps for where their programs' dependencies are.
+// Steps run in parallel; without this, both would compile (or list) the
+// same packages at the same time on a cold build cache.
 type sharedWork struct {
 	mu      sync.Mutex
 	ctx     context.Context // the run's; nil outside Run
 	loopvar map[string]*call[*loopvar.Result]
+	deps    map[string]*call[*gosrc.Graph]
 }
 
 // call is one piece of shared work: done is closed once v and err are
@@ -36,6 +41,27 @@ func (t *Target) setShared(ctx context.Context) {
 	defer t.shared.mu.Unlock()
 	t.shared.ctx = ctx
 	t.shared.loopvar = nil
+	t.shared.deps = nil
+}
+
+// Deps is the package graph of the module in dir as the go command lists
+// it for this host's build configuration (GOOS, GOARCH, CGO_ENABLED of go
+// env): `go list -e -deps -test ./...` with the user's GOPROXY (modules
+// the cache lacks are fetched, as go build would), once per run and dir
+// whichever step asks first. The upgrade step reads what the module's
+// build links from it; the deployment steps find there the packages of
+// other modules that a program built for the same GOOS/GOARCH imports
+// (gosrc.Loader.Shared), instead of a go list of their own. Like
+// Loopvar, the work runs under the run's context; ctx bounds only this
+// caller's wait.
+func (t *Target) Deps(ctx context.Context, dir string) (*gosrc.Graph, error) {
+	return shared(ctx, t, &t.shared.deps, filepath.Clean(dir), func(ctx context.Context) (*gosrc.Graph, error) {
+		host, err := gosrc.HostTarget(ctx, t.Environ)
+		if err != nil {
+			return nil, err
+		}
+		return gosrc.ListDeps(ctx, dir, t.Environ, host, true, "./...")
+	})
 }
 
 // Loopvar is the loopvar analysis of every package of the module in dir
