@@ -114,7 +114,8 @@ ENTRYPOINT ["/svc"]
 // module (go list -deps -test ./..., for this host) is the one the
 // deployment steps resolve their programs' dependencies from when they
 // build for the same GOOS/GOARCH: one go list -deps per module and run;
-// a stage for another GOARCH gets its own. The go command on PATH is the
+// a stage for another GOARCH gets its own, and without the upgrade step
+// the program is listed alone (once for the two steps). The go command on PATH is the
 // real one behind a script that logs its arguments.
 func TestDeployStepsShareTheModuleListing(t *testing.T) {
 	if testing.Short() {
@@ -163,8 +164,11 @@ func TestDeployStepsShareTheModuleListing(t *testing.T) {
 		os.Remove(log)
 		return out
 	}
-	run := func() map[string]bool {
-		rep, err := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ(), HostRoot: t.TempDir()}, StepsOf("dockerfile", "systemd", "upgrade"))
+	run := func(families ...string) map[string]bool {
+		if len(families) == 0 {
+			families = []string{"dockerfile", "systemd", "upgrade"}
+		}
+		rep, err := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ(), HostRoot: t.TempDir()}, StepsOf(families...))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,6 +187,13 @@ func TestDeployStepsShareTheModuleListing(t *testing.T) {
 	}
 	if !got["dockerfile/missing-ca-certificates"] || got["systemd/notify-without-sd-notify"] || got["systemd/dependencies-not-read"] {
 		t.Errorf("the programs were not judged with go-systemd's code: %v", got)
+	}
+
+	// Without the upgrade step nothing lists the module with its tests:
+	// the program is listed on its own, once for both steps.
+	run("dockerfile", "systemd")
+	if l := lists(); len(l) != 1 || strings.Contains(l[0], "-test") || !strings.HasSuffix(l[0], " example.com/svc") {
+		t.Errorf("go list -deps runs without the upgrade step: %q, want one of the program alone", l)
 	}
 
 	// A stage for arm64: its program gets a listing of its own.
