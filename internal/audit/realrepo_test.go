@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gocompat/gocompat/internal/testbin"
 )
 
 // realRepos are the repositories of issue 11 ("On coredns v1.10.1 and
@@ -86,7 +88,7 @@ func TestRealRepositories(t *testing.T) {
 	for _, repo := range realRepos {
 		t.Run(repo.name, func(t *testing.T) {
 			dir := assemble(t, repo.mods)
-			cache := emptyModCache(t)
+			cache := testbin.EmptyModCache(t)
 			env := append(os.Environ(), "GOMODCACHE="+cache, "GOFLAGS=", "GOTOOLCHAIN=local")
 			start := time.Now()
 			cold := deployFindings(t, dir, env)
@@ -168,16 +170,4 @@ func deployFindings(t *testing.T, dir string, env []string) []string {
 		out = append(out, fmt.Sprintf("%s:%d %s %s %s", f.Location.File, f.Location.Line, f.Severity, f.Check, f.Message))
 	}
 	return out
-}
-
-// emptyModCache is an empty module cache for one test, removed after it
-// (the go command makes the files it extracts read-only).
-func emptyModCache(t *testing.T) string {
-	dir := t.TempDir()
-	t.Cleanup(func() {
-		cmd := exec.Command("go", "clean", "-modcache")
-		cmd.Env = append(os.Environ(), "GOMODCACHE="+dir, "GOFLAGS=", "GOTOOLCHAIN=local")
-		_ = cmd.Run()
-	})
-	return dir
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gocompat/gocompat/internal/testbin"
 	"golang.org/x/tools/txtar"
 )
 
@@ -94,7 +95,7 @@ func TestColdAndWarmModuleCache(t *testing.T) {
 		return render(judgeTree(t, dir, t.TempDir(), "").Findings, dir)
 	}
 	warmed := runWith("GOMODCACHE=" + warm)
-	cold := runWith("GOMODCACHE=" + emptyModCache(t))
+	cold := runWith("GOMODCACHE=" + testbin.EmptyModCache(t))
 	if cold != warmed {
 		t.Errorf("cold and warm module caches give different findings:\ncold:\n%s\nwarm:\n%s", cold, warmed)
 	}
@@ -107,7 +108,7 @@ func TestColdAndWarmModuleCache(t *testing.T) {
 		}
 	}
 
-	offline := runWith("GOMODCACHE="+emptyModCache(t), "GOPROXY=off")
+	offline := runWith("GOMODCACHE="+testbin.EmptyModCache(t), "GOPROXY=off")
 	for _, want := range []string{
 		"Dockerfile:4 info [dockerfile/dependencies-not-read]",
 		"deploy/svc.service:4 info [systemd/dependencies-not-read]",
@@ -120,16 +121,4 @@ func TestColdAndWarmModuleCache(t *testing.T) {
 	if strings.Contains(offline, " error [") || strings.Count(offline, "dependencies-not-read") != 2 {
 		t.Errorf("offline run: want one info finding per program and no error:\n%s", offline)
 	}
-}
-
-// emptyModCache is an empty module cache for one test, removed after it
-// (the go command makes the files it extracts read-only).
-func emptyModCache(t *testing.T) string {
-	dir := t.TempDir()
-	t.Cleanup(func() {
-		cmd := exec.Command("go", "clean", "-modcache")
-		cmd.Env = append(os.Environ(), "GOMODCACHE="+dir, "GOFLAGS=", "GOTOOLCHAIN=local")
-		_ = cmd.Run()
-	})
-	return dir
 }
