@@ -151,8 +151,14 @@
 // compile -V) with GOTOOLCHAIN=local in a scratch directory: it never
 // downloads a toolchain and never writes to the user's files, but it does
 // use the build cache as any go command does. The module proxy is only
-// contacted with --online (audit, doctor) or by upgrade, which resolves the
-// modules' requirements. deps uses the network by default, as govulncheck
+// contacted with --online (audit, doctor), by upgrade, which resolves the
+// modules' requirements, and by the go commands that load code as go
+// build would: the loopvar analysis (go vet) and the deployment checks
+// (audit, deploy), which list the packages the program a Dockerfile
+// builds or a unit runs imports from other modules (go list -deps, with
+// the user's GOPROXY, fetching what the module cache lacks; never writing
+// go.mod or go.sum). When they cannot be had, the deployment checks judge
+// the repository's code alone and say so (dependencies-not-read). deps uses the network by default, as govulncheck
 // does (the vulnerability database over https, the module proxy for
 // retractions and deprecations); inside audit it does so only with
 // --online, and binary checks vulnerabilities only when given --db or

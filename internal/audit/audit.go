@@ -116,7 +116,12 @@ func (t *Target) Tree() *discover.Tree {
 
 // Modules is the run's cache of Go modules that deployment files belong to.
 func (t *Target) Modules() *discover.Modules {
-	t.modOnce.Do(func() { t.modules = discover.NewModules(t.Dir, t.Environ, t.now()) })
+	t.modOnce.Do(func() {
+		t.modules = discover.NewModules(t.Dir, t.Environ, t.now())
+		// The programs' dependencies come from the run's listing of
+		// their module where the platform matches (Target.Deps).
+		t.modules.Loader.Shared = t.programDeps
+	})
 	return t.modules
 }
 
@@ -298,8 +303,8 @@ func Run(ctx context.Context, t *Target, steps []Step) (*report.Report, error) {
 	// when the run ends.
 	base, cancel := context.WithCancel(ctx)
 	defer cancel()
-	t.setShared(base)
-	defer t.setShared(nil)
+	t.setShared(base, run)
+	defer t.setShared(nil, nil)
 	outs := runSteps(base, t, run)
 	var late, stopped []string
 	var lateOuts, stoppedOuts []outcome

@@ -207,7 +207,7 @@ func TestSharedWorkOnce(t *testing.T) {
 	tg := &Target{Dir: t.TempDir()}
 	base, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	tg.setShared(base)
+	tg.setShared(base, nil)
 	var m map[string]*call[int]
 	var calls atomic.Int32
 	release := make(chan struct{})

@@ -63,7 +63,7 @@ func upgradeStep() Step {
 			res, err := upgrade.Run(ctx, upgrade.Options{
 				Dir: t.Dir, Target: opt.To, Environ: t.Environ, Test: opt.Test,
 				Progress: t.Progress, Offline: !t.Focused && !t.Online,
-				Loopvar: upgradeLoops(t), SummarizeLoops: !t.Focused,
+				Loopvar: upgradeLoops(t), SummarizeLoops: !t.Focused, ListDeps: t.Deps,
 				Toolchains: &toolchains.Source{Environ: t.Environ, Progress: t.Progress},
 			})
 			if err != nil {

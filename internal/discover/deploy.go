@@ -23,14 +23,20 @@ import (
 
 // Modules reads, once per run, the tree's Go source for the deployment
 // checks: its modules and, on demand, the programs that Dockerfiles build
-// and units run (gosrc.Repo: read from the tree and the standard library
-// only, never from the module cache, so that a cold and a warm cache give
-// the same report), and the installed toolchain's GODEBUG names. The
-// steps of a run share one; it is safe for concurrent use.
+// and units run (gosrc.Repo: the tree and the standard library read with
+// go/build, the packages of other modules where `go list -deps` says they
+// are, fetched through GOPROXY when the module cache lacks them, so that
+// a cold and a warm cache give the same report), and the installed
+// toolchain's GODEBUG names. The steps of a run share one; it is safe for
+// concurrent use.
 type Modules struct {
 	Root    string
 	Environ []string
 	Now     time.Time
+	// Loader finds the packages of other modules for the programs
+	// (NewModules makes one over Environ; a run sets its Shared listing
+	// before the first Input); nil leaves them unread.
+	Loader *gosrc.Loader
 
 	mu       sync.Mutex
 	reported map[string]bool
@@ -46,7 +52,7 @@ type Modules struct {
 
 // NewModules returns the per-run module reader for the tree at root.
 func NewModules(root string, environ []string, now time.Time) *Modules {
-	return &Modules{Root: root, Environ: environ, Now: now, reported: map[string]bool{}}
+	return &Modules{Root: root, Environ: environ, Now: now, reported: map[string]bool{}, Loader: &gosrc.Loader{Environ: environ}}
 }
 
 func (m *Modules) loadGodebugs(ctx context.Context) ([]string, map[string]string) {
@@ -64,6 +70,9 @@ func (m *Modules) Repo(ctx context.Context) *gosrc.Repo {
 	m.loadGodebugs(ctx)
 	m.repoOnce.Do(func() {
 		m.repo, _ = gosrc.OpenRepo(m.Root, m.goroot)
+		if m.repo != nil {
+			m.repo.Loader = m.Loader
+		}
 	})
 	return m.repo
 }
@@ -79,6 +88,7 @@ func (m *Modules) Input(ctx context.Context, rel string) *deploy.Input {
 		Godebugs:        godebugs,
 		GodebugsRemoved: removed,
 		Now:             m.Now,
+		Context:         ctx,
 		Exists: func(p string) bool {
 			_, err := os.Stat(filepath.Join(root, filepath.FromSlash(p)))
 			return err == nil

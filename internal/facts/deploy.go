@@ -37,6 +37,14 @@ var (
 	SrcBuildVCS        = Source{Title: "go help build: -buildvcs stamps VCS information and fails when the VCS tool is missing", URL: "https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies"}
 	SrcTrimpath        = Source{Title: "go help build: -trimpath removes file system paths from the binary (reproducible builds)", URL: "https://pkg.go.dev/cmd/go#hdr-Compile_packages_and_dependencies"}
 	SrcSetupGo         = Source{Title: "actions/setup-go README: go-version, go-version-file; quote versions (YAML reads 1.20 as 1.2)", URL: "https://github.com/actions/setup-go#readme"}
+	// SrcGoListDeps: go list -deps lists a package's dependencies as the
+	// build of that package would load them (for GOOS, GOARCH,
+	// CGO_ENABLED and -tags); -e reports the packages that cannot be
+	// loaded in their Error field instead of failing.
+	SrcGoListDeps = Source{Title: "go help list: -deps, -e (packages that cannot be loaded carry an Error)", URL: "https://pkg.go.dev/cmd/go#hdr-List_packages_or_modules"}
+	// SrcModReadonly: with -mod=readonly (the default for go list) a
+	// module missing from go.sum is an error, not an edit of go.sum.
+	SrcModReadonly = Source{Title: "Go Modules Reference: -mod=readonly, go.sum must hold every module the build loads", URL: "https://go.dev/ref/mod#build-commands"}
 )
 
 // EnvFact says what an environment variable does, and when.

@@ -15,8 +15,9 @@
 //
 // The deployment checks use Repo and Repo.Program instead (program.go):
 // the program one main package builds, for one target, read from the
-// repository and the standard library only, so that their report does
-// not depend on the module cache.
+// repository, the standard library and the other modules' packages where
+// `go list -deps` (with the user's GOPROXY) says they are (deps.go), so
+// that their report does not depend on the module cache.
 package gosrc
 
 import (

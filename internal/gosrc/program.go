@@ -17,18 +17,23 @@ package gosrc
 //     packages), the importing module's vendor directory, a replace
 //     directive that names a directory, or any module of the repository
 //     whose path is a prefix of it;
-//   - anything else is external: named, not read.
+//   - anything else is another module's package, found where the go
+//     command says it is (deps.go: `go list -deps` in the main package's
+//     module, downloading what the module cache lacks) and read the same
+//     way, so a need that only a dependency brings (crypto/tls, os/user,
+//     NOTIFY_SOCKET) is seen. When the go command cannot say (offline,
+//     GOPROXY=off, a go.sum entry missing) the package is named, not
+//     read, and Program.Unread says why.
 //
-// The module cache is never read. That is a decision, not an oversight:
-// whether the cache holds a dependency depends on what ran on the machine
-// before, so a report that read it would change between a cold and a warm
-// cache (issue 11 saw missing-passwd and notify-without-sd-notify come and
-// go between two runs). What third-party code does is instead known from
-// facts about named packages (the sd_notify implementations), and the
-// checks say "may" where an unread package could change the answer.
+// With the network, a cold and a warm module cache give the same answer:
+// the go command fetches what is missing (issue 11 saw missing-passwd and
+// notify-without-sd-notify come and go between two runs when only a warm
+// cache was read). Without it, the answer is the repository's own and the
+// checks say "may" where an unread package could change it.
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"go/build"
@@ -69,6 +74,9 @@ type Repo struct {
 	// GOROOT is the toolchain whose standard library resolves standard
 	// imports; "" leaves standard packages unread (still named).
 	GOROOT string
+	// Loader finds the packages of other modules (deps.go); nil leaves
+	// them unread (still named), without running the go command.
+	Loader *Loader
 
 	dirs []string // directories holding .go files, relative, sorted
 
@@ -209,7 +217,7 @@ func (r *Repo) MainPackages(name string, t Target) []string {
 		if ip == "" || BinaryName(ip) != name {
 			continue
 		}
-		if pi := r.importDir(d, "", t); pi.err == nil && pi.name == "main" {
+		if pi := r.importDir(d, "", false, t); pi.err == nil && pi.name == "main" {
 			out = append(out, d)
 		}
 	}
@@ -288,25 +296,32 @@ type Program struct {
 	Module *RepoModule
 	Target Target
 	// Packages are the import paths of every package linked: the
-	// repository's, the standard library's and the external ones.
+	// repository's, the standard library's and other modules'.
 	Packages map[string]bool
-	// External are the packages linked from outside the repository and
-	// the standard library. Their code is not read, so what they import
-	// is unknown.
+	// Dependencies are the packages of other modules that were read (the
+	// go command said where they are), sorted.
+	Dependencies []string
+	// External are the packages linked from other modules that were not
+	// read, so what they import is unknown; Unread says why (the go
+	// command's error, short). Both are empty when every package was
+	// read.
 	External []string
-	// Missing are packages of the repository's modules that are imported
-	// but have no buildable files for the target (generated code that is
-	// not checked in, or a package for another GOOS).
+	Unread   string
+	// Missing are packages that are imported but have no buildable files
+	// for the target (generated code that is not checked in, or a
+	// package for another GOOS).
 	Missing []string
-	// Cgo lists the repository's packages that have cgo files for the
-	// target; CgoOtherTargets those whose cgo files are all excluded by
-	// build constraints for it.
+	// Cgo lists the packages linked (the repository's and other
+	// modules') that have cgo files for the target; CgoOtherTargets the
+	// repository's packages whose cgo files are all excluded by build
+	// constraints for it.
 	Cgo, CgoOtherTargets []string
 	// LoadLocation lists calls to time.LoadLocation in the repository's
 	// linked files.
 	LoadLocation []Pos
-	// Markers lists the repository's linked files (relative to the root)
-	// that mention the marker Load was asked for (NOTIFY_SOCKET).
+	// Markers lists the linked files that mention the marker Program was
+	// asked for (NOTIFY_SOCKET): the repository's relative to the root,
+	// other modules' as import path/file name.
 	Markers []string
 }
 
@@ -325,14 +340,15 @@ type pkgInfo struct {
 }
 
 // importDir reads the package in dir (relative to the root, or absolute
-// when abs is set) for target t, once.
-func (r *Repo) importDir(rel, abs string, t Target) *pkgInfo {
+// when abs is set: the standard library's when std is set, else another
+// module's) for target t, once.
+func (r *Repo) importDir(rel, abs string, std bool, t Target) *pkgInfo {
 	dir := abs
 	if dir == "" {
 		dir = filepath.Join(r.Root, filepath.FromSlash(rel))
 	}
 	k := pkgKey{dir, t.key()}
-	if abs != "" {
+	if std {
 		// The standard library's packages are the same for every
 		// repository: shared by the process.
 		if v, ok := stdCache.Load(k); ok {
@@ -379,7 +395,7 @@ func (r *Repo) importDir(rel, abs string, t Target) *pkgInfo {
 			pi.err = &build.NoGoError{Dir: dir}
 		}
 	}
-	if abs != "" {
+	if std {
 		stdCache.Store(k, pi)
 		return pi
 	}
@@ -469,8 +485,9 @@ func (r *Repo) resolve(p string, m *RepoModule, fromStd bool) (rel, abs string, 
 
 // Program loads the program built from the main package in dir
 // (relative to the root) for t, looking for marker ("" skips the search)
-// in the repository's linked files.
-func (r *Repo) Program(dir string, t Target, marker string) (*Program, error) {
+// in the linked files. The packages of other modules are found through
+// r.Loader, under ctx; without a Loader they are named, not read.
+func (r *Repo) Program(ctx context.Context, dir string, t Target, marker string) (*Program, error) {
 	dir = path.Clean(dir)
 	m := r.ModuleAt(dir)
 	if m == nil {
@@ -479,7 +496,7 @@ func (r *Repo) Program(dir string, t Target, marker string) (*Program, error) {
 	if m.Err != nil {
 		return nil, m.Err
 	}
-	pi := r.importDir(dir, "", t)
+	pi := r.importDir(dir, "", false, t)
 	if pi.err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, pi.err)
 	}
@@ -488,7 +505,9 @@ func (r *Repo) Program(dir string, t Target, marker string) (*Program, error) {
 		path, rel, abs string
 		mod            *RepoModule
 		std            bool
+		dep            bool // another module's package, at abs
 	}
+	others := &otherModules{r: r, ctx: ctx, modDir: filepath.Join(r.Root, filepath.FromSlash(m.Dir)), pkg: prog.Path, t: t}
 	queue := []item{{path: prog.Path, rel: dir, mod: m}}
 	prog.Packages[prog.Path] = true
 	external := map[string]bool{}
@@ -505,7 +524,7 @@ func (r *Repo) Program(dir string, t Target, marker string) (*Program, error) {
 			sem <- struct{}{}
 			go func() {
 				defer wg.Done()
-				infos[i] = r.importDir(it.rel, it.abs, t)
+				infos[i] = r.importDir(it.rel, it.abs, it.std, t)
 				<-sem
 			}()
 		}
@@ -524,19 +543,37 @@ func (r *Repo) Program(dir string, t Target, marker string) (*Program, error) {
 				} else if info.anyCgo {
 					prog.CgoOtherTargets = append(prog.CgoOtherTargets, it.path)
 				}
-				r.scanFiles(prog, info.files, marker)
+				if it.dep {
+					scanDep(prog, it.path, info.files, marker)
+				} else {
+					r.scanFiles(prog, info.files, marker)
+				}
+			}
+			from := it.mod
+			if it.dep {
+				from = nil // resolved by the go command, not by a go.mod of the repository
 			}
 			for _, imp := range info.imports {
 				if imp == "C" || prog.Packages[imp] || external[imp] {
 					continue
 				}
-				rel, abs, std, ok := r.resolve(imp, it.mod, it.std)
+				rel, abs, std, ok := r.resolve(imp, from, it.std)
 				prog.Packages[imp] = true
 				if !ok {
-					if !std {
-						external[imp] = true
+					if std {
+						continue // named, not read (no GOROOT)
 					}
-					continue // named, not read
+					d, why := others.find(imp)
+					if d == "" {
+						external[imp] = true
+						if prog.Unread == "" {
+							prog.Unread = why
+						}
+						continue
+					}
+					prog.Dependencies = append(prog.Dependencies, imp)
+					queue = append(queue, item{path: imp, abs: d, dep: true})
+					continue
 				}
 				next := it.mod
 				if !std {
@@ -550,6 +587,7 @@ func (r *Repo) Program(dir string, t Target, marker string) (*Program, error) {
 		prog.External = append(prog.External, p)
 	}
 	sort.Strings(prog.External)
+	sort.Strings(prog.Dependencies)
 	sort.Strings(prog.Missing)
 	sort.Strings(prog.Cgo)
 	sort.Strings(prog.CgoOtherTargets)
@@ -559,6 +597,72 @@ func (r *Repo) Program(dir string, t Target, marker string) (*Program, error) {
 		return a.File < b.File || a.File == b.File && a.Line < b.Line
 	})
 	return prog, nil
+}
+
+// otherModules finds, for one program, the directories of the packages of
+// other modules it imports: from the Loader's listing, asked for when the
+// first such import is met.
+type otherModules struct {
+	r           *Repo
+	ctx         context.Context
+	modDir, pkg string // the main package's module directory and import path
+	t           Target
+
+	asked, own bool
+	g          *Graph
+	err        error
+}
+
+// find returns the directory of package p, or "" and why it is not known.
+func (o *otherModules) find(p string) (string, string) {
+	if o.r.Loader == nil {
+		return "", ""
+	}
+	if !o.asked {
+		o.asked = true
+		o.g, o.err = o.r.Loader.Graph(o.ctx, o.modDir, o.pkg, o.t, false)
+	}
+	if o.err != nil {
+		return "", o.err.Error()
+	}
+	lp, ok := o.g.Package(p)
+	if !ok && !o.own {
+		// The shared listing is for another cgo setting or other tags,
+		// or lists the module with its tests: the program's own.
+		o.own = true
+		g, err := o.r.Loader.Graph(o.ctx, o.modDir, o.pkg, o.t, true)
+		if err != nil {
+			return "", err.Error()
+		}
+		o.g = g
+		lp, ok = g.Package(p)
+	}
+	if !ok {
+		return "", fmt.Sprintf("go list -deps %s does not list %s", o.pkg, p)
+	}
+	if lp.Dir == "" {
+		why := "the go command gives no directory for " + p
+		if lp.Error != nil {
+			why = ShortError(lp.Error.Err)
+		}
+		return "", why
+	}
+	return lp.Dir, ""
+}
+
+// scanDep reads another module's linked files of package p for the
+// marker; they are named import path/file name, which does not depend on
+// where the module cache is.
+func scanDep(prog *Program, p string, files []string, marker string) {
+	if marker == "" {
+		return
+	}
+	for _, f := range files {
+		data, err := fsread.ReadFile(f, maxSourceFile)
+		if err == nil && bytes.Contains(data, []byte(marker)) {
+			prog.Markers = append(prog.Markers, p+"/"+filepath.Base(f))
+		}
+	}
 }
 
 // scanFiles reads the repository's linked files for time.LoadLocation

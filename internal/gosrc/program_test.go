@@ -1,6 +1,7 @@
 package gosrc
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,7 +135,7 @@ func TestProgram(t *testing.T) {
 	linux := DefaultTarget
 	linux.Cgo = true
 
-	p, err := r.Program(".", linux, "NOTIFY_SOCKET")
+	p, err := r.Program(ctx, ".", linux, "NOTIFY_SOCKET")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,26 +158,26 @@ func TestProgram(t *testing.T) {
 	}
 	win := linux
 	win.GOOS = "windows"
-	if pw, err := r.Program(".", win, ""); err != nil || !reflect.DeepEqual(pw.Cgo, []string{"example.com/app/v3/winonly"}) {
+	if pw, err := r.Program(ctx, ".", win, ""); err != nil || !reflect.DeepEqual(pw.Cgo, []string{"example.com/app/v3/winonly"}) {
 		t.Errorf("windows cgo: %v, %v", pw, err)
 	}
 
-	c, err := r.Program("cgolinux", linux, "")
+	c, err := r.Program(ctx, "cgolinux", linux, "")
 	if err != nil || !reflect.DeepEqual(c.Cgo, []string{"example.com/app/v3/cgolinux/sys"}) {
 		t.Fatalf("cgolinux: %+v, %v", c, err)
 	}
 	// Without cgo, the package has no files left: the build would fail.
-	off, err := r.Program("cgolinux", DefaultTarget, "")
+	off, err := r.Program(ctx, "cgolinux", DefaultTarget, "")
 	if err != nil || !reflect.DeepEqual(off.Missing, []string{"example.com/app/v3/cgolinux/sys"}) {
 		t.Errorf("cgo off: missing %v, %v", off.Missing, err)
 	}
 
-	g, err := r.Program("gen", DefaultTarget, "")
+	g, err := r.Program(ctx, "gen", DefaultTarget, "")
 	if err != nil || !reflect.DeepEqual(g.Missing, []string{"example.com/app/v3/gen/pb"}) {
 		t.Errorf("generated package not checked in: %+v, %v", g, err)
 	}
 
-	v, err := r.Program("vend", DefaultTarget, "")
+	v, err := r.Program(ctx, "vend", DefaultTarget, "")
 	if err != nil || len(v.External) != 0 || !v.Imports("os/user") {
 		t.Errorf("vendored: %+v, %v", v, err)
 	}
@@ -212,7 +213,7 @@ func BenchmarkProgram(b *testing.B) {
 				b.Fatal(err)
 			}
 			stdCache = sync.Map{} // cold: nothing read before
-			if _, err := r.Program("cmd/gocompat", DefaultTarget, "NOTIFY_SOCKET"); err != nil {
+			if _, err := r.Program(ctx, "cmd/gocompat", DefaultTarget, "NOTIFY_SOCKET"); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -228,3 +229,5 @@ func BenchmarkProgram(b *testing.B) {
 		}
 	})
 }
+
+var ctx = context.Background()

@@ -127,3 +127,17 @@ const (
 	Go122         = "go1.22.12"
 	Go121         = "go1.21.13"
 )
+
+// EmptyModCache returns an empty module cache (a GOMODCACHE) for one
+// test, removed after it with go clean -modcache (the go command makes
+// the files it extracts read-only, which t.TempDir could not remove).
+func EmptyModCache(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Cleanup(func() {
+		cmd := exec.Command("go", "clean", "-modcache")
+		cmd.Env = append(os.Environ(), "GOMODCACHE="+dir, "GOFLAGS=", "GOTOOLCHAIN=local")
+		_ = cmd.Run()
+	})
+	return dir
+}

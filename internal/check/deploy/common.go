@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"context"
 	"fmt"
 	"go/version"
 	"strings"
@@ -32,6 +33,10 @@ type Input struct {
 	// Exists reports whether a path relative to the audit root exists;
 	// nil means nothing is known to exist.
 	Exists func(rel string) bool
+	// Context bounds the go command that loading a program runs to find
+	// the packages of other modules (Repo.Loader); nil means
+	// context.Background().
+	Context context.Context
 }
 
 func (in *Input) exists(rel string) bool { return in.Exists != nil && in.Exists(rel) }
@@ -52,11 +57,30 @@ func (in *Input) program(dir string, t gosrc.Target) *gosrc.Program {
 	if in.Repo == nil {
 		return nil
 	}
-	p, err := in.Repo.Program(dir, t, facts.SdNotifyMarker)
+	ctx := in.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	p, err := in.Repo.Program(ctx, dir, t, facts.SdNotifyMarker)
 	if err != nil {
 		return nil
 	}
 	return p
+}
+
+// dependenciesNotRead is the one finding, at l, that the program's
+// packages from other modules could not be had (offline, GOPROXY=off, a
+// go.sum entry missing): the checks then judge the repository's code
+// alone, and what is missed says what.
+func dependenciesNotRead(c finding.Check, p *gosrc.Program, l finding.Location, missed string) []finding.Finding {
+	if p == nil || p.Unread == "" || len(p.External) == 0 {
+		return nil
+	}
+	fd := finding.New(c, l,
+		fmt.Sprintf("The program built from %s imports %d package(s) from other modules (e.g. %s) that the go command could not provide: %s. They were not read, %s.",
+			p.Path, len(p.External), p.External[0], finding.Clip(p.Unread), missed),
+		"Let the go command have the modules (network access to GOPROXY, or `go mod download` in the module; a missing go.sum entry: `go mod tidy`), then run again.")
+	return []finding.Finding{withDetails(fd, "program", p.Path, "unread", strings.Join(p.External, " "), "error", p.Unread)}
 }
 
 // goLine returns the module's go line as a go/version string ("go1.24").

@@ -27,10 +27,13 @@
 // What a Dockerfile stage builds or a unit runs is judged from the
 // program itself: gosrc.Repo.Program loads the main package on the build
 // line (or named like the ExecStart binary) across the repository's
-// modules, for the build's GOOS/GOARCH, from the repository and the
-// standard library only, so the same input gives the same report whatever
-// the module cache holds. Where the build is not seen (make, a binary
-// copied in) the findings say "may" and are one severity lower.
+// modules, for the build's GOOS/GOARCH, and the packages it imports from
+// other modules where `go list -deps` says they are (fetched through
+// GOPROXY when the module cache lacks them), so the same input gives the
+// same report whatever the module cache holds; when they cannot be had,
+// one dependencies-not-read finding says so and the checks hedge. Where
+// the build is not seen (make, a binary copied in) the findings say "may"
+// and are one severity lower.
 package deploy
 
 import (

@@ -71,6 +71,10 @@ var (
 		Severity: finding.Error,
 		Sources:  []src{{Title: "Dockerfile reference: ENTRYPOINT, CMD (the shell form runs /bin/sh -c)", URL: "https://docs.docker.com/reference/dockerfile/#entrypoint"}},
 	}
+	DockerfileDependenciesNotRead = finding.Check{
+		ID: "dockerfile/dependencies-not-read", Title: "Packages the program imports from other modules could not be had, so what they need from the image is not judged",
+		Severity: finding.Info, Sources: []src{facts.SrcGoListDeps, facts.SrcModReadonly},
+	}
 	DockerfileHealthcheckNotBuilt = finding.Check{
 		ID: "dockerfile/healthcheck-not-built", Title: "HEALTHCHECK runs a program the image does not contain",
 		Severity: finding.Error,
@@ -80,7 +84,7 @@ var (
 
 // DockerfileChecks are the checks of the family, in the order of their doc pages.
 var DockerfileChecks = []finding.Check{
-	DockerfileParseError, DockerfileBuilderGoTooOld, DockerfileToolchainDownload, DockerfileToolchainIgnored, DockerfileGoUnsupported, DockerfileCgoLibcMismatch, DockerfileCgoNoCompiler, DockerfileMissingCACerts, DockerfileMissingZoneinfo, DockerfileMissingPasswd, DockerfileNoTrimpath, DockerfileBuildVCSFails, DockerfileBuildEnvAtRuntime, DockerfileGodebugUnknown, DockerfileEntrypointNotBuilt, DockerfileHealthcheckNotBuilt,
+	DockerfileParseError, DockerfileBuilderGoTooOld, DockerfileToolchainDownload, DockerfileToolchainIgnored, DockerfileGoUnsupported, DockerfileCgoLibcMismatch, DockerfileCgoNoCompiler, DockerfileMissingCACerts, DockerfileMissingZoneinfo, DockerfileMissingPasswd, DockerfileNoTrimpath, DockerfileBuildVCSFails, DockerfileBuildEnvAtRuntime, DockerfileGodebugUnknown, DockerfileEntrypointNotBuilt, DockerfileHealthcheckNotBuilt, DockerfileDependenciesNotRead,
 }
 
 // DockerContext is what the checks know about a Dockerfile's build

@@ -163,6 +163,8 @@ func builderFindings(in *Input, f *dockerfile.File, s *dockerfile.Stage, cmds []
 			b.prog = in.program(b.pkgDir, b.target)
 			if b.prog != nil {
 				b.mod = b.prog.Module
+				out = append(out, dependenciesNotRead(DockerfileDependenciesNotRead, b.prog, loc(file, b.run.Line),
+					"so what they need from the image (CA certificates, /etc/passwd, zoneinfo) and whether they use cgo is judged from the repository's code alone")...)
 			}
 		}
 		modPath := ""

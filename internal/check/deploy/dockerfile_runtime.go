@@ -77,6 +77,13 @@ func runtimeFindings(in *Input, f *dockerfile.File, bins []*built, file, ctxDir 
 			for _, fd := range minimalFindings(final, chain, root, *preset.Contents, ps, file) {
 				out = append(out, addSources(fd, preset.Sources...))
 			}
+			if ps.guess != "" {
+				// A program whose build is not seen: no build line said it.
+				for _, p := range ps.list {
+					out = append(out, dependenciesNotRead(DockerfileDependenciesNotRead, p, loc(file, final.Line),
+						"so what they need from the image (CA certificates, /etc/passwd, zoneinfo) is judged from the repository's code alone")...)
+				}
+			}
 		}
 	}
 

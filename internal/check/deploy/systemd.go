@@ -60,6 +60,10 @@ var (
 		Severity: finding.Warning,
 		Sources:  []src{{Title: "systemd-analyze(1): verify", URL: "https://www.freedesktop.org/software/systemd/man/latest/systemd-analyze.html"}},
 	}
+	SystemdDependenciesNotRead = finding.Check{
+		ID: "systemd/dependencies-not-read", Title: "Packages the program imports from other modules could not be had, so whether they notify systemd is not judged",
+		Severity: finding.Info, Sources: []src{facts.SrcGoListDeps, facts.SrcModReadonly},
+	}
 	SystemdAnalyzeTimeout = finding.Check{
 		ID: "systemd/analyze-timeout", Title: "systemd-analyze verify did not finish in time, so its messages are missing",
 		Severity: finding.Warning,
@@ -69,7 +73,7 @@ var (
 
 // SystemdChecks are the checks of the family, in the order of their doc pages.
 var SystemdChecks = []finding.Check{
-	SystemdParseError, SystemdBuildEnvAtRuntime, SystemdGodebugUnknown, SystemdMemoryNoGomemlimit, SystemdGomemlimitNotBelow, SystemdCPUQuotaIgnored, SystemdNotifyWithoutSdNotify, SystemdWatchdogWithoutSdNotify, SystemdSyscallFilterBlocksGo, SystemdAnalyzeVerify, SystemdAnalyzeTimeout,
+	SystemdParseError, SystemdBuildEnvAtRuntime, SystemdGodebugUnknown, SystemdMemoryNoGomemlimit, SystemdGomemlimitNotBelow, SystemdCPUQuotaIgnored, SystemdNotifyWithoutSdNotify, SystemdWatchdogWithoutSdNotify, SystemdSyscallFilterBlocksGo, SystemdAnalyzeVerify, SystemdAnalyzeTimeout, SystemdDependenciesNotRead,
 }
 
 // UnitContext is what the audit found out about a unit beyond its file.
@@ -149,6 +153,14 @@ func Unit(in *Input, u *unit.Unit, uc UnitContext) []finding.Finding {
 		// Nothing says the service is a Go program; what follows is
 		// only true of Go programs.
 		return out
+	}
+	if uc.Binary == nil {
+		if o, ok := u.Value("Service", "ExecStart"); ok {
+			for _, p := range uc.progs.list {
+				out = append(out, dependenciesNotRead(SystemdDependenciesNotRead, p, loc(o.File, o.Line),
+					"so whether it sends sd_notify messages (Type=notify, WatchdogSec=) and what else they need is judged from the repository's code alone")...)
+			}
+		}
 	}
 	out = append(out, memoryFindings(in, u, uc)...)
 	out = append(out, cpuFindings(in, u, uc)...)
@@ -389,12 +401,12 @@ func cpuIgnored(q unit.Option, cpus int, why string) finding.Finding {
 // notifies says whether the program can send sd_notify messages: yes,
 // no, or unknown; sure is false when the evidence is partial. The
 // evidence is the binary when it is installed, else the programs of the
-// repository that ExecStart's name matches: their code in the repository
-// (every module of it) mentions NOTIFY_SOCKET, or they import a known
-// sd_notify package. Code from other modules is not read (the report
-// must not depend on the module cache), so without either the answer is
-// sure only when the program imports nothing from outside the
-// repository and the standard library.
+// repository that ExecStart's name matches: their code (every module of
+// the repository, and the other modules' packages the go command
+// provides) mentions NOTIFY_SOCKET, or they import a known sd_notify
+// package. The answer is sure only when every package linked was read:
+// packages of other modules the go command could not provide (p.External)
+// might notify.
 func notifies(in *Input, uc UnitContext) (yes, known, sure bool, evidence string) {
 	if uc.Binary != nil {
 		return uc.Binary.HasMarker, true, true, fmt.Sprintf("the binary %s never mentions %s", uc.Binary.File, facts.SdNotifyMarker)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/gosrc"
 	"github.com/gocompat/gocompat/internal/module"
 	"github.com/gocompat/gocompat/internal/toolchains"
 )
@@ -36,6 +37,11 @@ type Options struct {
 	// semantics change at Go 1.22; its findings are reported when the
 	// range crosses 1.22. Without it, the compiler's own count is used.
 	Loopvar func(ctx context.Context, dir string) ([]finding.Finding, error)
+	// ListDeps, if set, lists the packages of the module in dir with
+	// their dependencies and tests for this host (go list -deps -test
+	// ./...), shared with other checks of the run; it stands in for the
+	// step's own go list when the installed toolchain answers.
+	ListDeps func(ctx context.Context, dir string) (*gosrc.Graph, error)
 	// SummarizeLoops reports Loopvar's findings as one
 	// upgrade/loopvar-semantics-change finding (count and positions)
 	// instead of each: for an audit, whose loopvar step already reports
@@ -683,8 +689,26 @@ func (d *deps) importers(pkg, mainModule string) []string {
 	return out
 }
 
-// listDeps runs go list -deps -test on the module's packages.
+// listDeps runs go list -deps -test on the module's packages, or takes
+// the run's listing (Options.ListDeps) when the installed toolchain is
+// the one that answers.
 func (a *analysis) listDeps(ctx context.Context) (*deps, error) {
+	if a.o.ListDeps != nil && a.tc.Go == "" && a.tc.unavailable == "" {
+		a.progress("listing packages and dependencies")
+		g, err := a.o.ListDeps(ctx, a.m.Dir)
+		if err != nil {
+			return nil, err
+		}
+		d := &deps{pkgs: map[string]listedPackage{}}
+		for _, p := range g.Packages {
+			lp := listedPackage{ImportPath: p.ImportPath, Standard: p.Standard, Imports: p.Imports}
+			if p.Module != nil {
+				lp.Module = &struct{ Path string }{p.Module.Path}
+			}
+			d.add(lp)
+		}
+		return d, nil
+	}
 	c, err := newModCopy(a.m, "list", "")
 	if err != nil {
 		return nil, err
@@ -706,13 +730,17 @@ func (a *analysis) listDeps(ctx context.Context) (*deps, error) {
 		if err := dec.Decode(&p); err != nil {
 			return nil, fmt.Errorf("go list output: %w", err)
 		}
-		// Test variants ("p [p.test]") count as p.
-		name, _, _ := strings.Cut(p.ImportPath, " ")
-		p.ImportPath = name
-		if old, ok := d.pkgs[name]; ok {
-			p.Imports = append(p.Imports, old.Imports...)
-		}
-		d.pkgs[name] = p
+		d.add(p)
 	}
 	return d, nil
+}
+
+// add records a listed package; test variants ("p [p.test]") count as p.
+func (d *deps) add(p listedPackage) {
+	name, _, _ := strings.Cut(p.ImportPath, " ")
+	p.ImportPath = name
+	if old, ok := d.pkgs[name]; ok {
+		p.Imports = append(p.Imports, old.Imports...)
+	}
+	d.pkgs[name] = p
 }
