@@ -112,7 +112,7 @@
 // report lists them and their findings in the same order every run. The
 // loopvar and upgrade steps share one loopvar analysis (one go vet) per
 // module. On a terminal, stderr says which steps run. audit stops a step
-// that runs longer than --step-timeout (default 10m, 0 for no limit) and
+// that runs longer than --step-timeout (default 9m30s, so a run ends within ten minutes; 0 for no limit) and
 // reports what finished plus one audit/step-timeout warning naming it. -v
 // prints each step's wall time; --format json always has them (steps[]).
 //

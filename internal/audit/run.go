@@ -18,9 +18,12 @@ import (
 // DefaultStepTimeout bounds one step of gocompat audit. The slow steps
 // (loopvar, upgrade) run go vet, which with an empty build cache compiles
 // every dependency first: about 4 minutes for caddy v2.6.4 and 6.5 for
-// coredns v1.10.1 on 2 cores. Ten minutes lets those finish and still
-// ends a run that would not, with the rest of the report.
-const DefaultStepTimeout = 10 * time.Minute
+// coredns v1.10.1 on 2 cores. Nine and a half minutes lets those finish
+// and still ends a run that would not, with the rest of the report,
+// within ten minutes: the steps start together, and discovery before
+// them, the grace a stopped step gets (cancelGrace) and the report after
+// them take seconds.
+const DefaultStepTimeout = 9*time.Minute + 30*time.Second
 
 // cancelGrace is how long Run waits, after cancelling a step, for it to
 // stop the programs it started before the run goes on without it.
