@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gocompat/gocompat/internal/gosrc"
 	"github.com/gocompat/gocompat/internal/testbin"
 )
 
@@ -24,10 +25,13 @@ import (
 var realRepos = []struct {
 	name string
 	mods []struct{ mod, version, sum, dir string }
+	// programs are the main packages (directories) that the
+	// repository's units and images run, by file name.
+	programs map[string][]string
 }{
 	{"coredns", []struct{ mod, version, sum, dir string }{
 		{"github.com/coredns/coredns", "v1.10.1", "h1:6OyL7tcvYxeNHONj5iQlVM2GXBzAOq57L3/LUKP1DbA=", "."},
-	}},
+	}, map[string][]string{"coredns": {"."}}},
 	{"etcd", []struct{ mod, version, sum, dir string }{
 		{"go.etcd.io/etcd/v3", "v3.5.9", "h1:marsnDsZCt8W+hrG50HzwJdWEgJasyv7czmOduXRkVg=", "."},
 		{"go.etcd.io/etcd/server/v3", "v3.5.9", "h1:vomEmmxeztLtS5OEH7d0hBAg4cjVIu9wXuNzUZx2ZA0=", "server"},
@@ -40,6 +44,11 @@ var realRepos = []struct {
 		{"go.etcd.io/etcd/raft/v3", "v3.5.9", "", "raft"},
 		{"go.etcd.io/etcd/client/v2", "v2.305.9", "", "client/v2"},
 		{"go.etcd.io/etcd/tests/v3", "v3.5.9", "", "tests"},
+	}, map[string][]string{
+		// build.sh: (cd ./server; go build ... -o=../bin/etcd .)
+		"etcd":    {"server"},
+		"etcdctl": {"etcdctl"},
+		"etcdutl": {"etcdutl"},
 	}},
 }
 
@@ -66,8 +75,8 @@ var realJudgements = []struct {
 		"fedora:28 with the go1.14.3 release archive builds in the tests module, whose go.mod says go 1.19; Go 1.14 cannot switch toolchains"},
 	{"etcd", "dockerfile/no-trimpath", "tests/functional/Dockerfile:27", "info", false, "right",
 		"go build -o /bin/benchmark without -trimpath, and the binary stays in the image"},
-	{"etcd", "systemd/notify-without-sd-notify", "contrib/systemd/etcd.service:9", "", true, "right, but not judged",
-		"Type=notify with ExecStart=/usr/bin/etcd: the etcd binary is built from server/ (a module of its own, whose etcdmain calls go-systemd's daemon.SdNotify), but go build names that package's binary 'server' (build.sh renames it with -o), so no main package of the repository is taken for the unit's program and the notify checks say nothing; before, a warm cache made one run report it"},
+	{"etcd", "systemd/notify-without-sd-notify", "contrib/systemd/etcd.service:9", "", true, "right",
+		"Type=notify with ExecStart=/usr/bin/etcd: build.sh builds server/ (a module of its own) with -o ../bin/etcd, so the unit's program is server/'s main package, whose etcdmain calls go-systemd's daemon.SdNotify (read in the other module and through the go command's listing); before, a warm cache made one run report it"},
 	{"etcd", "dockerfile/missing-ca-certificates", "Dockerfile-release.amd64:1", "", true, "right",
 		"gcr.io/distroless/static-debian11 has a CA bundle and /etc/passwd"},
 }
@@ -89,6 +98,15 @@ func TestRealRepositories(t *testing.T) {
 	for _, repo := range realRepos {
 		t.Run(repo.name, func(t *testing.T) {
 			dir := assemble(t, repo.mods)
+			for name, want := range repo.programs {
+				r, err := gosrc.OpenRepo(dir, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := r.MainPackages(name, gosrc.DefaultTarget); !slices.Equal(got, want) {
+					t.Errorf("the program %s is built from %q, want %q", name, got, want)
+				}
+			}
 			// First with the machine's module cache: the go command
 			// fetches what the programs import through the proxy once,
 			// and later runs find it there. Then an empty module cache

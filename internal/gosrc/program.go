@@ -80,6 +80,10 @@ type Repo struct {
 
 	dirs []string // directories holding .go files, relative, sorted
 
+	scripts      []string // build scripts (isBuildScript), relative, in walk order
+	scriptOnce   sync.Once
+	scriptBuilds []ScriptBuild
+
 	mu    sync.Mutex
 	cache map[pkgKey]*pkgInfo
 }
@@ -132,6 +136,8 @@ func OpenRepo(root, goroot string) (*Repo, error) {
 		switch {
 		case d.Name() == "go.mod":
 			r.Modules = append(r.Modules, r.readModule(path.Dir(rel)))
+		case isBuildScript(d.Name()):
+			r.scripts = append(r.scripts, rel)
 		case strings.HasSuffix(d.Name(), ".go"):
 			if dir := path.Dir(rel); !seenDir[dir] {
 				seenDir[dir] = true
@@ -209,7 +215,8 @@ func BinaryName(p string) string {
 }
 
 // MainPackages returns the directories (relative, sorted) of the main
-// packages whose program is called name when built for t.
+// packages whose program is called name when built for t: by go build's
+// own naming, or by a build script's go build -o (ScriptBuilds).
 func (r *Repo) MainPackages(name string, t Target) []string {
 	var out []string
 	for _, d := range r.dirs {
@@ -221,6 +228,15 @@ func (r *Repo) MainPackages(name string, t Target) []string {
 			out = append(out, d)
 		}
 	}
+	for _, b := range r.ScriptBuilds() {
+		if b.Name != name || containsString(out, b.Dir) {
+			continue
+		}
+		if pi := r.importDir(b.Dir, "", false, t); pi.err == nil && pi.name == "main" {
+			out = append(out, b.Dir)
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 
