@@ -45,6 +45,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -229,7 +230,7 @@ func (r *Repo) MainPackages(name string, t Target) []string {
 		}
 	}
 	for _, b := range r.ScriptBuilds() {
-		if b.Name != name || containsString(out, b.Dir) {
+		if b.Name != name || slices.Contains(out, b.Dir) {
 			continue
 		}
 		if pi := r.importDir(b.Dir, "", false, t); pi.err == nil && pi.name == "main" {

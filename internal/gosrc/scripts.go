@@ -4,6 +4,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -91,7 +92,7 @@ func (r *Repo) scriptPackage(scriptDir, cd, pkg string) []string {
 	}
 	var out []string
 	for _, d := range cands {
-		if strings.HasPrefix(d, "../") || d == ".." || !r.HasDir(d) || containsString(out, d) {
+		if strings.HasPrefix(d, "../") || d == ".." || !r.HasDir(d) || slices.Contains(out, d) {
 			continue
 		}
 		if pi := r.importDir(d, "", false, DefaultTarget); pi.err == nil && pi.name == "main" {
@@ -99,15 +100,6 @@ func (r *Repo) scriptPackage(scriptDir, cd, pkg string) []string {
 		}
 	}
 	return out
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func isRelativePattern(p string) bool {
