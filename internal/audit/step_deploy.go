@@ -57,7 +57,7 @@ func runDockerfiles(ctx context.Context, t *Target) (Result, error) {
 			continue
 		}
 		in := mods.Input(ctx, rel)
-		dc, refusals := discover.DockerContext(t.Dir, rel, in.ModFile)
+		dc, refusals := discover.DockerContext(t.Dir, rel, in.ModFile, f)
 		res.Findings = append(res.Findings, refusedAll(refusals, rel)...)
 		res.Findings = append(res.Findings, JudgeDockerfile(in, rel, f, nil, dc)...)
 		res.Subjects = append(res.Subjects, subject("dockerfile", rel, map[string]string{

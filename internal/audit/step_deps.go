@@ -129,7 +129,7 @@ func runDeps(ctx context.Context, t *Target, o DepsOptions) (Result, error) {
 			hin.Replaces = append(hin.Replaces, deps.LocalReplace{Module: r.Old.Path, Dir: r.New.Path, Line: r.Syntax.Start.Line})
 		}
 	}
-	hin.Builds = append(dockerBuilds(t), workflowBuilds(t)...)
+	hin.Builds = append(dockerBuilds(ctx, t), workflowBuilds(t)...)
 
 	env := t.Environ
 	if offline {
@@ -189,15 +189,18 @@ func DBSubject(m vulndb.Meta) report.Subject {
 
 // dockerBuilds are the Dockerfile stages under t.Dir that run go build or
 // go install, with the Go their golang image ships and what they copy
-// from the build context (the Dockerfile's directory).
-func dockerBuilds(t *Target) []deps.Build {
+// from the build context (the one the dockerfile step takes,
+// discover.DockerContext).
+func dockerBuilds(ctx context.Context, t *Target) []deps.Build {
 	var out []deps.Build
+	mods := t.Modules()
 	for _, rel := range t.Tree().Files(discover.Dockerfile) {
 		f, perr, err := discover.ReadDockerfile(t.Dir, rel)
 		if err != nil || perr != nil || f == nil {
 			continue // the dockerfile step reports it
 		}
-		ctxDir := filepath.Dir(filepath.Join(t.Dir, filepath.FromSlash(rel)))
+		dc, _ := discover.DockerContext(t.Dir, rel, mods.Input(ctx, rel).ModFile, f) // the dockerfile step reports refusals
+		ctxDir := filepath.Join(t.Dir, filepath.FromSlash(dc.Dir))
 		for _, st := range f.Stages {
 			builds := false
 			for _, r := range st.Runs {

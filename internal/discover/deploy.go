@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -156,16 +157,20 @@ func ReadDockerfile(root, rel string) (f *dockerfile.File, parseErr, err error) 
 	return f, parseErr, nil
 }
 
-// DockerContext guesses the build context of the Dockerfile at rel: the
-// module's root if the Dockerfile lies in the module (modFile is its
-// go.mod), else the Dockerfile's directory; and whether .git is in it
-// (present and not excluded by a .dockerignore). A .dockerignore it
-// refused to read (see fsread) is returned in refused.
-func DockerContext(root, rel, modFile string) (dc deploy.DockerContext, refused []error) {
-	ctxDir := path.Dir(rel)
-	if modFile != "" {
-		ctxDir = path.Dir(modFile)
-	}
+// DockerContext guesses the build context of the Dockerfile at rel (f,
+// parsed; nil when it did not parse): the first of the module's root (if
+// the Dockerfile lies in a module; modFile is its go.mod), the
+// Dockerfile's directory and the tree's root that holds every file the
+// Dockerfile copies from its context by a literal path — etcd v3.5.9's
+// tests/functional/Dockerfile, in the tests module, ADDs
+// ./tests/functional/functional.yaml, which only the repository's root
+// holds (its Makefile builds it with -f from there); when none holds
+// them all, the one that holds the most, the first on a tie. It also
+// says whether .git is in that context (present and not excluded by a
+// .dockerignore). A .dockerignore it refused to read (see fsread) is
+// returned in refused.
+func DockerContext(root, rel, modFile string, f *dockerfile.File) (dc deploy.DockerContext, refused []error) {
+	ctxDir := contextOf(root, rel, modFile, f)
 	abs := filepath.Join(root, filepath.FromSlash(ctxDir))
 	st, err := os.Stat(filepath.Join(abs, ".git"))
 	if err != nil || !st.IsDir() {
@@ -187,6 +192,53 @@ func DockerContext(root, rel, modFile string) (dc deploy.DockerContext, refused 
 		}
 	}
 	return deploy.DockerContext{HasGit: true, Dir: ctxDir}, refused
+}
+
+// contextOf is DockerContext's choice of directory.
+func contextOf(root, rel, modFile string, f *dockerfile.File) string {
+	var cands []string
+	if modFile != "" {
+		cands = append(cands, path.Dir(modFile))
+	}
+	for _, c := range []string{path.Dir(rel), "."} {
+		if !slices.Contains(cands, c) {
+			cands = append(cands, c)
+		}
+	}
+	var sources []string
+	if f != nil {
+		for _, st := range f.Stages {
+			for _, c := range st.Copies {
+				if c.From != "" || c.FromStage >= 0 {
+					continue
+				}
+				for _, src := range c.Sources {
+					if src == "" || strings.ContainsAny(src, "*?[$") || strings.Contains(src, "://") || path.IsAbs(src) {
+						continue
+					}
+					if src = path.Clean(src); src != "." && !strings.HasPrefix(src, "..") {
+						sources = append(sources, src)
+					}
+				}
+			}
+		}
+	}
+	best, bestN := cands[0], -1
+	for _, c := range cands {
+		n := 0
+		for _, src := range sources {
+			if _, err := os.Lstat(filepath.Join(root, filepath.FromSlash(path.Join(c, src)))); err == nil {
+				n++
+			}
+		}
+		if n == len(sources) {
+			return c
+		}
+		if n > bestN {
+			best, bestN = c, n
+		}
+	}
+	return best
 }
 
 // LoadUnit loads the systemd unit at rel under root with its drop-ins

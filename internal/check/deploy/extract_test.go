@@ -40,7 +40,7 @@ func judgeTree(t *testing.T, dir, hostRoot, analyze string) judged {
 			continue
 		}
 		in := mods.Input(ctx, rel)
-		dc, _ := discover.DockerContext(dir, rel, in.ModFile) // the testdata holds no unreadable .dockerignore
+		dc, _ := discover.DockerContext(dir, rel, in.ModFile, f) // the testdata holds no unreadable .dockerignore
 		out.Findings = append(out.Findings, deploy.Dockerfile(in, f, rel, dc)...)
 	}
 	for _, rel := range tree.Files(discover.Unit) {
