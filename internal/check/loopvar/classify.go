@@ -351,6 +351,19 @@ func (p *pass) aliasContext(lv *loopVar, path []ast.Node, name *ast.Ident, depth
 	if li < 0 {
 		return verdict{kind: may, where: "assigned to " + name.Name}
 	}
+	// A use of the alias is a capture only if it lies in a func literal
+	// below the function that declares the alias: in a t.Run body, a
+	// helper f := func() { … v … } called there as f() is a call in
+	// place, as it would be in the loop body itself (prometheus v2.45.0
+	// tsdb/compact_test.go:1317). The enclosing literal's own capture of
+	// v is a leak of its own.
+	from := li
+	for j := len(path) - 1; j > li; j-- {
+		if fl, ok := path[j].(*ast.FuncLit); ok && within(name.Pos(), fl) {
+			from = j + 1
+			break
+		}
+	}
 	best := verdict{kind: none, where: "assigned to " + name.Name + ", which is not used further"}
 	found := false
 	inspectPath(lv.loop, path[:li], func(n ast.Node, stack []ast.Node) bool {
@@ -363,7 +376,7 @@ func (p *pass) aliasContext(lv *loopVar, path []ast.Node, name *ast.Ident, depth
 			return true
 		}
 		var v verdict
-		if inFuncLit(stack, li) {
+		if inFuncLit(stack, from) {
 			v = verdict{kind: may, where: "captured by another func literal"}
 		} else {
 			v = p.context(lv, stack, len(stack)-1, depth+1)
