@@ -122,7 +122,7 @@ func TestOldModule(t *testing.T) {
 		"pat_test.go:39:9":  "loopvar/changes-behaviour warning fixes-latent-bug +fix", // tc read after t.Parallel(), when the loop has moved on
 		// A helper declared in a serial subtest and called there
 		// (prometheus v2.45.0 tsdb/compact_test.go:1307).
-		"helpers_test.go:10:9": "loopvar/no-change info",              // appendHistogram := func(…){… floatTest …} is called in place in the t.Run body
+		"helpers_test.go:10:9": "loopvar/no-change info",               // appendHistogram := func(…){… floatTest …} is called in place in the t.Run body
 		"helpers_test.go:28:9": "loopvar/may-change-behaviour warning", // check is handed to t.Cleanup's func literal, which runs after the loop
 	}
 	for k, w := range want {

@@ -111,8 +111,14 @@ func containsString(ss []string, s string) bool {
 	return false
 }
 
-// escapeLine matches what -m=1 says about a parameter.
-var escapeLine = regexp.MustCompile(`^(.+):(\d+):(\d+): (?:(\S+) does not escape|leaking param content: (\S+)|leaking param: (\S+).*)$`)
+// escapeLine matches what -m=1 says about a parameter. The compiler
+// (cmd/compile/internal/escape/escape.go, reportLeaks) prints, for each
+// parameter it tags: "leaking param: p" (p itself goes to the heap),
+// "leaking param content: p" (only what p points to does), "leaking
+// param: p to result r level=N" (what N dereferences of p reach flows to
+// the result r: at N=0 p itself is returned, at N≥1 only values loaded
+// through p are), or "p does not escape" when none of those holds.
+var escapeLine = regexp.MustCompile(`^(.+):(\d+):(\d+): (?:(\S+) does not escape|leaking param content: (\S+)|leaking param: (\S+) to result \S+ level=(\d+)|leaking param: (\S+).*)$`)
 
 // parseEscapeOutput reads go build -gcflags=…=-m=1 output: per package
 // (after its "# path" line), whether each parameter is kept.
@@ -135,8 +141,13 @@ func parseEscapeOutput(out []byte) map[escapeQuery]bool {
 			q.Name = m[4]
 		case m[5] != "":
 			q.Name = m[5]
-		default:
+		case m[6] != "" && m[7] != "0":
+			// Only values loaded through the parameter reach the
+			// result (a getter returning a field): the pointer
+			// itself is not kept.
 			q.Name = m[6]
+		default:
+			q.Name = m[6] + m[8]
 			kept[q] = true
 			continue
 		}

@@ -29,3 +29,14 @@ func LenAll(ts []lib.T) int {
 	}
 	return n
 }
+
+// NumsAll calls lib's (*T).Nums, a getter that returns a field of its
+// receiver (prometheus v2.45.0 model/textparse/protobufparse.go:279,
+// lp.GetName() on a range variable).
+func NumsAll(ts []lib.T) [][]int {
+	var out [][]int
+	for _, t := range ts { // want `loop variable t has its address taken by the pointer-receiver method call t.Nums\(\), and \(\*example.com/old/lib.T\).Nums may keep its receiver`
+		out = append(out, t.Nums())
+	}
+	return out
+}
