@@ -104,7 +104,12 @@ func (p *pass) methodCall(lv *loopVar, path []ast.Node, k int, call *ast.CallExp
 	esc, returned := p.paramUse(fd, recv, map[*types.Func]bool{})
 	switch {
 	case esc:
-		return verdict{kind: may, where: "and " + fn.Name() + " may keep its receiver"}
+		v := verdict{kind: may, where: "and " + fn.Name() + " may keep its receiver"}
+		if q := p.escapeQueryFor(fn, recv); q != nil {
+			v.escape = q
+			v.ifNotKept = "and the compiler's escape analysis shows that " + fn.Name() + " keeps no pointer to its receiver"
+		}
+		return v
 	case returned:
 		v := p.context(lv, path, k, depth)
 		v.where = "and " + fn.Name() + " returns its receiver, which is " + v.where
@@ -290,7 +295,12 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 	esc, returned := p.paramUse(fd, param, map[*types.Func]bool{})
 	switch {
 	case esc:
-		return verdict{kind: may, where: "passed to " + fn.Name() + ", which may keep it"}
+		v := verdict{kind: may, where: "passed to " + fn.Name() + ", which may keep it"}
+		if q := p.escapeQueryFor(fn, param); q != nil {
+			v.escape = q
+			v.ifNotKept = "passed to " + fn.Name() + ", which, the compiler's escape analysis shows, keeps no pointer to it"
+		}
+		return v
 	case returned:
 		v := p.context(lv, path, k-1, depth)
 		v.where = "passed to " + fn.Name() + ", which returns it, " + v.where
