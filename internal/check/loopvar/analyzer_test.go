@@ -99,6 +99,10 @@ func TestOldModule(t *testing.T) {
 		"stored.go:32:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // last = &v read after the loop: sees the shared v today, the last copy at go1.22
 		"stored.go:42:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // prev read before the next store: the previous iteration's v, which today is overwritten
 		"stored_test.go:16:9": "loopvar/may-change-behaviour warning",                    // node_exporter perf_linux_test.go:90: the package variable is read by other code of the package (the constructor, other tests), which the analyzer cannot order with the loop
+		"fields.go:16:9":      "loopvar/may-change-behaviour warning",                    // coredns plugin/cache/cache_test.go:717: c.now is overwritten before each iteration uses c; only a goroutine or a kept copy could see the old closure
+		"fields.go:28:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // c.serve() before the store calls the previous iteration's closure
+		"fields.go:40:9":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // a goroutine that names c may call the closure after the loop moved on
+		"fields.go:50:6":      "loopvar/changes-behaviour warning fixes-latent-bug +fix", // 3-clause: after the loop i is past the last iteration's value
 		"stdcalls.go:13:10":   "loopvar/no-change info",                                  // coredns plugin/bind/setup.go:79 iface.Addrs(): net/interface.go's Addrs only reads its receiver (and the compiler keeps iface on the stack)
 		// Calls into another package of the module: the analyzer alone
 		// sees only export data, so "may"; TestEscapeAnalysisRefines

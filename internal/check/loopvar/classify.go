@@ -343,6 +343,9 @@ func (p *pass) assignContext(lv *loopVar, path []ast.Node, k int, as *ast.Assign
 	case *ast.IndexExpr:
 		return verdict{kind: changes, where: "stored in an element of " + exprString(lhs.X) + ", so it outlives the iteration"}
 	case *ast.SelectorExpr:
+		if v, ok := p.overwrittenField(lv, path, k, as, lhs); ok {
+			return v
+		}
 		return verdict{kind: changes, where: "stored in the field " + exprString(lhs) + ", so it outlives the iteration"}
 	case *ast.StarExpr:
 		return verdict{kind: changes, where: "stored through the pointer " + exprString(lhs.X) + ", so it outlives the iteration"}
