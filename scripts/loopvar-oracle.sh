@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# loopvar-oracle.sh [MODULE-DIR]
+# loopvar-oracle.sh [MODULE-DIR [PATTERN...]]
 #
 # Asks the Go compiler which loop variables it makes per-iteration in the
-# module at MODULE-DIR (default .), tests included, and prints one line per
-# variable, tab-separated:
+# module at MODULE-DIR (default .), in the packages matching the PATTERNs
+# (default ./...), tests included, and prints one line per variable,
+# tab-separated:
 #
 #   VIEW  FILE:LINE:COL  NAME  heap|stack  [inline-only]
 #
@@ -20,11 +21,17 @@
 #
 # It runs `go list -export -test`, which compiles the packages, their test
 # variants and external tests without linking or running anything. The
-# -gcflags given apply only to packages of the module, and replace any
-# -gcflags the module needs. Only the current GOOS/GOARCH and build tags
+# -gcflags given apply only to packages of the module (with PATTERNs, only
+# to the packages they match), and replace any -gcflags the module needs. Only the current GOOS/GOARCH and build tags
 # are covered; a nested module needs its own run.
 set -euo pipefail
 cd "${1:-.}"
+shift || true
+all=0
+if [ $# -eq 0 ]; then
+	all=1
+	set -- ./...
+fi
 mod=$(go list -m)
 gv=$(go list -m -f '{{.GoVersion}}')
 gv=${gv:-1.16}
@@ -35,7 +42,16 @@ trap 'rm -f "$log"' EXIT
 for view in "real|-d=loopvar=3" "bump|-lang=$lang -d=loopvar=3" "all|-d=loopvar=2"; do
 	name=${view%%|*}
 	flags=${view#*|}
-	if ! go list -export -test -gcflags="$mod/...=$flags" ./... >/dev/null 2>"$log"; then
+	# The flags go to the packages asked for only (with no PATTERN, to
+	# every package of the module): their dependencies come from the
+	# build cache as they are.
+	gcflags=()
+	if [ "$all" = 1 ]; then
+		gcflags=("-gcflags=$mod/...=$flags")
+	else
+		for p in "$@"; do gcflags+=("-gcflags=$p=$flags"); done
+	fi
+	if ! go list -export -test "${gcflags[@]}" "$@" >/dev/null 2>"$log"; then
 		cat "$log" >&2
 		exit 1
 	fi

@@ -11,13 +11,14 @@ import (
 	"testing"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
+	"github.com/gocompat/gocompat/internal/finding"
 )
 
 // corpusJudgements are the findings of gocompat loopvar on node_exporter
 // v1.5.0 (go 1.18), collector package, each judged by reading the code:
 // the check it must carry and why that is right. The compiler lists the
 // same eleven variables (TestCorpusNodeExporter compares them too).
-var corpusJudgements = map[string]struct{ check, why string }{
+var corpusJudgements = map[string]judgement{
 	"collector/perf_linux_test.go:90:9": {loopvar.MayChangeBehaviour.ID,
 		"perfCPUsFlag = &test.flag, then NewPerfCollector reads *perfCPUsFlag within the same subtest; but perfCPUsFlag is a package variable that other code of the package (other tests, the collector) reads at times the analyzer cannot order with the loop: may, not changes (issue 11, class 1)"},
 	"collector/netdev_common.go:171:9": {loopvar.NoChange.ID,
@@ -64,6 +65,18 @@ func TestCorpusNodeExporter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkJudgements(t, fs, corpusJudgements)
+	compareWithOracle(t, dir)
+}
+
+// judgement is the check a finding must carry and why that is right.
+type judgement = struct{ check, why string }
+
+// checkJudgements requires every upgrade finding of fs to be in the
+// table with the check it gives, and every entry of the table to be
+// reported.
+func checkJudgements(t *testing.T, fs []finding.Finding, table map[string]judgement) {
+	t.Helper()
 	seen := map[string]bool{}
 	for _, f := range fs {
 		if !loopvar.IsUpgradeChange(f.Check) {
@@ -71,7 +84,7 @@ func TestCorpusNodeExporter(t *testing.T) {
 		}
 		p := positionOf(f)
 		seen[p] = true
-		j, ok := corpusJudgements[p]
+		j, ok := table[p]
 		switch {
 		case !ok:
 			t.Errorf("%s: %s (%s) is not judged in the table", p, f.Check, f.Details["leak"])
@@ -79,18 +92,45 @@ func TestCorpusNodeExporter(t *testing.T) {
 			t.Errorf("%s: got %s (%s), judged %s: %s", p, f.Check, f.Details["leak"], j.check, j.why)
 		}
 	}
-	for p, j := range corpusJudgements {
+	for p, j := range table {
 		if !seen[p] {
 			t.Errorf("%s: not reported, judged %s: %s", p, j.check, j.why)
 		}
 	}
-	compareWithOracle(t, dir)
 }
 
-// fetchPinned is fetchModule for a module the checksum database does not
-// answer for: it downloads mv without the database and requires the
-// module's h1 hash to be hash.
-func fetchPinned(t *testing.T, mv, hash string) string {
+// corpusProject is a real module at a pinned version, the packages of it
+// that are analysed, and the judgement of every finding in them.
+type corpusProject struct {
+	module, hash string
+	patterns     []string
+	judgements   map[string]judgement
+}
+
+// checkCorpus fetches p's module and the dependencies of its packages,
+// runs the analyzer on those packages, checks every finding against the
+// table, and requires every variable the compiler makes per-iteration
+// in those packages to be reported (recall 100%).
+func checkCorpus(t *testing.T, p corpusProject) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("compiles a real module; skipped with -short")
+	}
+	dir := fetchPinned(t, p.module, p.hash, p.patterns...)
+	fs, err := loopvar.Run(context.Background(), "", dir, p.patterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkJudgements(t, fs, p.judgements)
+	compareFindingsWithOracle(t, dir, p.patterns, fs)
+}
+
+// fetchPinned is fetchModule with the module's h1 hash pinned: it
+// downloads mv without the checksum database (which does not answer for
+// node_exporter) and requires the hash to be hash. With patterns, only the modules that the
+// packages matching them and their tests need are downloaded (go list
+// -deps -test), not every module of go.mod.
+func fetchPinned(t *testing.T, mv, hash string, patterns ...string) string {
 	t.Helper()
 	path, _, _ := strings.Cut(mv, "@")
 	cmd := exec.Command("go", "mod", "download", "-json", mv)
@@ -120,6 +160,9 @@ func fetchPinned(t *testing.T, mv, hash string) string {
 		return nil
 	})
 	dl := exec.Command("go", "mod", "download")
+	if len(patterns) > 0 {
+		dl = exec.Command("go", append([]string{"list", "-deps", "-test"}, patterns...)...)
+	}
 	dl.Dir = dst
 	dl.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 	if out, err := dl.CombinedOutput(); err != nil {

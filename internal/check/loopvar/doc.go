@@ -24,12 +24,14 @@
 //     breaks it (error); otherwise the upgrade fixes a latent bug
 //     (warning).
 //   - loopvar/may-change-behaviour: it goes to code the analyzer cannot
-//     see into (a function value, another package's function). For a
-//     function or method of another package of the same module, Run and
-//     Analyze then ask the compiler's escape analysis (go build
-//     -gcflags=PKG=-m=1, see escape.go) and make it no-change when the
-//     parameter does not escape; plain go vet -vettool cannot, and says
-//     "may".
+//     see into (a function value, another package's function), or to a
+//     field that every iteration of a range loop overwrites before it
+//     uses the field's variable (stored.go). For a function or method of
+//     another package of the same module (or of the package itself, when
+//     it hands the value on), Run and Analyze then ask the compiler's
+//     escape analysis (go build -gcflags=PKG=-m=1, see escape.go) and
+//     make it no-change when the parameter does not escape; plain go vet
+//     -vettool cannot, and says "may".
 //   - loopvar/no-change: it is used only within the iteration.
 //   - loopvar/pinned-old-semantics: the file's own //go:build line keeps
 //     it below go1.22, so the go line does not affect it.

@@ -20,7 +20,9 @@ import (
 
 // A method or function of another package of the module is not in the
 // analyzer's view: go/analysis gives it the package's syntax only. A
-// pointer to a loop variable passed to one is "may change". The
+// pointer to a loop variable passed to one is "may change"; so is one
+// passed to a function of the package itself that hands it on to a call
+// the analyzer does not follow (paramUse). The
 // compiler knows better: its escape analysis tags each parameter of a
 // function it compiles as not escaping, leaking its content only, or
 // leaking (to the heap or a result), and go build -gcflags=PKG=-m=1
@@ -63,9 +65,13 @@ func parseEscapeQuery(s string) (escapeQuery, bool) {
 }
 
 // escapeQueryFor returns the query for v, a parameter or receiver of fn,
-// when fn belongs to another package of the module being analysed.
+// when fn belongs to a package of the module being analysed. For a
+// function of the package itself the analyzer reads the body first
+// (paramUse) and asks only when that does not settle it; a function
+// declared in a _test.go file is not asked about, since go build does
+// not compile it.
 func (p *pass) escapeQueryFor(fn *types.Func, v *types.Var) *escapeQuery {
-	if fn.Pkg() == nil || fn.Pkg() == p.Pkg || p.Module == nil || p.Module.Path == "" {
+	if fn.Pkg() == nil || p.Module == nil || p.Module.Path == "" {
 		return nil
 	}
 	path := fn.Pkg().Path()
@@ -76,7 +82,7 @@ func (p *pass) escapeQueryFor(fn *types.Func, v *types.Var) *escapeQuery {
 		return nil
 	}
 	pos := p.Fset.Position(v.Pos())
-	if !pos.IsValid() || pos.Line < 1 {
+	if !pos.IsValid() || pos.Line < 1 || strings.HasSuffix(pos.Filename, "_test.go") {
 		return nil
 	}
 	return &escapeQuery{Pkg: path, File: filepath.Base(pos.Filename), Line: pos.Line, Name: v.Name()}
@@ -111,8 +117,14 @@ func containsString(ss []string, s string) bool {
 	return false
 }
 
-// escapeLine matches what -m=1 says about a parameter.
-var escapeLine = regexp.MustCompile(`^(.+):(\d+):(\d+): (?:(\S+) does not escape|leaking param content: (\S+)|leaking param: (\S+).*)$`)
+// escapeLine matches what -m=1 says about a parameter. The compiler
+// (cmd/compile/internal/escape/escape.go, reportLeaks) prints, for each
+// parameter it tags: "leaking param: p" (p itself goes to the heap),
+// "leaking param content: p" (only what p points to does), "leaking
+// param: p to result r level=N" (what N dereferences of p reach flows to
+// the result r: at N=0 p itself is returned, at N≥1 only values loaded
+// through p are), or "p does not escape" when none of those holds.
+var escapeLine = regexp.MustCompile(`^(.+):(\d+):(\d+): (?:(\S+) does not escape|leaking param content: (\S+)|leaking param: (\S+) to result \S+ level=(\d+)|leaking param: (\S+).*)$`)
 
 // parseEscapeOutput reads go build -gcflags=…=-m=1 output: per package
 // (after its "# path" line), whether each parameter is kept.
@@ -135,8 +147,13 @@ func parseEscapeOutput(out []byte) map[escapeQuery]bool {
 			q.Name = m[4]
 		case m[5] != "":
 			q.Name = m[5]
-		default:
+		case m[6] != "" && m[7] != "0":
+			// Only values loaded through the parameter reach the
+			// result (a getter returning a field): the pointer
+			// itself is not kept.
 			q.Name = m[6]
+		default:
+			q.Name = m[6] + m[8]
 			kept[q] = true
 			continue
 		}

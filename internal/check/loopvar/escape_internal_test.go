@@ -10,7 +10,9 @@ import (
 
 // escapeSample is what go1.26's go build -gcflags=PKG=-m=1 printed for a
 // package like testdata/old/lib, with a receiver that leaks only its
-// content added.
+// content added, a getter that returns a field loaded through its
+// receiver (level=1, as protobuf's generated GetName does), and
+// parameters with two tags each.
 const escapeSample = `# example.com/esc/lib
 lib/lib.go:7:6: can inline (*T).Sum
 lib/lib.go:7:7: t does not escape
@@ -19,6 +21,11 @@ lib/lib.go:17:7: leaking param: t to result ~r0 level=0
 lib/lib.go:19:10: p does not escape
 lib/lib.go:19:16: leaking param: q
 lib/lib.go:21:7: leaking param content: c
+lib/lib.go:23:7: leaking param: g to result ~r0 level=1
+lib/lib.go:25:7: leaking param content: h
+lib/lib.go:25:7: leaking param: h to result ~r0 level=0
+lib/lib.go:27:7: leaking param: r to result ~r0 level=1
+lib/lib.go:27:7: leaking param: r
 `
 
 func TestParseEscapeOutput(t *testing.T) {
@@ -33,6 +40,9 @@ func TestParseEscapeOutput(t *testing.T) {
 		q(19, "p"): false,
 		q(19, "q"): true,
 		q(21, "c"): false, // only what c points to leaks, not c
+		q(23, "g"): false, // only a value loaded through g is returned
+		q(25, "h"): true,  // h itself is returned
+		q(27, "r"): true,  // returns content, but r itself goes to the heap
 	}
 	if len(got) != len(want) {
 		t.Errorf("got %d parameters, want %d: %v", len(got), len(want), got)

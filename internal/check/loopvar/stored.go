@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"strings"
 )
 
 // outerStore classifies a leak stored by as (path[k-1]) in the variable
@@ -99,4 +100,88 @@ func (p *pass) outerStore(lv *loopVar, path []ast.Node, k int, as *ast.AssignStm
 	}
 	best.where = "assigned to " + name + ", declared outside the loop but read only after this assignment within the iteration, where it is " + best.where
 	return best, true
+}
+
+// overwrittenField classifies a leak of a range loop variable stored by
+// as (path[k-1]) in the field lhs (x.f, x.f.g) of a variable x declared
+// outside the loop, when every iteration overwrites that field before
+// anything in it names x: coredns v1.10.1 plugin/cache/cache_test.go:384,
+// c.now = func() time.Time { … tt.futureMinutes … } and then
+// c.ServeDNS(…), which calls c.now(). The closure stored in one
+// iteration is replaced early in the next, and after the loop the
+// variable holds the last element under either semantics, so the
+// upgrade shows only to code that keeps the stored value, or calls it
+// from another goroutine across the start of the next iteration: "may",
+// not "changes". It does not apply (ok is false) when the store may be
+// skipped (a branch before it), when x or a field on the way is
+// assigned elsewhere in the loop, or when a goroutine, a deferred call
+// or a func literal of the loop names x.
+func (p *pass) overwrittenField(lv *loopVar, path []ast.Node, k int, as *ast.AssignStmt, lhs *ast.SelectorExpr) (verdict, bool) {
+	rs, ok := lv.loop.(*ast.RangeStmt)
+	if !ok || k < 2 || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || path[k-2] != ast.Node(rs.Body) {
+		return verdict{}, false
+	}
+	key, root := exprKey(lhs), p.rootObj(lhs)
+	if key == "" || root == nil || within(root.Pos(), lv.loop) {
+		return verdict{}, false
+	}
+	for x := ast.Expr(lhs); ; {
+		s, isSel := ast.Unparen(x).(*ast.SelectorExpr)
+		if !isSel {
+			if _, isIdent := ast.Unparen(x).(*ast.Ident); !isIdent {
+				return verdict{}, false
+			}
+			break
+		}
+		if sel := p.TypesInfo.Selections[s]; sel == nil || sel.Kind() != types.FieldVal {
+			return verdict{}, false
+		}
+		x = s.X
+	}
+	at := slices.Index(rs.Body.List, ast.Stmt(as))
+	for _, st := range rs.Body.List[:at] {
+		if p.names(st, root) || branchLeaves(st, false, false) {
+			return verdict{}, false
+		}
+	}
+	bad := false
+	ast.Inspect(rs.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n == as {
+				return true
+			}
+			for _, l := range n.Lhs {
+				lk := exprKey(l)
+				if lk != "" && (lk == key || strings.HasPrefix(key, lk+".")) && p.rootObj(l) == root {
+					bad = true
+				}
+			}
+		case *ast.GoStmt, *ast.DeferStmt, *ast.FuncLit:
+			if n != path[k] && p.names(n, root) {
+				bad = true
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND && p.rootObj(n.X) == root {
+				bad = true // &x.f: a pointer to the field may be kept
+			}
+		}
+		return !bad
+	})
+	if bad {
+		return verdict{}, false
+	}
+	return verdict{kind: may, where: "stored in the field " + exprString(lhs) + ", which each iteration overwrites before it uses " + root.Name() + ": the stored value differs after the upgrade only where something keeps it, or calls it from another goroutine, past the start of the next iteration"}, true
+}
+
+// names reports whether n uses obj.
+func (p *pass) names(n ast.Node, obj types.Object) bool {
+	found := false
+	ast.Inspect(n, func(m ast.Node) bool {
+		if id, ok := m.(*ast.Ident); ok && p.TypesInfo.Uses[id] == obj {
+			found = true
+		}
+		return !found
+	})
+	return found
 }

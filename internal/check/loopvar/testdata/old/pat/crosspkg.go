@@ -29,3 +29,40 @@ func LenAll(ts []lib.T) int {
 	}
 	return n
 }
+
+// NumsAll calls lib's (*T).Nums, a getter that returns a field of its
+// receiver (prometheus v2.45.0 model/textparse/protobufparse.go:279,
+// lp.GetName() on a range variable).
+func NumsAll(ts []lib.T) [][]int {
+	var out [][]int
+	for _, t := range ts { // want `loop variable t has its address taken by the pointer-receiver method call t.Nums\(\), and \(\*example.com/old/lib.T\).Nums may keep its receiver`
+		out = append(out, t.Nums())
+	}
+	return out
+}
+
+// lenOf hands its pointer on to lib.Len, which the analyzer does not see
+// (coredns v1.10.1 plugin/dns64/dns64.go:94, responseShouldDNS64, hands
+// its message to response.Typify): the compiler's escape analysis of
+// this package decides.
+func lenOf(p *lib.T) int { return lib.Len(p) }
+
+// keepOf hands its pointer on to lib's (*T).Keep, which stores it.
+func keepOf(p *lib.T) { p.Keep() }
+
+// LenOfAll is coredns v1.10.1 plugin/dns64/dns64_test.go:181,
+// d.responseShouldDNS64(&tc.resp).
+func LenOfAll(ts []lib.T) int {
+	n := 0
+	for _, t := range ts { // want `loop variable t has its address taken \(&t\), passed to lenOf, which may keep it`
+		n += lenOf(&t)
+	}
+	return n
+}
+
+// KeepOfAll passes &t to keepOf, which keeps it.
+func KeepOfAll(ts []lib.T) {
+	for _, t := range ts { // want `loop variable t has its address taken \(&t\), passed to keepOf, which may keep it`
+		keepOf(&t)
+	}
+}
