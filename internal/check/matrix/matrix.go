@@ -32,10 +32,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/build/constraint"
+	"go/parser"
+	"go/token"
 	"go/version"
 	"io"
 	"os"
 	"os/exec"
+	"path"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"sort"
@@ -47,6 +53,7 @@ import (
 	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/module"
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/toolchains"
@@ -102,8 +109,11 @@ type Cell struct {
 	// Failed lists failing tests as "pkg.TestName".
 	Failed []string
 	// Vet holds vet's diagnostics by analyzer.
-	Vet  map[string][]vetDiag
-	Took time.Duration
+	Vet map[string][]vetDiag
+	// Took is the command's wall time, CPU its user and system time with
+	// the compilers, vet and test binaries it ran (both zero when the
+	// cell was judged from another command's output).
+	Took, CPU time.Duration
 }
 
 type vetDiag struct {
@@ -200,6 +210,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	res.Table = table(res.Rows, o.Test)
+	if m.commands > 0 {
+		m.progress("%d go commands for the cells: %.1fs wall summed, %.1fs CPU", m.commands, m.wall.Seconds(), m.cpu.Seconds())
+	}
 	var firsts []string
 	for _, mod := range tree.Modules {
 		if f, ok := res.FirstFailing[mod.Mod.Module]; ok {
@@ -224,6 +237,11 @@ type run struct {
 	inst toolchains.Toolchain
 	res  *Result
 	mu   sync.Mutex
+	// mains caches hasMain by module directory.
+	mains map[string]bool
+	// The go commands the cells ran, their wall and CPU time summed.
+	commands  int
+	wall, cpu time.Duration
 }
 
 func (m *run) progress(format string, args ...any) {
@@ -468,7 +486,12 @@ func (m *run) row(ctx context.Context, r *Row) {
 	}
 	defer cleanup()
 	env := r.Release.Env(m.o.Environ, "GOFLAGS=-mod=mod")
-	goRun := func(args ...string) ([]byte, []byte, time.Duration, error) {
+	type result struct {
+		out, stderr []byte
+		took, cpu   time.Duration
+		err         error
+	}
+	goRun := func(args ...string) result {
 		start := time.Now()
 		cmd := exec.CommandContext(ctx, r.Release.Go, args...)
 		cmd.Dir = r.Module.Dir
@@ -476,44 +499,216 @@ func (m *run) row(ctx context.Context, r *Row) {
 		var o, e bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &o, &e
 		err := cmd.Run()
-		return o.Bytes(), e.Bytes(), time.Since(start), err
+		res := result{out: o.Bytes(), stderr: e.Bytes(), took: time.Since(start), err: err}
+		if st := cmd.ProcessState; st != nil {
+			// The go command's own time and that of the compilers, vet
+			// and test binaries it waited for.
+			res.cpu = st.UserTime() + st.SystemTime()
+		}
+		m.count(res.took, res.cpu)
+		return res
 	}
 	defer func() {
-		m.progress("%s: %s: done: build %s %.1fs, vet %s %.1fs, test %s %.1fs", r.Module.GoModRel, name,
-			cellText(r.Build), r.Build.Took.Seconds(), cellText(r.Vet), r.Vet.Took.Seconds(), cellText(r.Test), r.Test.Took.Seconds())
+		m.progress("%s: %s: done: build %s, vet %s, test %s", r.Module.GoModRel, name, cellTime(r.Build), cellTime(r.Vet), cellTime(r.Test))
 	}()
-	m.progress("%s: %s: build", r.Module.GoModRel, name)
-	_, stderr, took, err := goRun("build", "-modfile="+modfile, "./...")
-	r.Build = Cell{Status: Pass, Took: took}
-	if err != nil {
-		r.Build.Status = Fail
-		r.Build.Output = lines(stderr, maxOutput)
+	// One go command per step, one after the other: each finds what the
+	// one before compiled in the build cache. With --test, go test comes
+	// first and its compile of every package proves the build of a
+	// module without main packages (go build would link nothing more);
+	// go build runs only where there is something to link, or without
+	// --test.
+	if m.o.Test {
+		m.progress("%s: %s: test", r.Module.GoModRel, name)
+		// -vet=off: vet runs on its own, with every analyzer and -json
+		// (go test would skip the tests of a package vet complains about).
+		t := goRun("test", "-json", "-vet=off", "-modfile="+modfile, "./...")
+		r.Test = testCell(t.out, t.stderr, t.err)
+		r.Test.Took, r.Test.CPU = t.took, t.cpu
+		if !m.hasMain(r.Module) {
+			r.Build = buildFromTest(t.out, t.stderr, t.err)
+		}
+	} else {
+		r.Test = Cell{Status: Skipped}
+	}
+	if r.Build.Status == "" {
+		m.progress("%s: %s: build", r.Module.GoModRel, name)
+		b := goRun("build", "-modfile="+modfile, "./...")
+		r.Build = Cell{Status: Pass, Took: b.took, CPU: b.cpu}
+		if b.err != nil {
+			r.Build.Status = Fail
+			r.Build.Output = lines(b.stderr, maxOutput)
+		}
 	}
 	if r.Build.Status == Fail && tooOld(r.Build.Output) != "" {
 		r.Vet, r.Test = Cell{Status: NotRun}, Cell{Status: NotRun}
 		return
 	}
-	// vet and test need only what build compiled; they run side by side
-	// (vet is mostly waiting on its analyzers, test on the test binaries).
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		m.progress("%s: %s: vet", r.Module.GoModRel, name)
-		out, stderr, took, err := goRun("vet", "-modfile="+modfile, "-json", "./...")
-		r.Vet = vetCell(append(out, stderr...), err)
-		r.Vet.Took = took
-	}()
-	if !m.o.Test {
-		r.Test = Cell{Status: Skipped}
-	} else {
-		m.progress("%s: %s: test", r.Module.GoModRel, name)
-		// -vet=off: vet runs on its own, with every analyzer.
-		out, stderr, took, err := goRun("test", "-json", "-vet=off", "-modfile="+modfile, "./...")
-		r.Test = testCell(out, stderr, err)
-		r.Test.Took = took
+	m.progress("%s: %s: vet", r.Module.GoModRel, name)
+	v := goRun("vet", "-modfile="+modfile, "-json", "./...")
+	r.Vet = vetCell(append(v.out, v.stderr...), v.err)
+	r.Vet.Took, r.Vet.CPU = v.took, v.cpu
+}
+
+// count adds one go command's wall and CPU time to the run's totals.
+func (m *run) count(wall, cpu time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.commands++
+	m.wall += wall
+	m.cpu += cpu
+}
+
+// hasMain reports whether the module may have a main package: a Go file
+// that is not a test, in a directory ./... matches, whose package clause
+// says main (a file that does not parse counts as one). Files excluded
+// by a //go:build ignore line, as generators are, do not count.
+func (m *run) hasMain(mod *module.Module) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if v, ok := m.mains[mod.Dir]; ok {
+		return v
 	}
-	wg.Wait()
+	if m.mains == nil {
+		m.mains = map[string]bool{}
+	}
+	v := hasMainFile(mod)
+	m.mains[mod.Dir] = v
+	return v
+}
+
+func hasMainFile(mod *module.Module) bool {
+	for _, name := range mod.GoFiles {
+		base := path.Base(name)
+		if strings.HasSuffix(base, "_test.go") || strings.HasPrefix(base, "_") || strings.HasPrefix(base, ".") {
+			continue
+		}
+		src, err := fsread.ReadFile(filepath.Join(mod.Dir, filepath.FromSlash(name)), fsread.SourceLimit)
+		if err != nil {
+			return true
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.PackageClauseOnly|parser.ParseComments)
+		if err != nil {
+			return true
+		}
+		if f.Name.Name == "main" && !ignored(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// ignored reports whether a file's build constraint (its //go:build
+// line, else its // +build lines) needs the ignore tag, which no build
+// sets.
+func ignored(f *ast.File) bool {
+	plus := false
+	for _, g := range f.Comments {
+		if g.Pos() > f.Package {
+			break
+		}
+		for _, c := range g.List {
+			switch {
+			case constraint.IsGoBuild(c.Text):
+				x, err := constraint.Parse(c.Text)
+				return err == nil && needs(x, "ignore")
+			case constraint.IsPlusBuild(c.Text):
+				if x, err := constraint.Parse(c.Text); err == nil && needs(x, "ignore") {
+					plus = true // one such line excludes the file
+				}
+			}
+		}
+	}
+	return plus
+}
+
+// needs reports whether x is false whenever tag is.
+func needs(x constraint.Expr, tag string) bool {
+	switch x := x.(type) {
+	case *constraint.TagExpr:
+		return x.Tag == tag
+	case *constraint.AndExpr:
+		return needs(x.X, tag) || needs(x.Y, tag)
+	case *constraint.OrExpr:
+		return needs(x.X, tag) && needs(x.Y, tag)
+	}
+	return false
+}
+
+// buildFromTest judges the build from a go test -json run, for modules
+// without main packages: go test compiles every package ./... matches
+// (with its internal tests where it has any), so a compile error in a
+// file that is not a _test.go file, or an error of the go command itself,
+// fails the build as go build would; errors only in test files, or a test
+// binary that does not link, are the test's. go test prints the compiler's
+// output on stderr up to Go 1.23 and as build-output events from Go 1.24.
+// When the compiler stops at its error limit inside test files, an error
+// in the package's own files may go unseen: the build then passes here
+// and the test fails.
+func buildFromTest(out, stderr []byte, err error) Cell {
+	c := Cell{Status: Pass}
+	if err == nil {
+		return c
+	}
+	var ls []string
+	events, _ := testEvents(out)
+	for _, ev := range events {
+		if ev.Action == "build-output" {
+			ls = append(ls, strings.Split(strings.TrimRight(ev.Output, "\n"), "\n")...)
+		}
+	}
+	ls = append(ls, strings.Split(string(stderr), "\n")...)
+	var block []string
+	test, failing := false, false
+	flush := func() {
+		if failing {
+			c.Status = Fail
+			c.Output = append(c.Output, block...)
+		}
+		block, failing = nil, false
+	}
+	for _, l := range ls {
+		l = strings.TrimRight(l, "\r")
+		if strings.TrimSpace(l) == "" || informational(l) {
+			continue
+		}
+		if h, ok := strings.CutPrefix(l, "# "); ok {
+			flush()
+			block = []string{l}
+			// "# p [p.test]", "# p_test [p.test]": a package compiled
+			// with test files; "# p.test": the test binary's link.
+			test = strings.HasSuffix(h, ".test]") || strings.HasSuffix(h, ".test")
+			continue
+		}
+		block = append(block, l)
+		if l[0] == ' ' || l[0] == '\t' {
+			continue // the continuation of the line before
+		}
+		if p, _, ok := parsePos(l); ok {
+			if !strings.HasSuffix(p.File, "_test.go") {
+				failing = true
+			}
+			continue
+		}
+		if !test {
+			failing = true
+		}
+	}
+	flush()
+	if len(c.Output) > maxOutput {
+		c.Output = c.Output[:maxOutput]
+	}
+	return c
+}
+
+// informational reports the go command's lines that say what it fetched
+// or added (with -mod=mod), not what failed.
+func informational(l string) bool {
+	for _, p := range []string{"go: downloading ", "go: finding ", "go: found ", "go: extracting ", "go: added ", "go: upgraded "} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func lines(b []byte, n int) []string {
@@ -609,6 +804,31 @@ func stripComments(b []byte) []byte {
 	return out.Bytes()
 }
 
+type testEvent struct {
+	Action, Package, Test, Output, ImportPath string
+}
+
+// testEvents reads go test -json output one line at a time: up to Go
+// 1.23 it prints a package's "FAIL p [build failed]" line as text between
+// the JSON events, which are returned as text.
+func testEvents(out []byte) ([]testEvent, []string) {
+	var evs []testEvent
+	var text []string
+	for _, l := range bytes.Split(out, []byte("\n")) {
+		l = bytes.TrimSpace(l)
+		if len(l) == 0 {
+			continue
+		}
+		var ev testEvent
+		if l[0] != '{' || json.Unmarshal(l, &ev) != nil {
+			text = append(text, string(l))
+			continue
+		}
+		evs = append(evs, ev)
+	}
+	return evs, text
+}
+
 // testCell reads go test -json output.
 func testCell(out, stderr []byte, err error) Cell {
 	c := Cell{Status: Pass}
@@ -616,14 +836,8 @@ func testCell(out, stderr []byte, err error) Cell {
 		c.Status = Fail
 	}
 	outputs := map[string][]string{}
-	dec := json.NewDecoder(bytes.NewReader(out))
-	for {
-		var ev struct {
-			Action, Package, Test, Output, ImportPath string
-		}
-		if derr := dec.Decode(&ev); derr != nil {
-			break
-		}
+	events, _ := testEvents(out)
+	for _, ev := range events {
 		key := ev.Package + "." + ev.Test
 		switch ev.Action {
 		case "output", "build-output":
@@ -681,6 +895,18 @@ func table(rows []*Row, test bool) report.Table {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// cellTime is a cell's status with its wall and CPU seconds, for the
+// progress lines that say where the time goes.
+func cellTime(c Cell) string {
+	switch {
+	case c.Status == Skipped || c.Status == NotRun || c.Status == "":
+		return cellText(c)
+	case c.Took == 0:
+		return cellText(c) + " (from go test's compile)"
+	}
+	return fmt.Sprintf("%s %.1fs (CPU %.1fs)", cellText(c), c.Took.Seconds(), c.CPU.Seconds())
 }
 
 func cellText(c Cell) string {
