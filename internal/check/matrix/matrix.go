@@ -57,6 +57,7 @@ import (
 	"github.com/gocompat/gocompat/internal/module"
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/toolchains"
+	"github.com/gocompat/gocompat/internal/vetcache"
 )
 
 // Options configure a run.
@@ -84,8 +85,15 @@ type Options struct {
 	Now time.Time
 	// Bisect is passed to the upgrade family's attribution.
 	Bisect []string
-	// CacheDir is passed to the upgrade family's attribution.
+	// CacheDir is passed to the upgrade family's attribution, and holds
+	// the vet cache (vetcache) in its vet directory; empty means
+	// gocompat's directory in the user's cache directory.
 	CacheDir string
+	// VetTool is the gocompat executable, which go vet runs as
+	// -vettool to replay vet's output for unchanged packages under
+	// releases whose go command does not (package vetcache); empty: go
+	// vet runs each release's vet directly.
+	VetTool string
 }
 
 // JobMemory is what one cell is assumed to take at its peak: a go
@@ -112,8 +120,9 @@ type Cell struct {
 	Vet map[string][]vetDiag
 	// Took is the command's wall time, CPU its user and system time with
 	// the compilers, vet and test binaries it ran (both zero when the
-	// cell was judged from another command's output).
+	// cell was judged from another command's output: In names it).
 	Took, CPU time.Duration
+	In        string
 }
 
 type vetDiag struct {
@@ -239,6 +248,9 @@ type run struct {
 	mu   sync.Mutex
 	// mains caches hasMain by module directory.
 	mains map[string]bool
+	// vetEnv caches vetToolEnv by release; vetDir is the vet cache.
+	vetEnv map[string][]string
+	vetDir string
 	// The go commands the cells ran, their wall and CPU time summed.
 	commands  int
 	wall, cpu time.Duration
@@ -432,51 +444,96 @@ func memAvailable() int64 {
 	return 0
 }
 
-// cells runs every row's build, vet and test. Rows of one release run
-// one after the other (the module's own go line first), so that the
-// raised row finds the standard library that release compiled, and vet's
-// facts about it, in the build cache instead of compiling them a second
-// time in a concurrent go command; releases run in parallel.
+// cells runs every row's build, vet and test: go commands, at most
+// jobs() at once. Rows of one release are ordered so that no two of its
+// go commands compile the same thing at once: a row's first command
+// (test, or build) waits for the previous row's, so that the raised row
+// finds the standard library that release compiled in the build cache,
+// and its vet waits for the previous row's vet, which computed vet's
+// facts about the standard library; apart from that, the commands of
+// every row and release run as soon as a slot is free (warm, a raised
+// row's test runs beside its own-line row's vet).
 func (m *run) cells(ctx context.Context, rows []*Row) {
-	var chains [][]*Row
-	index := map[string]int{}
-	for _, r := range rows {
-		i, ok := index[r.Release.Version]
-		if !ok {
-			i = len(chains)
-			index[r.Release.Version] = i
-			chains = append(chains, nil)
-		}
-		chains[i] = append(chains[i], r)
-	}
-	// Longest chains first, so the last to start is a short one.
-	sort.SliceStable(chains, func(i, j int) bool { return len(chains[i]) > len(chains[j]) })
 	sem := make(chan struct{}, m.jobs())
+	last := map[string]*rowSync{}
 	var wg sync.WaitGroup
-	for _, chain := range chains {
+	for _, r := range rows {
+		prev := last[r.Release.Version]
+		if prev == nil {
+			prev = doneSync()
+		}
+		me := &rowSync{first: make(chan struct{}), vetted: make(chan struct{})}
+		last[r.Release.Version] = me
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			defer func() { <-sem }()
-			for _, r := range chain {
-				if ctx.Err() != nil {
-					return
-				}
-				m.row(ctx, r)
-			}
+			m.row(ctx, r, &slots{sem: sem, prev: prev, me: me})
 		}()
 	}
 	wg.Wait()
 }
 
+// rowSync is closed as a row's steps finish.
+type rowSync struct {
+	first  chan struct{} // its first go command (test, or build)
+	vetted chan struct{} // its vet (or all of it, when it stops early)
+}
+
+func doneSync() *rowSync {
+	s := &rowSync{first: make(chan struct{}), vetted: make(chan struct{})}
+	close(s.first)
+	close(s.vetted)
+	return s
+}
+
+// slots hands a row its turns: a CPU slot for each go command, after
+// what the previous row of its release must have finished.
+type slots struct {
+	sem        chan struct{}
+	prev, me   *rowSync
+	firstDone  bool
+	vettedDone bool
+}
+
+// acquire waits for after (nil: nothing) and a free slot.
+func (s *slots) acquire(ctx context.Context, after chan struct{}) bool {
+	if after != nil {
+		select {
+		case <-after:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	select {
+	case s.sem <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (s *slots) release() { <-s.sem }
+
+func (s *slots) markFirst() {
+	if !s.firstDone {
+		s.firstDone = true
+		close(s.me.first)
+	}
+}
+
+// finish marks the whole row done.
+func (s *slots) finish() {
+	s.markFirst()
+	if !s.vettedDone {
+		s.vettedDone = true
+		close(s.me.vetted)
+	}
+}
+
 const maxOutput = 40
 
-func (m *run) row(ctx context.Context, r *Row) {
+func (m *run) row(ctx context.Context, r *Row, sl *slots) {
+	defer sl.finish()
 	name := fmt.Sprintf("%s at go %s", r.Release.Version, r.GoLine)
 	modfile, cleanup, err := upgrade.ModCopy(r.Module, "matrix", map[bool]string{true: r.GoLine}[r.Raised])
 	if err != nil {
@@ -491,7 +548,13 @@ func (m *run) row(ctx context.Context, r *Row) {
 		took, cpu   time.Duration
 		err         error
 	}
-	goRun := func(args ...string) result {
+	// goRun runs one go command in a slot, after the previous row's step
+	// after (nil: none).
+	goRun := func(after chan struct{}, args ...string) result {
+		if !sl.acquire(ctx, after) {
+			return result{err: ctx.Err()}
+		}
+		defer sl.release()
 		start := time.Now()
 		cmd := exec.CommandContext(ctx, r.Release.Go, args...)
 		cmd.Dir = r.Module.Dir
@@ -513,26 +576,57 @@ func (m *run) row(ctx context.Context, r *Row) {
 	}()
 	// One go command per step, one after the other: each finds what the
 	// one before compiled in the build cache. With --test, go test comes
-	// first and its compile of every package proves the build of a
-	// module without main packages (go build would link nothing more);
+	// first; it also vets when gocompat can be its -toolexec program
+	// (vetToolEnv), and its compile of every package proves the build of
+	// a module without main packages (go build would link nothing more).
 	// go build runs only where there is something to link, or without
-	// --test.
+	// --test; go vet only without --test or without that program.
+	vetDone := false
 	if m.o.Test {
 		m.progress("%s: %s: test", r.Module.GoModRel, name)
-		// -vet=off: vet runs on its own, with every analyzer and -json
-		// (go test would skip the tests of a package vet complains about).
-		t := goRun("test", "-json", "-vet=off", "-modfile="+modfile, "./...")
+		args := []string{"test", "-json", "-modfile=" + modfile}
+		vdir, venv := m.vetToolEnv(r.Release)
+		if venv != nil {
+			// -vet=all: every analyzer, as go vet runs them; gocompat runs
+			// vet with -json, so that its findings do not stop the tests,
+			// and keeps its output (package vetcache).
+			args = append(args, "-vet=all", "-toolexec="+m.o.VetTool)
+			env = append(env, venv...)
+		} else {
+			// -vet=off: vet runs on its own, with every analyzer and -json
+			// (go test would skip the tests of a package vet complains about).
+			args = append(args, "-vet=off")
+		}
+		t := goRun(sl.prev.first, append(args, "./...")...)
+		sl.markFirst()
+		var vet []byte
+		if venv != nil {
+			var refs, refs2 []string
+			refs, t.out = vetcache.Refs(t.out)
+			refs2, t.stderr = vetcache.Refs(t.stderr)
+			var err error
+			vet, err = loadVet(vdir, append(refs, refs2...))
+			// go test does not vet a package that does not compile, where
+			// go vet reports its type errors: go vet runs on its own then.
+			vetDone = err == nil && !(t.err != nil && buildFailed(t.out, t.stderr))
+		}
 		r.Test = testCell(t.out, t.stderr, t.err)
 		r.Test.Took, r.Test.CPU = t.took, t.cpu
 		if !m.hasMain(r.Module) {
 			r.Build = buildFromTest(t.out, t.stderr, t.err)
+			r.Build.In = "go test"
+		}
+		if vetDone {
+			r.Vet = vetCell(append(vet, vetText(t.out, t.stderr)...), nil)
+			r.Vet.In = "go test"
 		}
 	} else {
 		r.Test = Cell{Status: Skipped}
 	}
 	if r.Build.Status == "" {
 		m.progress("%s: %s: build", r.Module.GoModRel, name)
-		b := goRun("build", "-modfile="+modfile, "./...")
+		b := goRun(sl.prev.first, "build", "-modfile="+modfile, "./...")
+		sl.markFirst()
 		r.Build = Cell{Status: Pass, Took: b.took, CPU: b.cpu}
 		if b.err != nil {
 			r.Build.Status = Fail
@@ -543,10 +637,98 @@ func (m *run) row(ctx context.Context, r *Row) {
 		r.Vet, r.Test = Cell{Status: NotRun}, Cell{Status: NotRun}
 		return
 	}
+	if vetDone {
+		return
+	}
 	m.progress("%s: %s: vet", r.Module.GoModRel, name)
-	v := goRun("vet", "-modfile="+modfile, "-json", "./...")
+	v := goRun(sl.prev.vetted, "vet", "-modfile="+modfile, "-json", "./...")
 	r.Vet = vetCell(append(v.out, v.stderr...), v.err)
 	r.Vet.Took, r.Vet.CPU = v.took, v.cpu
+}
+
+// buildFailed reports whether go test -json says a package failed to
+// build or could not be set up, or printed anything on stderr but its
+// headers and what it fetched.
+func buildFailed(out, stderr []byte) bool {
+	if bytes.Contains(out, []byte("[build failed]")) || bytes.Contains(out, []byte("[setup failed]")) {
+		return true
+	}
+	for _, l := range strings.Split(string(stderr), "\n") {
+		if strings.TrimSpace(l) != "" && !strings.HasPrefix(l, "# ") && !informational(l) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadVet reads the vet outputs go test's Ref lines name.
+func loadVet(dir string, sums []string) ([]byte, error) {
+	var out []byte
+	for _, s := range sums {
+		b, err := vetcache.Load(dir, s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(out, b...), '\n')
+	}
+	return out, nil
+}
+
+// vetText is what go test printed of vet's own failures (a package that
+// does not type-check: "vet: file:line:col: message") and of the go
+// command's, as go vet would print them: stderr up to Go 1.23,
+// build-output events from Go 1.24.
+func vetText(out, stderr []byte) []byte {
+	var b bytes.Buffer
+	events, _ := testEvents(out)
+	for _, ev := range events {
+		if ev.Action == "build-output" && strings.HasPrefix(ev.Output, "vet: ") {
+			b.WriteString(ev.Output)
+		}
+	}
+	for _, l := range strings.Split(string(stderr), "\n") {
+		if strings.HasPrefix(l, "vet: ") || strings.HasPrefix(l, "go: ") && !informational(l) {
+			b.WriteString(l + "\n")
+		}
+	}
+	return b.Bytes()
+}
+
+// vetToolEnv is the cache directory and the environment that have go
+// test -vet=all -toolexec=VetTool vet as go vet -json would (package
+// vetcache), or nil (no VetTool, or the release's vet cannot be found
+// or asked for its version).
+func (m *run) vetToolEnv(tc toolchains.Toolchain) (string, []string) {
+	if m.o.VetTool == "" {
+		return "", nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if env, ok := m.vetEnv[tc.Version]; ok {
+		return m.vetDir, env
+	}
+	if m.vetEnv == nil {
+		m.vetEnv = map[string][]string{}
+		dir := m.o.CacheDir
+		if dir == "" {
+			if d, err := os.UserCacheDir(); err == nil {
+				dir = filepath.Join(d, "gocompat")
+			}
+		}
+		if dir != "" {
+			m.vetDir = filepath.Join(dir, "vet")
+			vetcache.Trim(m.vetDir) // a cache that cannot be trimmed still works
+		}
+	}
+	var env []string
+	vet := filepath.Join(tc.GOROOT, "pkg", "tool", runtime.GOOS+"_"+runtime.GOARCH, "vet")
+	if st, err := os.Stat(vet); m.vetDir != "" && err == nil && st.Mode().IsRegular() {
+		if id, err := vetcache.ToolID(vet); err == nil {
+			env = vetcache.Env(id, m.vetDir)
+		}
+	}
+	m.vetEnv[tc.Version] = env
+	return m.vetDir, env
 }
 
 // count adds one go command's wall and CPU time to the run's totals.
@@ -903,8 +1085,8 @@ func cellTime(c Cell) string {
 	switch {
 	case c.Status == Skipped || c.Status == NotRun || c.Status == "":
 		return cellText(c)
-	case c.Took == 0:
-		return cellText(c) + " (from go test's compile)"
+	case c.In != "":
+		return cellText(c) + " (in " + c.In + ")"
 	}
 	return fmt.Sprintf("%s %.1fs (CPU %.1fs)", cellText(c), c.Took.Seconds(), c.CPU.Seconds())
 }

@@ -458,3 +458,35 @@ func TestHasMain(t *testing.T) {
 		t.Errorf("hasMain: false with cmd/x")
 	}
 }
+
+// TestMatrixVetInGoTest: with gocompat as go test's -toolexec program
+// (Options.VetTool, what the gocompat command sets), each row runs one go
+// test that also vets, and the table and findings are those of the run
+// with go vet on its own, on the fixtures with vet findings (vet125), a
+// build failing in some releases with vet's type errors (api124) and a
+// test broken by raising the go line (loop121).
+func TestMatrixVetInGoTest(t *testing.T) {
+	_, releases := matrixReleases(t)
+	exe := testbin.Gocompat(t)
+	// go test does not vet a package that does not compile (go vet
+	// reports its type errors): go vet runs on its own for those rows,
+	// api124's three under Go 1.21 and 1.22.
+	for fixture, goVets := range map[string]int{"testdata/vet125": 0, "testdata/api124": 3, "testdata/loop121": 0} {
+		t.Run(filepath.Base(fixture), func(t *testing.T) {
+			want, _ := runMatrix(t, fixture, releases)
+			dir := copyTree(t, fixture)
+			var progress strings.Builder
+			got, err := Run(context.Background(), Options{Dir: dir, Releases: releases, Test: true, Environ: os.Environ(),
+				Progress: &progress, VetTool: exe, CacheDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dump(got) != dump(want) {
+				t.Errorf("with vet in go test:\n%s\nwith go vet:\n%s", dump(got), dump(want))
+			}
+			if n := strings.Count(progress.String(), ": vet\n"); n != goVets || !strings.Contains(progress.String(), " (in go test), test ") {
+				t.Errorf("progress (%d go vet runs, want %d):\n%s", n, goVets, progress.String())
+			}
+		})
+	}
+}
