@@ -104,6 +104,37 @@ func Env(id, dir string) []string {
 	return []string{EnvID + "=" + id, EnvDir + "=" + dir}
 }
 
+// Script writes, into dir, a /bin/sh program for -toolexec that runs every
+// tool as itself and only vet's runs on a package through exe (the
+// gocompat executable), and returns its path; "" when there is no
+// /bin/sh or the script cannot be written (then give exe to -toolexec
+// itself). A warm go test asks each tool for its version through the
+// -toolexec program and runs few tools else: starting a shell for those
+// costs about a millisecond, starting gocompat five.
+func Script(dir, exe string) string {
+	if st, err := os.Stat("/bin/sh"); err != nil || st.IsDir() || strings.ContainsAny(exe, "\x00\n") {
+		return ""
+	}
+	src := "#!/bin/sh\n" +
+		"# gocompat matrix: go test -toolexec program (package vetcache).\n" +
+		"case \"$1\" in\n" +
+		"*/vet) case \"$2\" in -V=full|-flags) ;; *) exec '" + strings.ReplaceAll(exe, "'", `'\''`) + "' \"$@\" ;; esac ;;\n" +
+		"esac\n" +
+		"exec \"$@\"\n"
+	sum := sha256.Sum256([]byte(src))
+	file := filepath.Join(dir, "toolexec-"+hex.EncodeToString(sum[:8])+".sh")
+	if strings.ContainsAny(file, " \t'\"\\") {
+		return "" // -toolexec splits its value on spaces and quotes
+	}
+	if b, err := os.ReadFile(file); err == nil && string(b) == src {
+		return file
+	}
+	if err := write(file, []byte(src)); err != nil || os.Chmod(file, 0o755) != nil {
+		return ""
+	}
+	return file
+}
+
 // ToolID runs vet -V=full, the line go vet fingerprints a vet tool by.
 func ToolID(vet string) (string, error) {
 	out, err := exec.Command(vet, "-V=full").Output()

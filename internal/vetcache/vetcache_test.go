@@ -103,7 +103,9 @@ func diags(t *testing.T, out []byte) []string {
 // no vet output) and the installed release: the test runs and passes,
 // and the vet outputs the Ref lines name hold exactly what go vet -json
 // reports. Run again, Go 1.21's vet is replayed from the cache; with the
-// finding fixed, the next run reports nothing.
+// finding fixed, the next run reports nothing. Under the installed
+// release, go test runs Script's shell program, which hands vet to
+// gocompat.
 func TestToolexecVetsLikeGoVet(t *testing.T) {
 	exe := testbin.Gocompat(t)
 	goroots := map[string]string{testbin.Go121: filepath.Dir(filepath.Dir(testbin.Toolchain(t, testbin.Go121)))}
@@ -127,6 +129,14 @@ func TestToolexecVetsLikeGoVet(t *testing.T) {
 				t.Fatal(err)
 			}
 			cache := t.TempDir()
+			// gocompat itself under Go 1.21, the shell script in front of it
+			// under the installed release.
+			toolexec := exe
+			if name != testbin.Go121 {
+				if toolexec = Script(cache, exe); toolexec == "" {
+					t.Fatal("no toolexec script")
+				}
+			}
 			env := append(os.Environ(), "GOROOT="+goroot, "GOTOOLCHAIN=local", "GOFLAGS=", "GOWORK=off")
 			goRun := func(args ...string) ([]byte, []byte, error) {
 				cmd := exec.Command(gocmd, args...)
@@ -144,7 +154,7 @@ func TestToolexecVetsLikeGoVet(t *testing.T) {
 			}
 			vetted := func() []string {
 				t.Helper()
-				o, e, err := goRun("test", "-json", "-count=1", "-vet=all", "-toolexec="+exe, "./...")
+				o, e, err := goRun("test", "-json", "-count=1", "-vet=all", "-toolexec="+toolexec, "./...")
 				if err != nil || !bytes.Contains(o, []byte(`"Action":"pass","Package":"example.com/m","Test":"TestAdd"`)) {
 					t.Fatalf("go test: %v\n%s\n%s", err, o, e)
 				}

@@ -6,10 +6,20 @@
 // Releases are taken the way the go command takes them (package
 // toolchains); each release's own go command runs with GOTOOLCHAIN=local
 // and -modfile pointing at a temporary copy of go.mod and go.sum, so no
-// file of the module is ever written. The cells run in parallel, bounded
-// by the CPUs and a memory budget, and share the user's module and build
-// caches, so a second run, or a release whose packages were compiled
-// before, costs little.
+// file of the module is ever written. The go commands run in parallel,
+// bounded by the CPUs and a memory budget, and share the user's module
+// and build caches, so a second run, or a release whose packages were
+// compiled before, costs little.
+//
+// A row (one release at one go line) is one go command where it can be:
+// with Options.Test and Options.VetTool, go test -vet=all with gocompat
+// as its -toolexec program, which runs vet -json and keeps its output
+// (package vetcache), so that the same command tests, vets like go vet
+// -json and, for a module without main packages, proves the build by its
+// compile. go build runs where there are main packages to link, or
+// without --test; go vet on its own without VetTool, without --test, or
+// for a row where a package does not compile (go test does not vet it,
+// go vet reports its type errors).
 //
 // Causes, from the outputs of the cells and the toolchains' own files:
 //   - the toolchain is older than the go line (the go command refuses);
@@ -76,9 +86,9 @@ type Options struct {
 	// Toolchains takes the releases; nil means a Source over Environ
 	// reporting to Progress.
 	Toolchains *toolchains.Source
-	// Jobs bounds the cells run at once; 0 means runtime.NumCPU().
+	// Jobs bounds the go commands run at once; 0 means runtime.NumCPU().
 	Jobs int
-	// MemBudget bounds the memory the cells may take together, in bytes,
+	// MemBudget bounds the memory the go commands may take together, in bytes,
 	// at JobMemory each; 0 means half of the memory available now.
 	MemBudget int64
 	// Now is the date for "supported"; zero means time.Now().
@@ -96,8 +106,8 @@ type Options struct {
 	VetTool string
 }
 
-// JobMemory is what one cell is assumed to take at its peak: a go
-// command compiling, vetting or linking with its own -p workers.
+// JobMemory is what one go command is assumed to take at its peak,
+// compiling, vetting or linking with its own -p workers.
 const JobMemory = 1 << 30
 
 // Status of a cell.
@@ -249,8 +259,9 @@ type run struct {
 	// mains caches hasMain by module directory.
 	mains map[string]bool
 	// vetEnv caches vetToolEnv by release; vetDir is the vet cache.
-	vetEnv map[string][]string
-	vetDir string
+	vetEnv   map[string][]string
+	vetDir   string
+	toolexec string // go test's -toolexec program: vetcache.Script, or VetTool
 	// The go commands the cells ran, their wall and CPU time summed.
 	commands  int
 	wall, cpu time.Duration
@@ -403,7 +414,7 @@ func releasesOf(rows []*Row) []string {
 	return out
 }
 
-// jobs is how many cells run at once: the CPUs, at most the memory
+// jobs is how many go commands run at once: the CPUs, at most the memory
 // budget over JobMemory, at least one.
 func (m *run) jobs() int {
 	n := m.o.Jobs
@@ -590,7 +601,7 @@ func (m *run) row(ctx context.Context, r *Row, sl *slots) {
 			// -vet=all: every analyzer, as go vet runs them; gocompat runs
 			// vet with -json, so that its findings do not stop the tests,
 			// and keeps its output (package vetcache).
-			args = append(args, "-vet=all", "-toolexec="+m.o.VetTool)
+			args = append(args, "-vet=all", "-toolexec="+m.toolexec)
 			env = append(env, venv...)
 		} else {
 			// -vet=off: vet runs on its own, with every analyzer and -json
@@ -718,6 +729,10 @@ func (m *run) vetToolEnv(tc toolchains.Toolchain) (string, []string) {
 		if dir != "" {
 			m.vetDir = filepath.Join(dir, "vet")
 			vetcache.Trim(m.vetDir) // a cache that cannot be trimmed still works
+			m.toolexec = m.o.VetTool
+			if sh := vetcache.Script(m.vetDir, m.o.VetTool); sh != "" {
+				m.toolexec = sh
+			}
 		}
 	}
 	var env []string
