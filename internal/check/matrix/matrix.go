@@ -99,10 +99,10 @@ type Options struct {
 	// the vet cache (vetcache) in its vet directory; empty means
 	// gocompat's directory in the user's cache directory.
 	CacheDir string
-	// VetTool is the gocompat executable, which go vet runs as
-	// -vettool to replay vet's output for unchanged packages under
-	// releases whose go command does not (package vetcache); empty: go
-	// vet runs each release's vet directly.
+	// VetTool is the gocompat executable: with Test, go test runs it
+	// (through vetcache.Script) as its -toolexec program, so that one go
+	// test per row also vets as go vet -json does (package vetcache);
+	// empty: go vet runs on its own.
 	VetTool string
 }
 
@@ -196,6 +196,7 @@ func ParseList(s string) ([]string, error) {
 
 // Run builds the matrix for every module under o.Dir.
 func Run(ctx context.Context, o Options) (*Result, error) {
+	start := time.Now()
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
@@ -230,7 +231,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	res.Table = table(res.Rows, o.Test)
 	if m.commands > 0 {
-		m.progress("%d go commands for the cells: %.1fs wall summed, %.1fs CPU", m.commands, m.wall.Seconds(), m.cpu.Seconds())
+		m.progress("%d go commands for the cells: %.1fs wall summed, %.1fs CPU; %.2fs before the first (toolchains), %.2fs after the last (attribution)",
+			m.commands, m.wall.Seconds(), m.cpu.Seconds(), m.firstStart.Sub(start).Seconds(), time.Since(m.lastEnd).Seconds())
 	}
 	var firsts []string
 	for _, mod := range tree.Modules {
@@ -263,8 +265,9 @@ type run struct {
 	vetDir   string
 	toolexec string // go test's -toolexec program: vetcache.Script, or VetTool
 	// The go commands the cells ran, their wall and CPU time summed.
-	commands  int
-	wall, cpu time.Duration
+	commands            int
+	wall, cpu           time.Duration
+	firstStart, lastEnd time.Time
 }
 
 func (m *run) progress(format string, args ...any) {
@@ -736,8 +739,7 @@ func (m *run) vetToolEnv(tc toolchains.Toolchain) (string, []string) {
 		}
 	}
 	var env []string
-	vet := filepath.Join(tc.GOROOT, "pkg", "tool", runtime.GOOS+"_"+runtime.GOARCH, "vet")
-	if st, err := os.Stat(vet); m.vetDir != "" && err == nil && st.Mode().IsRegular() {
+	if vet := vetPath(tc); vet != "" && m.vetDir != "" {
 		if id, err := vetcache.ToolID(vet); err == nil {
 			env = vetcache.Env(id, m.vetDir)
 		}
@@ -746,10 +748,27 @@ func (m *run) vetToolEnv(tc toolchains.Toolchain) (string, []string) {
 	return m.vetDir, env
 }
 
+// vetPath is the vet of a release (the go command's GOTOOLDIR for this
+// machine), or "" when it is not there.
+func vetPath(tc toolchains.Toolchain) string {
+	vet := filepath.Join(tc.GOROOT, "pkg", "tool", runtime.GOOS+"_"+runtime.GOARCH, "vet")
+	if st, err := os.Stat(vet); err != nil || !st.Mode().IsRegular() {
+		return ""
+	}
+	return vet
+}
+
 // count adds one go command's wall and CPU time to the run's totals.
 func (m *run) count(wall, cpu time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	now := time.Now()
+	if start := now.Add(-wall); m.firstStart.IsZero() || start.Before(m.firstStart) {
+		m.firstStart = start
+	}
+	if now.After(m.lastEnd) {
+		m.lastEnd = now
+	}
 	m.commands++
 	m.wall += wall
 	m.cpu += cpu
