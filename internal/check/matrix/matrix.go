@@ -624,14 +624,15 @@ func (m *run) row(ctx context.Context, r *Row, sl *slots) {
 			// go vet reports its type errors: go vet runs on its own then.
 			vetDone = err == nil && !(t.err != nil && buildFailed(t.out, t.stderr))
 		}
-		r.Test = testCell(t.out, t.stderr, t.err)
+		events, _ := testEvents(t.out) // read once: a row's output is 10⁴ lines and more
+		r.Test = testCellEvents(events, t.stderr, t.err)
 		r.Test.Took, r.Test.CPU = t.took, t.cpu
 		if !m.hasMain(r.Module) {
-			r.Build = buildFromTest(t.out, t.stderr, t.err)
+			r.Build = buildFromEvents(events, t.stderr, t.err)
 			r.Build.In = "go test"
 		}
 		if vetDone {
-			r.Vet = vetCell(append(vet, vetText(t.out, t.stderr)...), nil)
+			r.Vet = vetCell(append(vet, vetText(events, t.stderr)...), nil)
 			r.Vet.In = "go test"
 		}
 	} else {
@@ -692,9 +693,8 @@ func loadVet(dir string, sums []string) ([]byte, error) {
 // does not type-check: "vet: file:line:col: message") and of the go
 // command's, as go vet would print them: stderr up to Go 1.23,
 // build-output events from Go 1.24.
-func vetText(out, stderr []byte) []byte {
+func vetText(events []testEvent, stderr []byte) []byte {
 	var b bytes.Buffer
-	events, _ := testEvents(out)
 	for _, ev := range events {
 		if ev.Action == "build-output" && strings.HasPrefix(ev.Output, "vet: ") {
 			b.WriteString(ev.Output)
@@ -861,12 +861,17 @@ func needs(x constraint.Expr, tag string) bool {
 // in the package's own files may go unseen: the build then passes here
 // and the test fails.
 func buildFromTest(out, stderr []byte, err error) Cell {
+	events, _ := testEvents(out)
+	return buildFromEvents(events, stderr, err)
+}
+
+// buildFromEvents is buildFromTest on the events testEvents read.
+func buildFromEvents(events []testEvent, stderr []byte, err error) Cell {
 	c := Cell{Status: Pass}
 	if err == nil {
 		return c
 	}
 	var ls []string
-	events, _ := testEvents(out)
 	for _, ev := range events {
 		if ev.Action == "build-output" {
 			ls = append(ls, strings.Split(strings.TrimRight(ev.Output, "\n"), "\n")...)
@@ -1035,6 +1040,9 @@ func testEvents(out []byte) ([]testEvent, []string) {
 		if len(l) == 0 {
 			continue
 		}
+		if l[0] == '{' && unused(l) {
+			continue
+		}
 		var ev testEvent
 		if l[0] != '{' || json.Unmarshal(l, &ev) != nil {
 			text = append(text, string(l))
@@ -1045,14 +1053,34 @@ func testEvents(out []byte) ([]testEvent, []string) {
 	return evs, text
 }
 
+// unusedActions are test2json's events no cell reads, as test2json
+// writes them (most of a row's output: one run and one pass per test).
+var unusedActions = [][]byte{[]byte(`"Action":"run"`), []byte(`"Action":"pass"`), []byte(`"Action":"pause"`),
+	[]byte(`"Action":"cont"`), []byte(`"Action":"start"`), []byte(`"Action":"skip"`)}
+
+// unused reports an event line no cell reads (without decoding it).
+func unused(l []byte) bool {
+	for _, a := range unusedActions {
+		if bytes.Contains(l, a) && !bytes.Contains(l, []byte(`"Output"`)) {
+			return true
+		}
+	}
+	return false
+}
+
 // testCell reads go test -json output.
 func testCell(out, stderr []byte, err error) Cell {
+	events, _ := testEvents(out)
+	return testCellEvents(events, stderr, err)
+}
+
+// testCellEvents is testCell on the events testEvents read.
+func testCellEvents(events []testEvent, stderr []byte, err error) Cell {
 	c := Cell{Status: Pass}
 	if err != nil {
 		c.Status = Fail
 	}
 	outputs := map[string][]string{}
-	events, _ := testEvents(out)
 	for _, ev := range events {
 		key := ev.Package + "." + ev.Test
 		switch ev.Action {
