@@ -157,7 +157,7 @@ func TestGoCacheOutputHash(t *testing.T) {
 		{"/c", "/c/ab/" + id[:62] + "-d", false}, // short
 		{"/c", "/c/AB/" + strings.ToUpper(id) + "-d", false},
 		{"", "/c/ab/" + id + "-d", false},
-		{"/c", "/tmp/go-build1/b001/_pkg_.a", false},
+		{"/c", "/w/go-build1/b001/_pkg_.a", false},
 	} {
 		got, ok := GoCacheOutputHash(tc.cache, tc.path)
 		if ok != tc.ok || ok && got != id {

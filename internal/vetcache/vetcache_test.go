@@ -20,20 +20,20 @@ func TestActive(t *testing.T) {
 		args []string
 		want bool
 	}{
-		{[]string{"/usr/local/go/pkg/tool/linux_amd64/compile", "-V=full"}, true},
-		{[]string{"/usr/local/go/pkg/tool/linux_amd64/vet", "/tmp/go-build1/b001/vet.cfg"}, true},
+		{[]string{"/opt/go/pkg/tool/linux_amd64/compile", "-V=full"}, true},
+		{[]string{"/opt/go/pkg/tool/linux_amd64/vet", "/w/go-build1/b001/vet.cfg"}, true},
 		{[]string{"gcc", "-###", "-x", "c", "-c", "-"}, true},
 		{[]string{"matrix", "--test"}, false},
-		{[]string{"/usr/local/go/bin/go", "version"}, false},
+		{[]string{"/opt/go/bin/go", "version"}, false},
 		{[]string{"tool/linux_amd64/vet", "x.cfg"}, false},
-		{[]string{"/usr/local/go/pkg/tool/linux_amd64/vet"}, false},
+		{[]string{"/opt/go/pkg/tool/linux_amd64/vet"}, false},
 	} {
 		if got := Active(tc.args); got != tc.want {
 			t.Errorf("Active(%q) = %v, want %v", tc.args, got, tc.want)
 		}
 	}
 	t.Setenv(EnvDir, "")
-	if Active([]string{"/usr/local/go/pkg/tool/linux_amd64/compile", "-V=full"}) {
+	if Active([]string{"/opt/go/pkg/tool/linux_amd64/compile", "-V=full"}) {
 		t.Errorf("Active without %s", EnvDir)
 	}
 }

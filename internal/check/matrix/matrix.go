@@ -729,7 +729,9 @@ func (m *run) vetToolEnv(tc toolchains.Toolchain) (string, []string) {
 				dir = filepath.Join(d, "gocompat")
 			}
 		}
-		if dir != "" {
+		if dir != "" && writable(filepath.Join(dir, "vet")) {
+			// Where vet's output cannot be kept, go test cannot vet:
+			// go vet runs on its own.
 			m.vetDir = filepath.Join(dir, "vet")
 			vetcache.Trim(m.vetDir) // a cache that cannot be trimmed still works
 			m.toolexec = m.o.VetTool
@@ -746,6 +748,19 @@ func (m *run) vetToolEnv(tc toolchains.Toolchain) (string, []string) {
 	}
 	m.vetEnv[tc.Version] = env
 	return m.vetDir, env
+}
+
+// writable reports whether files can be created in dir (made if need be).
+func writable(dir string) bool {
+	if os.MkdirAll(dir, 0o777) != nil {
+		return false
+	}
+	f, err := os.CreateTemp(dir, ".probe-")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return os.Remove(f.Name()) == nil
 }
 
 // vetPath is the vet of a release (the go command's GOTOOLDIR for this

@@ -490,3 +490,26 @@ func TestMatrixVetInGoTest(t *testing.T) {
 		})
 	}
 }
+
+// TestVetToolEnvUnwritable: where the cache directory cannot be made
+// (here a file is in its way), vet's output could not be kept, so go test
+// does not vet (go vet runs on its own).
+func TestVetToolEnvUnwritable(t *testing.T) {
+	src := &toolchains.Source{Environ: os.Environ()}
+	inst, err := src.Installed(context.Background())
+	if err != nil {
+		t.Skip(err)
+	}
+	file := filepath.Join(t.TempDir(), "cache")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := &run{o: &Options{VetTool: "/bin/true", CacheDir: file}}
+	if _, env := m.vetToolEnv(inst); env != nil {
+		t.Errorf("vetToolEnv where no directory can be made = %q", env)
+	}
+	m = &run{o: &Options{VetTool: "/bin/true", CacheDir: t.TempDir()}}
+	if _, env := m.vetToolEnv(inst); env == nil {
+		t.Errorf("vetToolEnv in a writable cache directory: nil")
+	}
+}
