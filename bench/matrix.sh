@@ -5,15 +5,20 @@
 # on the same module (github.com/google/go-cmp v0.7.0, go 1.21, from the
 # module cache), in one run, interleaved.
 #
-# gocompat does more than the loop: it also builds and vets each release,
-# runs each release above the go line a second time with the go line
-# raised to it (-modfile copy), and attributes failures. Both share the
-# module cache; each measurement starts from a fresh build cache (cold)
-# and is then repeated on that cache (warm). Peak memory is the largest
-# resident set of any one process of the run, CPU the user + system time
-# of all its processes (GNU time -v): on a machine shared with other
-# work, CPU time is the steadier measure. gocompat -v
-# prints where its time goes (per cell: build, vet, test seconds).
+# gocompat does more than the loop: it also vets each release with every
+# analyzer (one go test per row does it, gocompat being its -toolexec
+# program), runs each release above the go line a second time with the
+# go line raised to it (-modfile copy), and attributes failures. Both
+# share the module cache; each measurement starts from a fresh build
+# cache, and gocompat from a fresh cache directory (XDG_CACHE_HOME, where
+# it keeps vet's output), cold, and is then repeated on those caches
+# (warm). Peak memory is the largest resident set of any one process of
+# the run (GNU time -v: the maximum over gocompat and each of its
+# children; gocompat runs at most one go command per CPU at once), CPU
+# the user + system time of all its processes: on a machine shared with
+# other work, CPU time is the steadier measure. gocompat -v prints where
+# its time goes (per cell: wall and CPU seconds of each go command, and
+# their sums).
 #
 # Usage: bash bench/matrix.sh [ROUNDS]   (warm rounds, default 5)
 set -euo pipefail
@@ -34,6 +39,7 @@ cp -r "$src" "$work/m" && chmod -R u+w "$work/m"
 cd "$work/m"
 for v in "${rels[@]}"; do GOTOOLCHAIN=$v go version >/dev/null; done # take the toolchains first
 echo "module: $mod, releases: ${rels[*]}, CPUs: $(nproc), rounds: $rounds"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 export rels_s="${rels[*]}"
 loopcmd=(bash -c 'for v in $rels_s; do GOTOOLCHAIN=$v GOFLAGS= go test ./... >/dev/null 2>&1 || true; done')
@@ -44,7 +50,7 @@ run() {
 	local name=$1 cache=$2; shift 2
 	local start end kb
 	start=$(date +%s%N)
-	read -r kb cpu < <(GOCACHE=$cache /usr/bin/time -v "$@" 2>&1 >/dev/null |
+	read -r kb cpu < <(GOCACHE=$cache/go XDG_CACHE_HOME=$cache/xdg /usr/bin/time -v "$@" 2>&1 >/dev/null |
 		awk -F': ' '/Maximum resident set size/ {kb=$2} /User time|System time/ {cpu+=$2} END {print kb, cpu}')
 	end=$(date +%s%N)
 	awk -v n="$name" -v ns=$((end - start)) -v kb="$kb" -v cpu="$cpu" 'BEGIN { printf "%s\t%.2f\t%s\t%.2f\n", n, ns / 1e9, kb, cpu }'
@@ -86,5 +92,6 @@ echo "where gocompat's time goes (seconds per cell, build/vet/test; cold cache, 
 mkdir -p "$work/cache-last"
 for kind in cold warm; do
 	echo "-- $kind"
-	GOCACHE=$work/cache-last "${matrixcmd[@]}" 2>&1 >/dev/null | grep ': done: ' | sed 's/^gocompat matrix: //' | sort
+	GOCACHE=$work/cache-last/go XDG_CACHE_HOME=$work/cache-last/xdg "${matrixcmd[@]}" 2>&1 >/dev/null |
+		grep -E ': done: |go commands for the cells|matrix done in' | sed 's/^gocompat matrix: //' | sort
 done

@@ -8,10 +8,14 @@ import (
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/cli"
+	"github.com/gocompat/gocompat/internal/vetcache"
 	"github.com/gocompat/gocompat/internal/vetcfg"
 )
 
 func main() {
+	if vetcache.Active(os.Args[1:]) {
+		vetcache.Main() // exits: gocompat matrix's go vet, a release's vet behind a cache
+	}
 	if vetcfg.IsInvocation(os.Args[1:]) {
 		loopvar.VetMain() // exits
 	}

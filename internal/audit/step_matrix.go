@@ -45,7 +45,7 @@ func matrixStep() Step {
 			res, err := matrixcheck.Run(ctx, matrixcheck.Options{
 				Dir: t.Dir, Releases: opt.Releases, Test: opt.Test, Environ: t.Environ, Progress: t.Progress,
 				Toolchains: &toolchains.Source{Environ: t.Environ, Progress: t.Progress},
-				Jobs:       opt.Jobs, MemBudget: opt.MemBudget,
+				Jobs:       opt.Jobs, MemBudget: opt.MemBudget, VetTool: t.VetTool,
 			})
 			if err != nil {
 				return Result{}, err

@@ -23,8 +23,8 @@ func init() {
 			flags: func(fs *flag.FlagSet) {
 				fs.StringVar(&list, "go", "go.mod", "Go releases: 1.N or 1.N.P, comma-separated; supported (those still getting security fixes); go.mod (from the go line to the newest). Releases not installed are taken through GOPROXY into the module cache, as GOTOOLCHAIN does")
 				fs.BoolVar(&test, "test", false, "also run the tests (runs the modules' code; go.mod and go.sum are never written)")
-				fs.IntVar(&jobs, "jobs", 0, "releases run at once (default: the CPUs, within --mem)")
-				fs.IntVar(&memMiB, "mem", 0, "memory budget in MiB, 1024 per release run at once (default: half of the available memory)")
+				fs.IntVar(&jobs, "jobs", 0, "go commands run at once (default: the CPUs, within --mem)")
+				fs.IntVar(&memMiB, "mem", 0, "memory budget in MiB, 1024 per go command run at once (default: half of the available memory)")
 				fs.DurationVar(&timeout, "timeout", 20*time.Minute, "stop after this long (0: no limit)")
 			},
 			target: func(e *env, args []string) (*audit.Target, error) {

@@ -142,3 +142,26 @@ func TestPresets(t *testing.T) {
 		t.Error("unknown preset found")
 	}
 }
+
+func TestGoCacheOutputHash(t *testing.T) {
+	id := strings.Repeat("ab", 32)
+	for _, tc := range []struct {
+		cache, path string
+		ok          bool
+	}{
+		{"/c", "/c/ab/" + id + "-d", true},
+		{"/c/", "/c/ab/" + id + "-d", true},
+		{"/c", "/c/ac/" + id + "-d", false},      // not under its first byte
+		{"/c", "/d/ab/" + id + "-d", false},      // another directory
+		{"/c", "/c/ab/" + id + "-a", false},      // an action entry
+		{"/c", "/c/ab/" + id[:62] + "-d", false}, // short
+		{"/c", "/c/AB/" + strings.ToUpper(id) + "-d", false},
+		{"", "/c/ab/" + id + "-d", false},
+		{"/c", "/w/go-build1/b001/_pkg_.a", false},
+	} {
+		got, ok := GoCacheOutputHash(tc.cache, tc.path)
+		if ok != tc.ok || ok && got != id {
+			t.Errorf("GoCacheOutputHash(%q, %q) = %q, %v", tc.cache, tc.path, got, ok)
+		}
+	}
+}

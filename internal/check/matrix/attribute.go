@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/finding"
@@ -382,13 +383,25 @@ func (a *attribution) ownRow(r *Row) *Row {
 // from each toolchain's own `vet help`.
 func (a *attribution) lacks(ctx context.Context, an string) string {
 	if a.analyzer == nil {
+		// Every release's vet at once: each is a process start.
 		a.analyzer = map[string]map[string]bool{}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
 		for _, r := range a.rows {
 			if _, ok := a.analyzer[r.Release.Version]; ok {
 				continue
 			}
-			a.analyzer[r.Release.Version] = vetAnalyzers(ctx, r)
+			a.analyzer[r.Release.Version] = nil
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				set := vetAnalyzers(ctx, r)
+				mu.Lock()
+				a.analyzer[r.Release.Version] = set
+				mu.Unlock()
+			}()
 		}
+		wg.Wait()
 	}
 	for _, r := range a.rows {
 		if set := a.analyzer[r.Release.Version]; set != nil && !set[an] {
@@ -398,9 +411,14 @@ func (a *attribution) lacks(ctx context.Context, an string) string {
 	return ""
 }
 
-// vetAnalyzers lists the analyzers of a release's vet (`vet help`).
+// vetAnalyzers lists the analyzers of a release's vet (`vet help`, run
+// as go tool vet would run it).
 func vetAnalyzers(ctx context.Context, r *Row) map[string]bool {
-	out, err := exec.CommandContext(ctx, r.Release.Go, "tool", "vet", "help").CombinedOutput()
+	cmd := exec.CommandContext(ctx, r.Release.Go, "tool", "vet", "help")
+	if vet := vetPath(r.Release); vet != "" {
+		cmd = exec.CommandContext(ctx, vet, "help")
+	}
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return nil
 	}

@@ -6,10 +6,20 @@
 // Releases are taken the way the go command takes them (package
 // toolchains); each release's own go command runs with GOTOOLCHAIN=local
 // and -modfile pointing at a temporary copy of go.mod and go.sum, so no
-// file of the module is ever written. The cells run in parallel, bounded
-// by the CPUs and a memory budget, and share the user's module and build
-// caches, so a second run, or a release whose packages were compiled
-// before, costs little.
+// file of the module is ever written. The go commands run in parallel,
+// bounded by the CPUs and a memory budget, and share the user's module
+// and build caches, so a second run, or a release whose packages were
+// compiled before, costs little.
+//
+// A row (one release at one go line) is one go command where it can be:
+// with Options.Test and Options.VetTool, go test -vet=all with gocompat
+// as its -toolexec program, which runs vet -json and keeps its output
+// (package vetcache), so that the same command tests, vets like go vet
+// -json and, for a module without main packages, proves the build by its
+// compile. go build runs where there are main packages to link, or
+// without --test; go vet on its own without VetTool, without --test, or
+// for a row where a package does not compile (go test does not vet it,
+// go vet reports its type errors).
 //
 // Causes, from the outputs of the cells and the toolchains' own files:
 //   - the toolchain is older than the go line (the go command refuses);
@@ -38,10 +48,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/build/constraint"
+	"go/parser"
+	"go/token"
 	"go/version"
 	"io"
 	"os"
 	"os/exec"
+	"path"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"sort"
@@ -53,9 +69,11 @@ import (
 	"github.com/gocompat/gocompat/internal/check/upgrade"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
+	"github.com/gocompat/gocompat/internal/fsread"
 	"github.com/gocompat/gocompat/internal/module"
 	"github.com/gocompat/gocompat/internal/report"
 	"github.com/gocompat/gocompat/internal/toolchains"
+	"github.com/gocompat/gocompat/internal/vetcache"
 )
 
 // Options configure a run.
@@ -74,21 +92,28 @@ type Options struct {
 	// Toolchains takes the releases; nil means a Source over Environ
 	// reporting to Progress.
 	Toolchains *toolchains.Source
-	// Jobs bounds the cells run at once; 0 means runtime.NumCPU().
+	// Jobs bounds the go commands run at once; 0 means runtime.NumCPU().
 	Jobs int
-	// MemBudget bounds the memory the cells may take together, in bytes,
+	// MemBudget bounds the memory the go commands may take together, in bytes,
 	// at JobMemory each; 0 means half of the memory available now.
 	MemBudget int64
 	// Now is the date for "supported"; zero means time.Now().
 	Now time.Time
 	// Bisect is passed to the upgrade family's attribution.
 	Bisect []string
-	// CacheDir is passed to the upgrade family's attribution.
+	// CacheDir is passed to the upgrade family's attribution, and holds
+	// the vet cache (vetcache) in its vet directory; empty means
+	// gocompat's directory in the user's cache directory.
 	CacheDir string
+	// VetTool is the gocompat executable: with Test, go test runs it
+	// (through vetcache.Script) as its -toolexec program, so that one go
+	// test per row also vets as go vet -json does (package vetcache);
+	// empty: go vet runs on its own.
+	VetTool string
 }
 
-// JobMemory is what one cell is assumed to take at its peak: a go
-// command compiling, vetting or linking with its own -p workers.
+// JobMemory is what one go command is assumed to take at its peak,
+// compiling, vetting or linking with its own -p workers.
 const JobMemory = 1 << 30
 
 // Status of a cell.
@@ -108,8 +133,12 @@ type Cell struct {
 	// Failed lists failing tests as "pkg.TestName".
 	Failed []string
 	// Vet holds vet's diagnostics by analyzer.
-	Vet  map[string][]vetDiag
-	Took time.Duration
+	Vet map[string][]vetDiag
+	// Took is the command's wall time, CPU its user and system time with
+	// the compilers, vet and test binaries it ran (both zero when the
+	// cell was judged from another command's output: In names it).
+	Took, CPU time.Duration
+	In        string
 }
 
 type vetDiag struct {
@@ -173,6 +202,7 @@ func ParseList(s string) ([]string, error) {
 
 // Run builds the matrix for every module under o.Dir.
 func Run(ctx context.Context, o Options) (*Result, error) {
+	start := time.Now()
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
@@ -206,6 +236,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	res.Table = table(res.Rows, o.Test)
+	if m.commands > 0 {
+		m.progress("%d go commands for the cells: %.1fs wall summed, %.1fs CPU; %.2fs before the first (toolchains), %.2fs after the last (attribution)",
+			m.commands, m.wall.Seconds(), m.cpu.Seconds(), m.firstStart.Sub(start).Seconds(), time.Since(m.lastEnd).Seconds())
+	}
 	var firsts []string
 	for _, mod := range tree.Modules {
 		if f, ok := res.FirstFailing[mod.Mod.Module]; ok {
@@ -230,6 +264,16 @@ type run struct {
 	inst toolchains.Toolchain
 	res  *Result
 	mu   sync.Mutex
+	// mains caches hasMain by module directory.
+	mains map[string]bool
+	// vetEnv caches vetToolEnv by release; vetDir is the vet cache.
+	vetEnv   map[string][]string
+	vetDir   string
+	toolexec string // go test's -toolexec program: vetcache.Script, or VetTool
+	// The go commands the cells ran, their wall and CPU time summed.
+	commands            int
+	wall, cpu           time.Duration
+	firstStart, lastEnd time.Time
 }
 
 func (m *run) progress(format string, args ...any) {
@@ -379,7 +423,7 @@ func releasesOf(rows []*Row) []string {
 	return out
 }
 
-// jobs is how many cells run at once: the CPUs, at most the memory
+// jobs is how many go commands run at once: the CPUs, at most the memory
 // budget over JobMemory, at least one.
 func (m *run) jobs() int {
 	n := m.o.Jobs
@@ -420,51 +464,96 @@ func memAvailable() int64 {
 	return 0
 }
 
-// cells runs every row's build, vet and test. Rows of one release run
-// one after the other (the module's own go line first), so that the
-// raised row finds the standard library that release compiled, and vet's
-// facts about it, in the build cache instead of compiling them a second
-// time in a concurrent go command; releases run in parallel.
+// cells runs every row's build, vet and test: go commands, at most
+// jobs() at once. Rows of one release are ordered so that no two of its
+// go commands compile the same thing at once: a row's first command
+// (test, or build) waits for the previous row's, so that the raised row
+// finds the standard library that release compiled in the build cache,
+// and its vet waits for the previous row's vet, which computed vet's
+// facts about the standard library; apart from that, the commands of
+// every row and release run as soon as a slot is free (warm, a raised
+// row's test runs beside its own-line row's vet).
 func (m *run) cells(ctx context.Context, rows []*Row) {
-	var chains [][]*Row
-	index := map[string]int{}
-	for _, r := range rows {
-		i, ok := index[r.Release.Version]
-		if !ok {
-			i = len(chains)
-			index[r.Release.Version] = i
-			chains = append(chains, nil)
-		}
-		chains[i] = append(chains[i], r)
-	}
-	// Longest chains first, so the last to start is a short one.
-	sort.SliceStable(chains, func(i, j int) bool { return len(chains[i]) > len(chains[j]) })
 	sem := make(chan struct{}, m.jobs())
+	last := map[string]*rowSync{}
 	var wg sync.WaitGroup
-	for _, chain := range chains {
+	for _, r := range rows {
+		prev := last[r.Release.Version]
+		if prev == nil {
+			prev = doneSync()
+		}
+		me := &rowSync{first: make(chan struct{}), vetted: make(chan struct{})}
+		last[r.Release.Version] = me
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			defer func() { <-sem }()
-			for _, r := range chain {
-				if ctx.Err() != nil {
-					return
-				}
-				m.row(ctx, r)
-			}
+			m.row(ctx, r, &slots{sem: sem, prev: prev, me: me})
 		}()
 	}
 	wg.Wait()
 }
 
+// rowSync is closed as a row's steps finish.
+type rowSync struct {
+	first  chan struct{} // its first go command (test, or build)
+	vetted chan struct{} // its vet (or all of it, when it stops early)
+}
+
+func doneSync() *rowSync {
+	s := &rowSync{first: make(chan struct{}), vetted: make(chan struct{})}
+	close(s.first)
+	close(s.vetted)
+	return s
+}
+
+// slots hands a row its turns: a CPU slot for each go command, after
+// what the previous row of its release must have finished.
+type slots struct {
+	sem        chan struct{}
+	prev, me   *rowSync
+	firstDone  bool
+	vettedDone bool
+}
+
+// acquire waits for after (nil: nothing) and a free slot.
+func (s *slots) acquire(ctx context.Context, after chan struct{}) bool {
+	if after != nil {
+		select {
+		case <-after:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	select {
+	case s.sem <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (s *slots) release() { <-s.sem }
+
+func (s *slots) markFirst() {
+	if !s.firstDone {
+		s.firstDone = true
+		close(s.me.first)
+	}
+}
+
+// finish marks the whole row done.
+func (s *slots) finish() {
+	s.markFirst()
+	if !s.vettedDone {
+		s.vettedDone = true
+		close(s.me.vetted)
+	}
+}
+
 const maxOutput = 40
 
-func (m *run) row(ctx context.Context, r *Row) {
+func (m *run) row(ctx context.Context, r *Row, sl *slots) {
+	defer sl.finish()
 	name := fmt.Sprintf("%s at go %s", r.Release.Version, r.GoLine)
 	modfile, cleanup, err := upgrade.ModCopy(r.Module, "matrix", map[bool]string{true: r.GoLine}[r.Raised])
 	if err != nil {
@@ -474,7 +563,18 @@ func (m *run) row(ctx context.Context, r *Row) {
 	}
 	defer cleanup()
 	env := r.Release.Env(m.o.Environ, "GOFLAGS=-mod=mod")
-	goRun := func(args ...string) ([]byte, []byte, time.Duration, error) {
+	type result struct {
+		out, stderr []byte
+		took, cpu   time.Duration
+		err         error
+	}
+	// goRun runs one go command in a slot, after the previous row's step
+	// after (nil: none).
+	goRun := func(after chan struct{}, args ...string) result {
+		if !sl.acquire(ctx, after) {
+			return result{err: ctx.Err()}
+		}
+		defer sl.release()
 		start := time.Now()
 		cmd := exec.CommandContext(ctx, r.Release.Go, args...)
 		cmd.Dir = r.Module.Dir
@@ -482,44 +582,375 @@ func (m *run) row(ctx context.Context, r *Row) {
 		var o, e bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &o, &e
 		err := cmd.Run()
-		return o.Bytes(), e.Bytes(), time.Since(start), err
+		res := result{out: o.Bytes(), stderr: e.Bytes(), took: time.Since(start), err: err}
+		if st := cmd.ProcessState; st != nil {
+			// The go command's own time and that of the compilers, vet
+			// and test binaries it waited for.
+			res.cpu = st.UserTime() + st.SystemTime()
+		}
+		m.count(res.took, res.cpu)
+		return res
 	}
 	defer func() {
-		m.progress("%s: %s: done: build %s %.1fs, vet %s %.1fs, test %s %.1fs", r.Module.GoModRel, name,
-			cellText(r.Build), r.Build.Took.Seconds(), cellText(r.Vet), r.Vet.Took.Seconds(), cellText(r.Test), r.Test.Took.Seconds())
+		m.progress("%s: %s: done: build %s, vet %s, test %s", r.Module.GoModRel, name, cellTime(r.Build), cellTime(r.Vet), cellTime(r.Test))
 	}()
-	m.progress("%s: %s: build", r.Module.GoModRel, name)
-	_, stderr, took, err := goRun("build", "-modfile="+modfile, "./...")
-	r.Build = Cell{Status: Pass, Took: took}
-	if err != nil {
-		r.Build.Status = Fail
-		r.Build.Output = lines(stderr, maxOutput)
+	// One go command per step, one after the other: each finds what the
+	// one before compiled in the build cache. With --test, go test comes
+	// first; it also vets when gocompat can be its -toolexec program
+	// (vetToolEnv), and its compile of every package proves the build of
+	// a module without main packages (go build would link nothing more).
+	// go build runs only where there is something to link, or without
+	// --test; go vet only without --test or without that program.
+	vetDone := false
+	if m.o.Test {
+		m.progress("%s: %s: test", r.Module.GoModRel, name)
+		args := []string{"test", "-json", "-modfile=" + modfile}
+		vdir, venv := m.vetToolEnv(r.Release)
+		if venv != nil {
+			// -vet=all: every analyzer, as go vet runs them; gocompat runs
+			// vet with -json, so that its findings do not stop the tests,
+			// and keeps its output (package vetcache).
+			args = append(args, "-vet=all", "-toolexec="+m.toolexec)
+			env = append(env, venv...)
+		} else {
+			// -vet=off: vet runs on its own, with every analyzer and -json
+			// (go test would skip the tests of a package vet complains about).
+			args = append(args, "-vet=off")
+		}
+		t := goRun(sl.prev.first, append(args, "./...")...)
+		sl.markFirst()
+		var vet []byte
+		if venv != nil {
+			var refs, refs2 []string
+			refs, t.out = vetcache.Refs(t.out)
+			refs2, t.stderr = vetcache.Refs(t.stderr)
+			var err error
+			vet, err = loadVet(vdir, append(refs, refs2...))
+			// go test does not vet a package that does not compile, where
+			// go vet reports its type errors: go vet runs on its own then.
+			vetDone = err == nil && !(t.err != nil && buildFailed(t.out, t.stderr))
+		}
+		events, _ := testEvents(t.out) // read once: a row's output is 10⁴ lines and more
+		r.Test = testCellEvents(events, t.stderr, t.err)
+		r.Test.Took, r.Test.CPU = t.took, t.cpu
+		if !m.hasMain(r.Module) {
+			r.Build = buildFromEvents(events, t.stderr, t.err)
+			r.Build.In = "go test"
+		}
+		if vetDone {
+			r.Vet = vetCell(append(vet, vetText(events, t.stderr)...), nil)
+			r.Vet.In = "go test"
+		}
+	} else {
+		r.Test = Cell{Status: Skipped}
+	}
+	if r.Build.Status == "" {
+		m.progress("%s: %s: build", r.Module.GoModRel, name)
+		b := goRun(sl.prev.first, "build", "-modfile="+modfile, "./...")
+		sl.markFirst()
+		r.Build = Cell{Status: Pass, Took: b.took, CPU: b.cpu}
+		if b.err != nil {
+			r.Build.Status = Fail
+			r.Build.Output = lines(b.stderr, maxOutput)
+		}
 	}
 	if r.Build.Status == Fail && tooOld(r.Build.Output) != "" {
 		r.Vet, r.Test = Cell{Status: NotRun}, Cell{Status: NotRun}
 		return
 	}
-	// vet and test need only what build compiled; they run side by side
-	// (vet is mostly waiting on its analyzers, test on the test binaries).
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		m.progress("%s: %s: vet", r.Module.GoModRel, name)
-		out, stderr, took, err := goRun("vet", "-modfile="+modfile, "-json", "./...")
-		r.Vet = vetCell(append(out, stderr...), err)
-		r.Vet.Took = took
-	}()
-	if !m.o.Test {
-		r.Test = Cell{Status: Skipped}
-	} else {
-		m.progress("%s: %s: test", r.Module.GoModRel, name)
-		// -vet=off: vet runs on its own, with every analyzer.
-		out, stderr, took, err := goRun("test", "-json", "-vet=off", "-modfile="+modfile, "./...")
-		r.Test = testCell(out, stderr, err)
-		r.Test.Took = took
+	if vetDone {
+		return
 	}
-	wg.Wait()
+	m.progress("%s: %s: vet", r.Module.GoModRel, name)
+	v := goRun(sl.prev.vetted, "vet", "-modfile="+modfile, "-json", "./...")
+	r.Vet = vetCell(append(v.out, v.stderr...), v.err)
+	r.Vet.Took, r.Vet.CPU = v.took, v.cpu
+}
+
+// buildFailed reports whether go test -json says a package failed to
+// build or could not be set up, or printed anything on stderr but its
+// headers and what it fetched.
+func buildFailed(out, stderr []byte) bool {
+	if bytes.Contains(out, []byte("[build failed]")) || bytes.Contains(out, []byte("[setup failed]")) {
+		return true
+	}
+	for _, l := range strings.Split(string(stderr), "\n") {
+		if strings.TrimSpace(l) != "" && !strings.HasPrefix(l, "# ") && !informational(l) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadVet reads the vet outputs go test's Ref lines name.
+func loadVet(dir string, sums []string) ([]byte, error) {
+	var out []byte
+	for _, s := range sums {
+		b, err := vetcache.Load(dir, s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(out, b...), '\n')
+	}
+	return out, nil
+}
+
+// vetText is what go test printed of vet's own failures (a package that
+// does not type-check: "vet: file:line:col: message") and of the go
+// command's, as go vet would print them: stderr up to Go 1.23,
+// build-output events from Go 1.24.
+func vetText(events []testEvent, stderr []byte) []byte {
+	var b bytes.Buffer
+	for _, ev := range events {
+		if ev.Action == "build-output" && strings.HasPrefix(ev.Output, "vet: ") {
+			b.WriteString(ev.Output)
+		}
+	}
+	for _, l := range strings.Split(string(stderr), "\n") {
+		if strings.HasPrefix(l, "vet: ") || strings.HasPrefix(l, "go: ") && !informational(l) {
+			b.WriteString(l + "\n")
+		}
+	}
+	return b.Bytes()
+}
+
+// vetToolEnv is the cache directory and the environment that have go
+// test -vet=all -toolexec=VetTool vet as go vet -json would (package
+// vetcache), or nil (no VetTool, or the release's vet cannot be found
+// or asked for its version).
+func (m *run) vetToolEnv(tc toolchains.Toolchain) (string, []string) {
+	if m.o.VetTool == "" {
+		return "", nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if env, ok := m.vetEnv[tc.Version]; ok {
+		return m.vetDir, env
+	}
+	if m.vetEnv == nil {
+		m.vetEnv = map[string][]string{}
+		dir := m.o.CacheDir
+		if dir == "" {
+			if d, err := os.UserCacheDir(); err == nil {
+				dir = filepath.Join(d, "gocompat")
+			}
+		}
+		if dir != "" && writable(filepath.Join(dir, "vet")) {
+			// Where vet's output cannot be kept, go test cannot vet:
+			// go vet runs on its own.
+			m.vetDir = filepath.Join(dir, "vet")
+			vetcache.Trim(m.vetDir) // a cache that cannot be trimmed still works
+			m.toolexec = m.o.VetTool
+			if sh := vetcache.Script(m.vetDir, m.o.VetTool); sh != "" {
+				m.toolexec = sh
+			}
+		}
+	}
+	var env []string
+	if vet := vetPath(tc); vet != "" && m.vetDir != "" {
+		if id, err := vetcache.ToolID(vet); err == nil {
+			env = vetcache.Env(id, m.vetDir)
+		}
+	}
+	m.vetEnv[tc.Version] = env
+	return m.vetDir, env
+}
+
+// writable reports whether files can be created in dir (made if need be).
+func writable(dir string) bool {
+	if os.MkdirAll(dir, 0o777) != nil {
+		return false
+	}
+	f, err := os.CreateTemp(dir, ".probe-")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	return os.Remove(f.Name()) == nil
+}
+
+// vetPath is the vet of a release (the go command's GOTOOLDIR for this
+// machine), or "" when it is not there.
+func vetPath(tc toolchains.Toolchain) string {
+	vet := filepath.Join(tc.GOROOT, "pkg", "tool", runtime.GOOS+"_"+runtime.GOARCH, "vet")
+	if st, err := os.Stat(vet); err != nil || !st.Mode().IsRegular() {
+		return ""
+	}
+	return vet
+}
+
+// count adds one go command's wall and CPU time to the run's totals.
+func (m *run) count(wall, cpu time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := time.Now()
+	if start := now.Add(-wall); m.firstStart.IsZero() || start.Before(m.firstStart) {
+		m.firstStart = start
+	}
+	if now.After(m.lastEnd) {
+		m.lastEnd = now
+	}
+	m.commands++
+	m.wall += wall
+	m.cpu += cpu
+}
+
+// hasMain reports whether the module may have a main package: a Go file
+// that is not a test, in a directory ./... matches, whose package clause
+// says main (a file that does not parse counts as one). Files excluded
+// by a //go:build ignore line, as generators are, do not count.
+func (m *run) hasMain(mod *module.Module) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if v, ok := m.mains[mod.Dir]; ok {
+		return v
+	}
+	if m.mains == nil {
+		m.mains = map[string]bool{}
+	}
+	v := hasMainFile(mod)
+	m.mains[mod.Dir] = v
+	return v
+}
+
+func hasMainFile(mod *module.Module) bool {
+	for _, name := range mod.GoFiles {
+		base := path.Base(name)
+		if strings.HasSuffix(base, "_test.go") || strings.HasPrefix(base, "_") || strings.HasPrefix(base, ".") {
+			continue
+		}
+		src, err := fsread.ReadFile(filepath.Join(mod.Dir, filepath.FromSlash(name)), fsread.SourceLimit)
+		if err != nil {
+			return true
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.PackageClauseOnly|parser.ParseComments)
+		if err != nil {
+			return true
+		}
+		if f.Name.Name == "main" && !ignored(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// ignored reports whether a file's build constraint (its //go:build
+// line, else its // +build lines) needs the ignore tag, which no build
+// sets.
+func ignored(f *ast.File) bool {
+	plus := false
+	for _, g := range f.Comments {
+		if g.Pos() > f.Package {
+			break
+		}
+		for _, c := range g.List {
+			switch {
+			case constraint.IsGoBuild(c.Text):
+				x, err := constraint.Parse(c.Text)
+				return err == nil && needs(x, "ignore")
+			case constraint.IsPlusBuild(c.Text):
+				if x, err := constraint.Parse(c.Text); err == nil && needs(x, "ignore") {
+					plus = true // one such line excludes the file
+				}
+			}
+		}
+	}
+	return plus
+}
+
+// needs reports whether x is false whenever tag is.
+func needs(x constraint.Expr, tag string) bool {
+	switch x := x.(type) {
+	case *constraint.TagExpr:
+		return x.Tag == tag
+	case *constraint.AndExpr:
+		return needs(x.X, tag) || needs(x.Y, tag)
+	case *constraint.OrExpr:
+		return needs(x.X, tag) && needs(x.Y, tag)
+	}
+	return false
+}
+
+// buildFromTest judges the build from a go test -json run, for modules
+// without main packages: go test compiles every package ./... matches
+// (with its internal tests where it has any), so a compile error in a
+// file that is not a _test.go file, or an error of the go command itself,
+// fails the build as go build would; errors only in test files, or a test
+// binary that does not link, are the test's. go test prints the compiler's
+// output on stderr up to Go 1.23 and as build-output events from Go 1.24.
+// When the compiler stops at its error limit inside test files, an error
+// in the package's own files may go unseen: the build then passes here
+// and the test fails.
+func buildFromTest(out, stderr []byte, err error) Cell {
+	events, _ := testEvents(out)
+	return buildFromEvents(events, stderr, err)
+}
+
+// buildFromEvents is buildFromTest on the events testEvents read.
+func buildFromEvents(events []testEvent, stderr []byte, err error) Cell {
+	c := Cell{Status: Pass}
+	if err == nil {
+		return c
+	}
+	var ls []string
+	for _, ev := range events {
+		if ev.Action == "build-output" {
+			ls = append(ls, strings.Split(strings.TrimRight(ev.Output, "\n"), "\n")...)
+		}
+	}
+	ls = append(ls, strings.Split(string(stderr), "\n")...)
+	var block []string
+	test, failing := false, false
+	flush := func() {
+		if failing {
+			c.Status = Fail
+			c.Output = append(c.Output, block...)
+		}
+		block, failing = nil, false
+	}
+	for _, l := range ls {
+		l = strings.TrimRight(l, "\r")
+		if strings.TrimSpace(l) == "" || informational(l) {
+			continue
+		}
+		if h, ok := strings.CutPrefix(l, "# "); ok {
+			flush()
+			block = []string{l}
+			// "# p [p.test]", "# p_test [p.test]": a package compiled
+			// with test files; "# p.test": the test binary's link.
+			test = strings.HasSuffix(h, ".test]") || strings.HasSuffix(h, ".test")
+			continue
+		}
+		block = append(block, l)
+		if l[0] == ' ' || l[0] == '\t' {
+			continue // the continuation of the line before
+		}
+		if p, _, ok := parsePos(l); ok {
+			if !strings.HasSuffix(p.File, "_test.go") {
+				failing = true
+			}
+			continue
+		}
+		if !test {
+			failing = true
+		}
+	}
+	flush()
+	if len(c.Output) > maxOutput {
+		c.Output = c.Output[:maxOutput]
+	}
+	return c
+}
+
+// informational reports the go command's lines that say what it fetched
+// or added (with -mod=mod), not what failed.
+func informational(l string) bool {
+	for _, p := range []string{"go: downloading ", "go: finding ", "go: found ", "go: extracting ", "go: added ", "go: upgraded "} {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func lines(b []byte, n int) []string {
@@ -615,21 +1046,63 @@ func stripComments(b []byte) []byte {
 	return out.Bytes()
 }
 
+type testEvent struct {
+	Action, Package, Test, Output, ImportPath string
+}
+
+// testEvents reads go test -json output one line at a time: up to Go
+// 1.23 it prints a package's "FAIL p [build failed]" line as text between
+// the JSON events, which are returned as text.
+func testEvents(out []byte) ([]testEvent, []string) {
+	var evs []testEvent
+	var text []string
+	for _, l := range bytes.Split(out, []byte("\n")) {
+		l = bytes.TrimSpace(l)
+		if len(l) == 0 {
+			continue
+		}
+		if l[0] == '{' && unused(l) {
+			continue
+		}
+		var ev testEvent
+		if l[0] != '{' || json.Unmarshal(l, &ev) != nil {
+			text = append(text, string(l))
+			continue
+		}
+		evs = append(evs, ev)
+	}
+	return evs, text
+}
+
+// unusedActions are test2json's events no cell reads, as test2json
+// writes them (most of a row's output: one run and one pass per test).
+var unusedActions = [][]byte{[]byte(`"Action":"run"`), []byte(`"Action":"pass"`), []byte(`"Action":"pause"`),
+	[]byte(`"Action":"cont"`), []byte(`"Action":"start"`), []byte(`"Action":"skip"`)}
+
+// unused reports an event line no cell reads (without decoding it).
+func unused(l []byte) bool {
+	for _, a := range unusedActions {
+		if bytes.Contains(l, a) && !bytes.Contains(l, []byte(`"Output"`)) {
+			return true
+		}
+	}
+	return false
+}
+
 // testCell reads go test -json output.
 func testCell(out, stderr []byte, err error) Cell {
+	events, _ := testEvents(out)
+	return testCellEvents(events, stderr, err)
+}
+
+// testCellEvents is testCell on the events testEvents read.
+func testCellEvents(events []testEvent, stderr []byte, err error) Cell {
 	c := Cell{Status: Pass}
 	if err != nil {
 		c.Status = Fail
 	}
 	outputs := map[string][]string{}
-	dec := json.NewDecoder(bytes.NewReader(out))
-	for {
-		var ev struct {
-			Action, Package, Test, Output, ImportPath string
-		}
-		if derr := dec.Decode(&ev); derr != nil {
-			break
-		}
+	for _, ev := range events {
 		key := ev.Package + "." + ev.Test
 		switch ev.Action {
 		case "output", "build-output":
@@ -687,6 +1160,18 @@ func table(rows []*Row, test bool) report.Table {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// cellTime is a cell's status with its wall and CPU seconds, for the
+// progress lines that say where the time goes.
+func cellTime(c Cell) string {
+	switch {
+	case c.Status == Skipped || c.Status == NotRun || c.Status == "":
+		return cellText(c)
+	case c.In != "":
+		return cellText(c) + " (in " + c.In + ")"
+	}
+	return fmt.Sprintf("%s %.1fs (CPU %.1fs)", cellText(c), c.Took.Seconds(), c.CPU.Seconds())
 }
 
 func cellText(c Cell) string {

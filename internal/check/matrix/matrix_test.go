@@ -3,6 +3,7 @@ package matrix
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -249,6 +250,7 @@ func FuzzVetCell(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		vetCell(b, nil)
 		testCell(b, b, nil)
+		buildFromTest(b, b, fmt.Errorf("exit status 1"))
 	})
 }
 
@@ -482,4 +484,154 @@ func FuzzCauses(f *testing.F) {
 			t.Fatalf("linknameRE = %q", m)
 		}
 	})
+}
+
+// TestBuildFromTest judges the build from go test -json output as the
+// releases print it (captured from go1.21.13 and go1.26.8 on a module
+// whose package p has a compile error in p.go and whose package q has
+// one only in q_test.go): p's build fails, q's is the test's alone.
+func TestBuildFromTest(t *testing.T) {
+	failed := fmt.Errorf("exit status 1")
+	// Up to Go 1.23: the compiler's output on stderr, text lines on stdout.
+	out121 := []byte("{\"Action\":\"start\",\"Package\":\"example.com/bad/cmd/x\"}\n" +
+		"FAIL\texample.com/bad/p [build failed]\nFAIL\texample.com/bad/q [build failed]\n")
+	errP := "# example.com/bad/p [example.com/bad/p.test]\np/p.go:3:23: undefined: undefinedThing\n"
+	errQ := "# example.com/bad/q [example.com/bad/q.test]\nq/q_test.go:5:30: undefined: undefinedArg\nq/q_test.go:5:30: too many arguments in call to G\n\thave (unknown type)\n\twant ()\n"
+	c := buildFromTest(out121, []byte("go: downloading example.com/dep v1.0.0\n"+errP+errQ), failed)
+	if c.Status != Fail || !reflect.DeepEqual(c.Output, []string{"# example.com/bad/p [example.com/bad/p.test]", "p/p.go:3:23: undefined: undefinedThing"}) {
+		t.Errorf("go1.21, p and q: %+v", c)
+	}
+	if c := buildFromTest(out121, []byte(errQ), failed); c.Status != Pass {
+		t.Errorf("go1.21, q alone: %+v", c)
+	}
+	// From Go 1.24: build-output events.
+	ev := func(imp, out string) string {
+		b, _ := json.Marshal(map[string]string{"ImportPath": imp, "Action": "build-output", "Output": out})
+		return string(b) + "\n"
+	}
+	q := ev("example.com/bad/q [example.com/bad/q.test]", "# example.com/bad/q [example.com/bad/q.test]\n") +
+		ev("example.com/bad/q [example.com/bad/q.test]", "q/q_test.go:5:30: undefined: undefinedArg\n")
+	p := ev("example.com/bad/p [example.com/bad/p.test]", "# example.com/bad/p [example.com/bad/p.test]\n") +
+		ev("example.com/bad/p [example.com/bad/p.test]", "p/p.go:3:23: undefined: undefinedThing\n")
+	if c := buildFromTest([]byte(q+p), nil, failed); c.Status != Fail || len(c.Output) != 2 || c.Output[1] != "p/p.go:3:23: undefined: undefinedThing" {
+		t.Errorf("go1.26, p and q: %+v", c)
+	}
+	if c := buildFromTest([]byte(q), nil, failed); c.Status != Pass {
+		t.Errorf("go1.26, q alone: %+v", c)
+	}
+	// The go command's own error fails the build; a test binary's link
+	// failure does not; a passing run passes whatever it printed.
+	if c := buildFromTest(nil, []byte("go: go.mod requires go >= 1.22.0 (running go 1.21.13; GOTOOLCHAIN=local)\n"), failed); c.Status != Fail || tooOld(c.Output) != "1.22.0" {
+		t.Errorf("too old: %+v", c)
+	}
+	if c := buildFromTest(nil, []byte("# example.com/bad/q.test\nlink: duplicated definition of symbol x\n"), failed); c.Status != Pass {
+		t.Errorf("test link: %+v", c)
+	}
+	if c := buildFromTest(nil, []byte(errP), nil); c.Status != Pass {
+		t.Errorf("exit 0: %+v", c)
+	}
+}
+
+// TestTestCellOldReleaseText: Go 1.21's go test -json prints "FAIL p
+// [build failed]" as text between the events; the events after it are
+// read too.
+func TestTestCellOldReleaseText(t *testing.T) {
+	out := []byte("FAIL\texample.com/bad/p [build failed]\n" +
+		"{\"Action\":\"output\",\"Package\":\"example.com/m\",\"Test\":\"TestX\",\"Output\":\"    x_test.go:5: boom\\n\"}\n" +
+		"{\"Action\":\"fail\",\"Package\":\"example.com/m\",\"Test\":\"TestX\"}\n")
+	c := testCell(out, nil, fmt.Errorf("exit status 1"))
+	if c.Status != Fail || !reflect.DeepEqual(c.Failed, []string{"example.com/m.TestX"}) || !reflect.DeepEqual(c.Output, []string{"x_test.go:5: boom"}) {
+		t.Errorf("testCell = %+v", c)
+	}
+}
+
+// TestHasMain: a package main counts, unless //go:build ignore (or the
+// old +build form) excludes its file; test files and _ files do not.
+func TestHasMain(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.com/m\n\ngo 1.21\n")
+	write("lib.go", "// Package m.\npackage m\n")
+	write("gen.go", "//go:build ignore\n\n// Generator.\npackage main\n")
+	write("old.go", "// +build ignore\n\npackage main\n")
+	write("main_test.go", "package main\n")
+	write("_x/main.go", "package main\n")
+	write("testdata/main.go", "package main\n")
+	mod := func() *module.Module {
+		tree, err := module.Discover(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tree.Modules[0]
+	}
+	if hasMainFile(mod()) {
+		t.Errorf("hasMain: true without a main package")
+	}
+	write("cmd/x/main.go", "//go:build linux || ignore\n\npackage main\n")
+	if !hasMainFile(mod()) {
+		t.Errorf("hasMain: false with cmd/x")
+	}
+}
+
+// TestMatrixVetInGoTest: with gocompat as go test's -toolexec program
+// (Options.VetTool, what the gocompat command sets), each row runs one go
+// test that also vets, and the table and findings are those of the run
+// with go vet on its own, on the fixtures with vet findings (vet125), a
+// build failing in some releases with vet's type errors (api124) and a
+// test broken by raising the go line (loop121).
+func TestMatrixVetInGoTest(t *testing.T) {
+	_, releases := matrixReleases(t)
+	exe := testbin.Gocompat(t)
+	// go test does not vet a package that does not compile (go vet
+	// reports its type errors): go vet runs on its own for those rows,
+	// api124's three under Go 1.21 and 1.22.
+	for fixture, goVets := range map[string]int{"testdata/vet125": 0, "testdata/api124": 3, "testdata/loop121": 0} {
+		t.Run(filepath.Base(fixture), func(t *testing.T) {
+			want, _ := runMatrix(t, fixture, releases)
+			dir := copyTree(t, fixture)
+			var progress strings.Builder
+			got, err := Run(context.Background(), Options{Dir: dir, Releases: releases, Test: true, Environ: os.Environ(),
+				Progress: &progress, VetTool: exe, CacheDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dump(got) != dump(want) {
+				t.Errorf("with vet in go test:\n%s\nwith go vet:\n%s", dump(got), dump(want))
+			}
+			if n := strings.Count(progress.String(), ": vet\n"); n != goVets || !strings.Contains(progress.String(), " (in go test), test ") {
+				t.Errorf("progress (%d go vet runs, want %d):\n%s", n, goVets, progress.String())
+			}
+		})
+	}
+}
+
+// TestVetToolEnvUnwritable: where the cache directory cannot be made
+// (here a file is in its way), vet's output could not be kept, so go test
+// does not vet (go vet runs on its own).
+func TestVetToolEnvUnwritable(t *testing.T) {
+	src := &toolchains.Source{Environ: os.Environ()}
+	inst, err := src.Installed(context.Background())
+	if err != nil {
+		t.Skip(err)
+	}
+	file := filepath.Join(t.TempDir(), "cache")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := &run{o: &Options{VetTool: "/bin/true", CacheDir: file}}
+	if _, env := m.vetToolEnv(inst); env != nil {
+		t.Errorf("vetToolEnv where no directory can be made = %q", env)
+	}
+	m = &run{o: &Options{VetTool: "/bin/true", CacheDir: t.TempDir()}}
+	if _, env := m.vetToolEnv(inst); env == nil {
+		t.Errorf("vetToolEnv in a writable cache directory: nil")
+	}
 }
