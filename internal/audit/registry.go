@@ -16,7 +16,7 @@ import (
 // help text of its doc page (docs/checks/<id>.md).
 func Registry() *finding.Registry {
 	reg := finding.NewRegistry()
-	reg.Add(StepFailed, StepTimeout, Interrupted, NothingToAnalyse, FileRefused)
+	reg.Add(StepFailed, StepTimeout, Interrupted, NothingToAnalyse, NotBuilt, FileRefused)
 	reg.Add(config.Checks...)
 	for _, s := range Steps() {
 		reg.Add(s.Checks...)

@@ -78,7 +78,11 @@ func loopvarStep() Step {
 					return Result{}, err
 				}
 			}
-			return Result{Findings: slices.Clone(res.Findings)}, nil
+			fs := slices.Clone(res.Findings)
+			if res.NotBuilt != "" {
+				fs = append(fs, notBuilt("loopvar", "go.mod", res.NotBuilt))
+			}
+			return Result{Findings: fs}, nil
 		},
 	}
 }

@@ -103,6 +103,9 @@ func upgradeLoops(t *Target) func(ctx context.Context, dir string) ([]finding.Fi
 				kept = append(kept, f)
 			}
 		}
+		if res.NotBuilt != "" {
+			return kept, &loopvar.NotBuiltError{Msg: res.NotBuilt}
+		}
 		return kept, nil
 	}
 }

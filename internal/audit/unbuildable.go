@@ -20,6 +20,26 @@ var NothingToAnalyse = finding.Check{
 	Severity: finding.Info,
 }
 
+// NotBuilt is reported when a step analysed only the packages of a
+// module that build: the others fail to compile with the Go that ran
+// the analysis (a type error, a dependency that refuses this release), so
+// their code is not judged. The other packages' findings stand.
+var NotBuilt = finding.Check{
+	ID:       "audit/not-built",
+	Title:    "Some packages do not build, so a family of checks left them out",
+	Severity: finding.Warning,
+}
+
+// notBuilt is the finding for a module whose packages the step analysed
+// only in part; why is the go command's errors, summarised.
+func notBuilt(family, goMod, why string) finding.Finding {
+	fd := finding.New(NotBuilt, finding.Location{File: goMod},
+		fmt.Sprintf("The %s checks analysed only the packages of the module at %s that build with the Go that ran them; the others were left out: %s.", family, goMod, why),
+		"Build the module with this Go (go build ./... and go vet ./...) and fix what fails — a dependency that refuses this Go release needs an update — then audit again to judge the packages left out.")
+	fd.Details = map[string]string{"family": family}
+	return fd
+}
+
 // nothingToAnalyse is the finding for a module that a step had nothing
 // to analyse in, on the module's go.mod, saying what is missing.
 func nothingToAnalyse(family, goMod, what string) finding.Finding {

@@ -64,3 +64,60 @@ func TestNothingToAnalyseDoesNotAbort(t *testing.T) {
 		t.Errorf("the upgrade step did not analyse server/'s loop: %+v", rep.Findings)
 	}
 }
+
+// TestNotBuiltKeepsTheRest: a module with a package that does not
+// compile with this Go (as caddy v2.6.4's quic-go dependency refuses Go
+// 1.21 and later) gets the loop findings of its other packages and one
+// audit/not-built warning naming the failure, in the loopvar step; the
+// upgrade step previews the loops that were analysed and says which part
+// it left out. Before, both steps failed and no loop was judged.
+func TestNotBuiltKeepsTheRest(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"go.mod":                 "module example.com/part\n\ngo 1.21\n",
+		"refuse/refuse_go121.go": "//go:build go1.21\n\npackage refuse\n\nvar _ int = \"This version can't be built on Go 1.21 yet.\"\n",
+		"uses/uses.go":           "package uses\n\nimport \"example.com/part/refuse\"\n\nvar _ = refuse.X\n",
+		"refuse/refuse.go":       "package refuse\n\nconst X = 1\n",
+		"good/good.go":           "package good\n\nfunc L(xs []int) {\n\tfor _, x := range xs {\n\t\tgo func() { _ = x }()\n\t}\n}\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOFLAGS", "")
+	rep, err := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()}, []Step{upgradeStep(), loopvarStep()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notBuilt []string
+	loop, preview := false, false
+	for _, f := range rep.Findings {
+		switch f.Check {
+		case StepFailed.ID:
+			t.Errorf("step failed: %s", f.Message)
+		case NotBuilt.ID:
+			notBuilt = append(notBuilt, f.Details["family"])
+			if !strings.Contains(f.Message, "refuse_go121.go") || f.Severity != NotBuilt.Severity {
+				t.Errorf("not-built finding: %s %s", f.Severity, f.Message)
+			}
+		case "loopvar/changes-behaviour":
+			loop = loop || strings.HasSuffix(f.Location.File, "good.go")
+		case "upgrade/loopvar-semantics-change":
+			preview = preview || strings.Contains(f.Message, "good.go") || strings.HasSuffix(f.Location.File, "good.go")
+		}
+	}
+	if len(notBuilt) != 1 || notBuilt[0] != "loopvar" {
+		t.Errorf("audit/not-built from %q, want once from loopvar", notBuilt)
+	}
+	if !loop {
+		t.Errorf("good.go's loop is not reported by the loopvar step: %+v", rep.Findings)
+	}
+	if !preview {
+		t.Errorf("good.go's loop is not in the upgrade step's preview: %+v", rep.Findings)
+	}
+}

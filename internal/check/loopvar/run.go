@@ -3,6 +3,7 @@ package loopvar
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -31,7 +32,17 @@ type Edit struct {
 type Result struct {
 	Findings []finding.Finding
 	Edits    []Edit
+	// NotBuilt, when not empty, says that some packages did not build,
+	// so they were not analysed (the go command's errors, summarised);
+	// Findings and Edits are those of the packages that were.
+	NotBuilt string
 }
+
+// NotBuiltError is how a caller that passes on only findings says that
+// the analysis left out packages that do not build (Result.NotBuilt).
+type NotBuiltError struct{ Msg string }
+
+func (e *NotBuiltError) Error() string { return e.Msg }
 
 // Run analyses the packages matching patterns (default ./...) in the
 // module at dir, tests included, and returns the findings with file
@@ -97,8 +108,12 @@ func analyzeInProcess(ctx context.Context, dir string, patterns []string) (*Resu
 		for _, e := range p.Errors {
 			errs = append(errs, e.Error())
 		}
+		if len(p.Errors) > 0 || p.IllTyped {
+			continue // as go vet, which skips what does not compile
+		}
 		roots = append(roots, p)
 	}
+	notBuilt := ""
 	if len(errs) > 0 {
 		sort.Strings(errs)
 		more := ""
@@ -106,7 +121,10 @@ func analyzeInProcess(ctx context.Context, dir string, patterns []string) (*Resu
 			more = fmt.Sprintf(" (and %d more)", len(errs)-3)
 			errs = errs[:3]
 		}
-		return nil, fmt.Errorf("packages in %s do not build: %s%s", dir, strings.Join(errs, "; "), more)
+		notBuilt = fmt.Sprintf("packages in %s do not build: %s%s", dir, strings.Join(errs, "; "), more)
+		if len(roots) == 0 {
+			return nil, errors.New(notBuilt)
+		}
 	}
 	if len(roots) == 0 {
 		return &Result{}, nil
@@ -138,7 +156,9 @@ func analyzeInProcess(ctx context.Context, dir string, patterns []string) (*Resu
 			c.add(rf)
 		}
 	}
-	return c.result(), nil
+	res := c.result()
+	res.NotBuilt = notBuilt
+	return res, nil
 }
 
 // rawFinding is one diagnostic of the analyzer as a driver sees it, with

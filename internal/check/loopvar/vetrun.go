@@ -109,7 +109,15 @@ func analyzeVet(ctx context.Context, tool, dir string, patterns []string) (*Resu
 		if !errors.As(err, &exit) {
 			return nil, fmt.Errorf("go vet in %s: %w", dir, err)
 		}
-		return nil, fmt.Errorf("packages in %s do not build: %s", dir, vetErrors(stderr.String(), err))
+		notBuilt := fmt.Sprintf("packages in %s do not build: %s", dir, vetErrors(stderr.String(), err))
+		// go vet goes on with the packages that build: keep their
+		// results, and say which did not.
+		res, n, derr := decodeVetJSONCount(dir, &stdout)
+		if derr != nil || n == 0 {
+			return nil, errors.New(notBuilt)
+		}
+		res.NotBuilt = notBuilt
+		return res, nil
 	}
 	return decodeVetJSON(dir, &stdout)
 }
@@ -139,6 +147,14 @@ func vetErrors(stderr string, err error) string {
 // decodeVetJSON reads the JSON objects of go vet -json with the analyzer
 // run under -records.
 func decodeVetJSON(dir string, r io.Reader) (*Result, error) {
+	res, _, err := decodeVetJSONCount(dir, r)
+	return res, err
+}
+
+// decodeVetJSONCount is decodeVetJSON that also counts the packages the
+// output has results for.
+func decodeVetJSONCount(dir string, r io.Reader) (*Result, int, error) {
+	n := 0
 	c := newCollector(dir)
 	dec := json.NewDecoder(r)
 	for {
@@ -146,7 +162,7 @@ func decodeVetJSON(dir string, r io.Reader) (*Result, error) {
 		if err := dec.Decode(&tree); err == io.EOF {
 			break
 		} else if err != nil {
-			return nil, fmt.Errorf("read go vet -json output: %w", err)
+			return nil, 0, fmt.Errorf("read go vet -json output: %w", err)
 		}
 		ids := make([]string, 0, len(tree))
 		for id := range tree {
@@ -158,6 +174,7 @@ func decodeVetJSON(dir string, r io.Reader) (*Result, error) {
 			if !ok {
 				continue
 			}
+			n++
 			var diags []vetDiagnostic
 			if err := json.Unmarshal(raw, &diags); err != nil {
 				var e struct {
@@ -165,20 +182,20 @@ func decodeVetJSON(dir string, r io.Reader) (*Result, error) {
 				}
 				if json.Unmarshal(raw, &e) == nil && e.Error != "" {
 					path, _, _ := strings.Cut(id, " ")
-					return nil, fmt.Errorf("analyse %s: %s", path, e.Error)
+					return nil, 0, fmt.Errorf("analyse %s: %s", path, e.Error)
 				}
-				return nil, fmt.Errorf("read go vet -json output for %s: %w", id, err)
+				return nil, 0, fmt.Errorf("read go vet -json output for %s: %w", id, err)
 			}
 			for _, d := range diags {
 				rf, err := vetFinding(d)
 				if err != nil {
-					return nil, fmt.Errorf("read go vet -json output for %s: %w", id, err)
+					return nil, 0, fmt.Errorf("read go vet -json output for %s: %w", id, err)
 				}
 				c.add(rf)
 			}
 		}
 	}
-	return c.result(), nil
+	return c.result(), n, nil
 }
 
 func vetFinding(d vetDiagnostic) (rawFinding, error) {

@@ -201,6 +201,57 @@ func TestVetDriverBuildError(t *testing.T) {
 	}
 }
 
+// TestVetDriverPartBuilds: packages that build are analysed even when
+// others do not (as caddy v2.6.4's, whose quic-go v0.32.0 refuses Go
+// 1.21 and later with a constant of the wrong type in a file built only
+// from go1.21 on): the result keeps their findings and says what did not
+// build. The fixture's refuse package is that file in small.
+func TestVetDriverPartBuilds(t *testing.T) {
+	t.Parallel()
+	bin := buildGocompat(t)
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"go.mod":                 "module example.com/part\n\ngo 1.21\n",
+		"refuse/refuse_go121.go": "//go:build go1.21\n\npackage refuse\n\nvar _ int = \"This version can't be built on Go 1.21 yet.\"\n",
+		"refuse/refuse.go":       "package refuse\n\nfunc F() {}\n",
+		"uses/uses.go":           "package uses\n\nimport \"example.com/part/refuse\"\n\nfunc G() { refuse.F() }\n",
+		"good/good.go":           "package good\n\nfunc Ptrs(xs []int) []*int {\n\tvar out []*int\n\tfor _, x := range xs {\n\t\tout = append(out, &x)\n\t}\n\treturn out\n}\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	for name, analyze := range map[string]func() (*loopvar.Result, error){
+		"vet":        func() (*loopvar.Result, error) { return loopvar.AnalyzeVet(ctx, bin, dir, []string{"./..."}) },
+		"in process": func() (*loopvar.Result, error) { return loopvar.AnalyzeInProcess(ctx, dir, []string{"./..."}) },
+	} {
+		res, err := analyze()
+		if err != nil {
+			t.Errorf("%s: the packages that build were not analysed: %v", name, err)
+			continue
+		}
+		for _, want := range []string{"do not build", "refuse_go121.go:5:"} {
+			if !strings.Contains(res.NotBuilt, want) {
+				t.Errorf("%s: NotBuilt %q lacks %q", name, res.NotBuilt, want)
+			}
+		}
+		found := false
+		for _, f := range res.Findings {
+			if strings.HasSuffix(f.Location.File, "good.go") && f.Check == loopvar.ChangesBehaviour.ID {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: good.go's loop (its &x is returned) is not reported as changing: %v", name, res.Findings)
+		}
+	}
+}
+
 // go vet -json output that is not what the driver asked for is an error,
 // never a panic or a silently empty result.
 func FuzzDecodeVetJSON(f *testing.F) {

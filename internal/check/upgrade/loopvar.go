@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -79,6 +80,13 @@ func (a *analysis) loopvar(ctx context.Context) error {
 			a.skipped = append(a.skipped, "loop preview: "+what)
 			a.notes = append(a.notes, "loop preview skipped: "+what)
 			return nil
+		}
+		var nb *loopvar.NotBuiltError
+		if errors.As(err, &nb) {
+			// The packages that build were analysed; say which were not.
+			a.skipped = append(a.skipped, "loop preview of the packages that do not build: "+nb.Msg)
+			a.notes = append(a.notes, "loop preview covers only the packages that build: "+nb.Msg)
+			err = nil
 		}
 		if err != nil {
 			return fmt.Errorf("loopvar analysis: %w", err)
