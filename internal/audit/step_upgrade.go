@@ -81,7 +81,7 @@ func upgradeStep() Step {
 					}
 				}
 			}
-			return Result{Findings: append(res.Findings, upgradeSkipped(res.Skipped)...), Subjects: res.Subjects, Anchor: res.Anchor}, nil
+			return Result{Findings: append(res.Findings, upgradeSkipped(res.Skipped, t.Focused)...), Subjects: res.Subjects, Anchor: res.Anchor}, nil
 		},
 	}
 }

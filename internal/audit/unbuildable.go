@@ -68,11 +68,18 @@ func loopvarUnbuildable(dir string, err error) (finding.Finding, bool) {
 }
 
 // upgradeSkipped reports the parts of modules the upgrade step had
-// nothing to analyse in.
-func upgradeSkipped(skips []upgrade.Skip) []finding.Finding {
+// nothing to analyse in. Packages left out because they do not build are
+// reported by the loopvar step, whose analysis the upgrade step shares,
+// unless upgrade runs alone (focused).
+func upgradeSkipped(skips []upgrade.Skip, focused bool) []finding.Finding {
 	var out []finding.Finding
 	for _, s := range skips {
-		out = append(out, nothingToAnalyse("upgrade", s.GoMod, s.What))
+		switch {
+		case !s.NotBuilt:
+			out = append(out, nothingToAnalyse("upgrade", s.GoMod, s.What))
+		case focused:
+			out = append(out, notBuilt("upgrade", s.GoMod, s.What))
+		}
 	}
 	return out
 }

@@ -152,7 +152,7 @@ func decodeVetJSON(dir string, r io.Reader) (*Result, error) {
 }
 
 // decodeVetJSONCount is decodeVetJSON that also counts the packages the
-// output has results for.
+// output has results for (go vet prints {} for one without findings).
 func decodeVetJSONCount(dir string, r io.Reader) (*Result, int, error) {
 	n := 0
 	c := newCollector(dir)
@@ -164,6 +164,7 @@ func decodeVetJSONCount(dir string, r io.Reader) (*Result, int, error) {
 		} else if err != nil {
 			return nil, 0, fmt.Errorf("read go vet -json output: %w", err)
 		}
+		n++ // one object per package vetted, {} when it has no findings
 		ids := make([]string, 0, len(tree))
 		for id := range tree {
 			ids = append(ids, id)
@@ -174,7 +175,6 @@ func decodeVetJSONCount(dir string, r io.Reader) (*Result, int, error) {
 			if !ok {
 				continue
 			}
-			n++
 			var diags []vetDiagnostic
 			if err := json.Unmarshal(raw, &diags); err != nil {
 				var e struct {

@@ -84,7 +84,7 @@ func (a *analysis) loopvar(ctx context.Context) error {
 		var nb *loopvar.NotBuiltError
 		if errors.As(err, &nb) {
 			// The packages that build were analysed; say which were not.
-			a.skipped = append(a.skipped, "loop preview of the packages that do not build: "+nb.Msg)
+			a.notBuilt = append(a.notBuilt, nb.Msg)
 			a.notes = append(a.notes, "loop preview covers only the packages that build: "+nb.Msg)
 			err = nil
 		}

@@ -94,6 +94,9 @@ type Skip struct {
 	// GoMod is the module's go.mod relative to Dir.
 	GoMod string
 	What  string
+	// NotBuilt is true when What is packages that were left out because
+	// they do not build (the loop preview covers the others).
+	NotBuilt bool
 }
 
 // ErrNoModule is returned when Dir holds no Go module.
@@ -154,6 +157,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		res.Subjects = append(res.Subjects, a.subject())
 		for _, w := range a.skipped {
 			res.Skipped = append(res.Skipped, Skip{GoMod: m.GoModRel, What: w})
+		}
+		for _, w := range a.notBuilt {
+			res.Skipped = append(res.Skipped, Skip{GoMod: m.GoModRel, What: w, NotBuilt: true})
 		}
 	}
 	return res, nil
@@ -255,6 +261,7 @@ type analysis struct {
 	changed       []facts.GodebugSetting
 	notes         []string
 	skipped       []string
+	notBuilt      []string
 	findings      []finding.Finding
 }
 
