@@ -17,23 +17,14 @@ import (
 // says "no packages to vet", which loopvar.Unbuildable's test covers), not
 // as step failures; and the upgrade step still analyses server/.
 func TestNothingToAnalyseDoesNotAbort(t *testing.T) {
-	dir := t.TempDir()
-	for name, data := range map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"go.mod":         "module example.com/root\n\ngo 1.21\n",
 		"main.go":        "package main\n\nimport \"example.com/root/gen/pb\"\n\nfunc main() { pb.F() }\n",
 		"tools/go.mod":   "module example.com/tools\n\ngo 1.21\n",
 		"tools/tools.go": "//go:build tools\n\npackage tools\n\nimport _ \"golang.org/x/tools/cmd/stringer\"\n",
 		"server/go.mod":  "module example.com/server\n\ngo 1.21\n",
 		"server/loop.go": "package server\n\nfunc L(xs []int) {\n\tfor _, x := range xs {\n\t\tgo func() { _ = x }()\n\t}\n}\n",
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	t.Setenv("GOPROXY", "off")
 	t.Setenv("GOFLAGS", "")
 	rep, err := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()}, []Step{upgradeStep(), loopvarStep()})
@@ -72,22 +63,13 @@ func TestNothingToAnalyseDoesNotAbort(t *testing.T) {
 // upgrade step previews the loops that were analysed and says which part
 // it left out. Before, both steps failed and no loop was judged.
 func TestNotBuiltKeepsTheRest(t *testing.T) {
-	dir := t.TempDir()
-	for name, data := range map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"go.mod":                 "module example.com/part\n\ngo 1.21\n",
 		"refuse/refuse_go121.go": "//go:build go1.21\n\npackage refuse\n\nvar _ int = \"This version can't be built on Go 1.21 yet.\"\n",
 		"uses/uses.go":           "package uses\n\nimport \"example.com/part/refuse\"\n\nvar _ = refuse.X\n",
 		"refuse/refuse.go":       "package refuse\n\nconst X = 1\n",
 		"good/good.go":           "package good\n\nfunc L(xs []int) {\n\tfor _, x := range xs {\n\t\tgo func() { _ = x }()\n\t}\n}\n",
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	t.Setenv("GOPROXY", "off")
 	t.Setenv("GOFLAGS", "")
 	rep, err := Run(context.Background(), &Target{Dir: dir, Environ: os.Environ()}, []Step{upgradeStep(), loopvarStep()})
@@ -122,4 +104,21 @@ func TestNotBuiltKeepsTheRest(t *testing.T) {
 	if !preview {
 		t.Errorf("good.go's loop is not in the upgrade step's preview: %+v", rep.Findings)
 	}
+}
+
+// writeFiles writes files (slash-separated names) into a new temporary
+// directory and returns it.
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
