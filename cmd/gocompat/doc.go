@@ -196,7 +196,12 @@
 // table it used). Both run the module's go commands with -modfile
 // pointing at a temporary copy of go.mod and go.sum: the module's files
 // are never written. matrix --test runs the modules' tests under every
-// release.
+// release, and vets in the same go test: gocompat, as its -toolexec
+// program, keeps vet's output in the user cache directory
+// ($XDG_CACHE_HOME/gocompat/vet, by default ~/.cache/gocompat/vet;
+// entries unused for five days are removed), as the go command keeps its
+// build cache; where that directory cannot be written, go vet runs on its
+// own instead.
 //
 // ps (and audit --processes, exporter) reads /proc only: no ptrace, no
 // signals, no writes. Processes of other users need root or
