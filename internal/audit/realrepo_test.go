@@ -17,7 +17,9 @@ import (
 )
 
 // realRepos are the repositories of issue 11 ("On coredns v1.10.1 and
-// etcd v3.5.9 two runs of gocompat audit gave different findings"),
+// etcd v3.5.9 two runs of gocompat audit gave different findings", and
+// the setup-go ranges and container jobs of prometheus v2.45.0 and caddy
+// v2.6.4),
 // assembled from their module zips as the repository lays them out:
 // etcd's repository is several modules, each in its directory; the root
 // go.mod replaces every one of them (raft, client/v2 and tests too) with
@@ -32,6 +34,13 @@ var realRepos = []struct {
 	{"coredns", []struct{ mod, version, sum, dir string }{
 		{"github.com/coredns/coredns", "v1.10.1", "h1:6OyL7tcvYxeNHONj5iQlVM2GXBzAOq57L3/LUKP1DbA=", "."},
 	}, map[string][]string{"coredns": {"."}}},
+	{"prometheus", []struct{ mod, version, sum, dir string }{
+		// prometheus v2.45.0's module version.
+		{"github.com/prometheus/prometheus", "v0.45.0", "h1:O/uG+Nw4kNxx/jDPxmjsSDd+9Ohql6E7ZSY1x5x/0KI=", "."},
+	}, map[string][]string{"prometheus": {"cmd/prometheus"}, "promtool": {"cmd/promtool"}}},
+	{"caddy", []struct{ mod, version, sum, dir string }{
+		{"github.com/caddyserver/caddy/v2", "v2.6.4", "h1:2hwYqiRwk1tf3VruhMpLcYTg+11fCdr8S3jhNAdnPy8=", "."},
+	}, map[string][]string{"caddy": {"cmd/caddy"}}},
 	{"etcd", []struct{ mod, version, sum, dir string }{
 		{"go.etcd.io/etcd/v3", "v3.5.9", "h1:marsnDsZCt8W+hrG50HzwJdWEgJasyv7czmOduXRkVg=", "."},
 		{"go.etcd.io/etcd/server/v3", "v3.5.9", "h1:vomEmmxeztLtS5OEH7d0hBAg4cjVIu9wXuNzUZx2ZA0=", "server"},
@@ -71,6 +80,23 @@ var realJudgements = []struct {
 	{"coredns", "workflow/go-unsupported", ".github/workflows/go.test.yml:55", "warning", false, "right", "setup-go go-version 1.19 (job test-e2e)"},
 	{"coredns", "workflow/go-unsupported", ".github/workflows/golangci-lint.yml:11", "warning", false, "right", "setup-go go-version 1.19 (job golangci)"},
 	{"coredns", "workflow/go-unsupported", ".github/workflows/make.doc.yml:21", "warning", false, "right", "setup-go go-version 1.19 (job fix)"},
+	{"prometheus", "workflow/go-unsupported", ".github/workflows/ci.yml:14", "warning", false, "right",
+		"job test_go runs in the container quay.io/prometheus/golang-builder:1.20-base, which carries Go 1.20, past support since 2024-02-06 (issue 11: a job whose container image carries the Go)"},
+	{"prometheus", "workflow/go-unsupported", ".github/workflows/ci.yml:35", "warning", false, "right", "job test_ui, the same golang-builder:1.20-base container"},
+	{"prometheus", "workflow/go-unsupported", ".github/workflows/ci.yml:58", "warning", false, "right",
+		"job test_windows: setup-go go-version '>=1.20 <1.21', a range that resolves to the newest Go 1.20 (issue 11: versions written as semver ranges)"},
+	{"prometheus", "workflow/go-unsupported", ".github/workflows/ci.yml:69", "warning", false, "right", "job test_golang_oldest: container golang-builder:1.19-base, Go 1.19, past support since 2023-08-08"},
+	{"prometheus", "workflow/go-unsupported", ".github/workflows/ci.yml:82", "warning", false, "right", "job test_mixins: container golang-builder:1.19-base"},
+	{"prometheus", "workflow/go-unsupported", ".github/workflows/ci.yml:145", "warning", false, "right", "job golangci: setup-go go-version 1.20.x"},
+	{"prometheus", "workflow/go-unsupported", ".github/workflows/codeql-analysis.yml:26", "warning", false, "right", "job analyze: setup-go go-version '>=1.20 <1.21'"},
+	{"prometheus", "dockerfile/missing-ca-certificates", "Dockerfile:1", "", true, "right",
+		"the final image is quay.io/prometheus/busybox-${OS}-${ARCH}:latest with prebuilt binaries copied in; no fact describes what that image holds, so nothing is claimed about its CA bundle (no false error)"},
+	{"caddy", "workflow/go-unsupported", ".github/workflows/ci.yml:28", "warning", false, "right",
+		"job test's matrix go '1.18' with include GO_SEMVER '~1.18.4', given to setup-go as ${{ matrix.GO_SEMVER }}: the newest Go 1.18, past support since 2023-02-01 (issue 11: a range from a matrix variable)"},
+	{"caddy", "workflow/go-unsupported", ".github/workflows/ci.yml:31", "warning", false, "right", "the same matrix's '~1.20.0': Go 1.20, past support since 2024-02-06"},
+	{"caddy", "workflow/go-unsupported", ".github/workflows/cross-build.yml:25", "warning", false, "right", "job cross-build-test: matrix GO_SEMVER '~1.20.0'"},
+	{"caddy", "workflow/go-unsupported", ".github/workflows/lint.yml:31", "warning", false, "right", "job golangci: setup-go go-version '~1.18.4'"},
+	{"caddy", "workflow/go-unsupported", ".github/workflows/release.yml:20", "warning", false, "right", "job release: matrix GO_SEMVER '~1.20.0'"},
 	{"etcd", "dockerfile/builder-go-too-old", "tests/functional/Dockerfile:1", "error", false, "right",
 		"fedora:28 with the go1.14.3 release archive builds in the tests module, whose go.mod says go 1.19; Go 1.14 cannot switch toolchains"},
 	{"etcd", "dockerfile/no-trimpath", "tests/functional/Dockerfile:27", "info", false, "right",
@@ -81,8 +107,9 @@ var realJudgements = []struct {
 		"gcr.io/distroless/static-debian11 has a CA bundle and /etc/passwd"},
 }
 
-// TestRealRepositories runs the deployment steps on coredns v1.10.1 and
-// etcd v3.5.9 from the module proxy three times: with the machine's
+// TestRealRepositories runs the deployment steps on coredns v1.10.1,
+// etcd v3.5.9, prometheus v2.45.0 and caddy v2.6.4 from the module proxy
+// three times: with the machine's
 // module cache, with an empty one (the go command fetches what the
 // programs import) and with the cache that run left, and wants the same
 // findings every time, each judged in realJudgements. The machine's module cache is filled
