@@ -126,7 +126,7 @@ func Script(dir, exe string) string {
 	if strings.ContainsAny(file, " \t'\"\\") {
 		return "" // -toolexec splits its value on spaces and quotes
 	}
-	if b, err := os.ReadFile(file); err == nil && string(b) == src {
+	if b, err := fsread.ReadFile(file, int64(len(src))+1); err == nil && string(b) == src {
 		return file
 	}
 	if err := write(file, []byte(src)); err != nil || os.Chmod(file, 0o755) != nil {
