@@ -143,10 +143,33 @@ func TestEnvChains(t *testing.T) {
 }
 
 func TestSplitCommands(t *testing.T) {
-	got := splitCommands("a 'x;y' && b \"p|q\" ; c \\\n d | e\n# comment; x\nf")
+	got := SplitCommands("a 'x;y' && b \"p|q\" ; c \\\n d | e\n# comment; x\nf")
 	want := []string{"a 'x;y'", "b \"p|q\"", "c   d", "e", "f"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("splitCommands = %q, want %q", got, want)
+	}
+	// ${VAR}, $(command) and $((n)) are words, not groups or subshells.
+	got = SplitCommands("go build -o ${BIN:-app} . && echo $(date +%s) $((1+(2))); (cd x && y) || { z; }")
+	want = []string{"go build -o ${BIN:-app} .", "echo $(date +%s) $((1+(2)))", "cd x", "y", "z"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("splitCommands = %q, want %q", got, want)
+	}
+}
+
+// TestRunWithBracedVariable: a RUN's ${VAR} reaches the go command whole
+// (the splitter once cut the script at its brace).
+func TestRunWithBracedVariable(t *testing.T) {
+	f, err := Parse("Dockerfile", []byte("FROM golang:1.22\nENV BIN=/out/app\nRUN go build -o ${BIN} ./cmd/x\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := f.Stages[0].Runs
+	if len(runs) != 1 || len(runs[0].Go) != 1 {
+		t.Fatalf("runs = %+v", runs)
+	}
+	g := runs[0].Go[0]
+	if g.Flags["-o"] != "/out/app" || len(g.Packages) != 1 || g.Packages[0] != "./cmd/x" {
+		t.Errorf("go command = flags %v, packages %q", g.Flags, g.Packages)
 	}
 }
 

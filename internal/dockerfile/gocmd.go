@@ -20,10 +20,12 @@ var goValueFlags = map[string]bool{
 	"-exec": true,
 }
 
-// splitCommands splits a shell script into simple commands on unquoted
-// newlines, ;, &, && , || and |. Quotes and backslash escapes are
-// respected; everything else about the shell is not.
-func splitCommands(script string) []string {
+// SplitCommands splits a shell script into simple commands on unquoted
+// newlines, ;, &, && , || and |, and at subshell and group brackets.
+// Quotes and backslash escapes are respected, and comments dropped;
+// everything else about the shell is not. Build scripts outside
+// Dockerfiles (package gosrc) are read with it too.
+func SplitCommands(script string) []string {
 	var cmds []string
 	var cur strings.Builder
 	var quote rune
@@ -57,6 +59,21 @@ func splitCommands(script string) []string {
 		case r == '\'' || r == '"':
 			quote = r
 			cur.WriteRune(r)
+		case r == '$' && i+1 < len(rs) && (rs[i+1] == '{' || rs[i+1] == '('):
+			// ${VAR}, $(command) and $((arithmetic)) are one word, not
+			// a group or a subshell: copy them to the matching bracket.
+			open, close := rs[i+1], map[rune]rune{'{': '}', '(': ')'}[rs[i+1]]
+			depth := 0
+			for ; i < len(rs); i++ {
+				cur.WriteRune(rs[i])
+				if rs[i] == open {
+					depth++
+				} else if rs[i] == close {
+					if depth--; depth == 0 {
+						break
+					}
+				}
+			}
 		case r == '#' && blank(&cur):
 			// A comment runs to the end of the line.
 			for i < len(rs) && rs[i] != '\n' {
@@ -94,7 +111,7 @@ func findGoCommands(lex *shell.Lex, script string, env map[string]string, wd str
 	}
 	exported := map[string]string{}
 	var out []*GoCommand
-	for _, c := range splitCommands(script) {
+	for _, c := range SplitCommands(script) {
 		var words []string
 		var err error
 		if lexable(c) {
@@ -160,6 +177,16 @@ func findGoCommands(lex *shell.Lex, script string, env map[string]string, wd str
 		out = append(out, goCommandFromWords(rest, inline, wd)...)
 	}
 	return out
+}
+
+// ParseGoCommand reads a command's words, variables already expanded or
+// left out by the caller, as `go build`, `go install`, `go run` or
+// `make`; nil for any other command.
+func ParseGoCommand(words []string) *GoCommand {
+	if gs := goCommandFromWords(words, nil, ""); len(gs) > 0 {
+		return gs[0]
+	}
+	return nil
 }
 
 // goCommandFromWords recognises `go build …`, `go install …`, `go run …`

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gocompat/gocompat/internal/dockerfile"
 	"github.com/gocompat/gocompat/internal/fsread"
 )
 
@@ -116,6 +117,10 @@ type scriptBuild struct {
 // unknownDir is the cd state after a cd whose directory is not literal.
 const unknownDir = "\x00"
 
+// onlyExpansion matches a word that is one variable's expansion and
+// nothing else ($X, ${X...}, $(X)).
+var onlyExpansion = regexp.MustCompile(`^\$(\w+|\{[^}]*\}|\([^)]*\))$`)
+
 var goCommand = regexp.MustCompile(`^(go|\$[({]GO[A-Z_]*[)}])$`)
 
 // parseScriptBuilds reads the go build commands of a shell script or
@@ -144,7 +149,7 @@ func parseScriptBuilds(src string, makefile bool) []scriptBuild {
 			cd = ""
 		}
 		lineCD := cd
-		for _, cmd := range splitCommands(trimmed) {
+		for _, cmd := range dockerfile.SplitCommands(trimmed) {
 			words := strings.Fields(cmd)
 			for len(words) > 0 && (words[0] == "(" || words[0] == "@" || words[0] == "-") {
 				words = words[1:]
@@ -180,40 +185,13 @@ func parseScriptBuilds(src string, makefile bool) []scriptBuild {
 	return out
 }
 
-// splitCommands splits a shell line at ;, &&, || and | (outside quotes).
-func splitCommands(s string) []string {
-	var out []string
-	var cur strings.Builder
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-			cur.WriteByte(c)
-		case c == '"' || c == '\'':
-			quote = c
-			cur.WriteByte(c)
-		case c == ';' || c == '|' || c == '&':
-			if i+1 < len(s) && (s[i+1] == '|' || s[i+1] == '&') {
-				i++
-			}
-			out = append(out, cur.String())
-			cur.Reset()
-		default:
-			cur.WriteByte(c)
-		}
-	}
-	return append(out, cur.String())
-}
-
 // parseGoBuild reads `go build [flags] [packages]` from a command's
-// words (after any prefix such as env, run or VAR=value): the -o
-// value's last element and exactly one package. A word that is only a
-// variable's expansion is taken for flags; with no literal package
-// beside it the package is unknown and the command skipped.
+// words (after any prefix such as env, run or VAR=value) with the
+// Dockerfile checks' reader of go commands (dockerfile.ParseGoCommand):
+// the -o value's last element and exactly one package. Variables are not
+// expanded, since a script's values are unknown here: a word that is
+// only a variable's expansion is taken for flags, and with no literal
+// package beside it the package is unknown and the command skipped.
 func parseGoBuild(words []string) (scriptBuild, bool) {
 	k := -1
 	for i := 0; i+1 < len(words); i++ {
@@ -225,50 +203,33 @@ func parseGoBuild(words []string) (scriptBuild, bool) {
 	if k < 0 {
 		return scriptBuild{}, false
 	}
-	var out, pkg string
-	npkg, expansions := 0, 0
-	for i := k + 2; i < len(words); i++ {
-		w := strings.Trim(words[i], `"'`)
+	ws := []string{"go"}
+	expansions := 0
+	for _, w := range words[k+1:] {
+		w = strings.TrimRight(strings.Trim(w, `"'`), ")")
 		switch {
-		case w == "-o" || w == "--o":
-			if i+1 < len(words) {
-				out = strings.Trim(words[i+1], `"'`)
-				i++
-			}
-		case strings.HasPrefix(w, "-o=") || strings.HasPrefix(w, "--o="):
-			_, out, _ = strings.Cut(w, "=")
-		case strings.HasPrefix(w, "-"):
-			if flagTakesValue(w) && i+1 < len(words) {
-				i++
-			}
-		case strings.HasPrefix(w, "$"):
+		case onlyExpansion.MatchString(w):
 			expansions++
-		case w == ")" || w == "":
-		default:
-			pkg = strings.TrimRight(w, ")")
-			npkg++
+		case w != "":
+			ws = append(ws, w)
 		}
 	}
-	if npkg == 0 && expansions == 0 {
-		pkg, npkg = ".", 1
+	g := dockerfile.ParseGoCommand(ws)
+	if g == nil || g.Verb != "build" {
+		return scriptBuild{}, false
 	}
+	out, pkgs := strings.Trim(g.Flags["-o"], `"'`), g.Packages
+	if len(pkgs) == 0 && expansions == 0 {
+		pkgs = []string{"."}
+	}
+	if len(pkgs) != 1 {
+		return scriptBuild{}, false
+	}
+	pkg := pkgs[0]
 	name := path.Base(strings.TrimSuffix(out, "/"))
-	if out == "" || npkg != 1 || strings.HasSuffix(out, "/") || strings.ContainsAny(name, "$`*?{}()") ||
+	if out == "" || strings.HasSuffix(out, "/") || strings.ContainsAny(name, "$`*?{}()") ||
 		name == "." || name == "/" || strings.ContainsAny(pkg, "$`*") || strings.Contains(pkg, "...") {
 		return scriptBuild{}, false
 	}
 	return scriptBuild{name: name, pkg: pkg}, true
-}
-
-// flagTakesValue is whether a go build flag written without = takes
-// the next word as its value.
-func flagTakesValue(w string) bool {
-	if strings.Contains(w, "=") {
-		return false
-	}
-	switch strings.TrimLeft(w, "-") {
-	case "ldflags", "gcflags", "asmflags", "gccgoflags", "tags", "mod", "modfile", "pkgdir", "p", "installsuffix", "buildmode", "compiler", "overlay", "pgo", "toolexec", "C":
-		return true
-	}
-	return false
 }
