@@ -105,12 +105,20 @@ func Env(id, dir string) []string {
 }
 
 // Script writes, into dir, a /bin/sh program for -toolexec that runs every
-// tool as itself and only vet's runs on a package through exe (the
-// gocompat executable), and returns its path; "" when there is no
-// /bin/sh or the script cannot be written (then give exe to -toolexec
-// itself). A warm go test asks each tool for its version through the
-// -toolexec program and runs few tools else: starting a shell for those
-// costs about a millisecond, starting gocompat five.
+// tool as itself and only vet's runs on a package outside the standard
+// library through exe (the gocompat executable), and returns its path;
+// "" when there is no /bin/sh or the script cannot be written (then give
+// exe to -toolexec itself). A warm go test asks each tool for its version
+// through the -toolexec program and runs few tools else: starting a shell
+// for those costs about a millisecond, starting gocompat five.
+//
+// A vet run on a package of the standard library is only ever a
+// facts-only run (VetxOnly) for a package under test that imports it, so
+// the script runs vet itself for those, telling them by the directory
+// the go command runs vet in (the package's, cmd/go/internal/work,
+// (*Builder).vet): below src of the GOROOT the vet tool is in. A cold go
+// test vets a hundred and more of them per release; gocompat would only
+// hand each on. Use Script only for a module outside GOROOT/src.
 func Script(dir, exe string) string {
 	if st, err := os.Stat("/bin/sh"); err != nil || st.IsDir() || strings.ContainsAny(exe, "\x00\n") {
 		return ""
@@ -118,7 +126,10 @@ func Script(dir, exe string) string {
 	src := "#!/bin/sh\n" +
 		"# gocompat matrix: go test -toolexec program (package vetcache).\n" +
 		"case \"$1\" in\n" +
-		"*/vet) case \"$2\" in -V=full|-flags) ;; *) exec '" + strings.ReplaceAll(exe, "'", `'\''`) + "' \"$@\" ;; esac ;;\n" +
+		"*/vet)\n" +
+		"\tcase \"$2\" in -V=full|-flags) exec \"$@\" ;; esac\n" +
+		"\tcase \"$PWD/\" in \"${1%/pkg/tool/*}/src/\"*) exec \"$@\" ;; esac\n" +
+		"\texec '" + strings.ReplaceAll(exe, "'", `'\''`) + "' \"$@\" ;;\n" +
 		"esac\n" +
 		"exec \"$@\"\n"
 	sum := sha256.Sum256([]byte(src))

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -196,4 +197,71 @@ func mustGlob(t *testing.T, pattern string) string {
 		t.Fatalf("%s: %v %v", pattern, m, err)
 	}
 	return m[0]
+}
+
+// TestScriptRunsStdVetItself runs go vet -toolexec=Script on a package
+// that imports unicode/utf8 (and assigns a variable to itself), from an
+// empty build cache, so that the go
+// command vets utf8 for its facts: that run goes to vet directly, and
+// only the module's package reaches the program behind the script (here
+// a shell program that logs its directory and starts gocompat), whose
+// JSON output still comes back as a Ref line.
+func TestScriptRunsStdVetItself(t *testing.T) {
+	exe := testbin.Gocompat(t)
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Skip(err)
+	}
+	goroot := strings.TrimSpace(string(out))
+	dir, cache, tmp := t.TempDir(), t.TempDir(), t.TempDir()
+	testbin.WriteFiles(t, dir, map[string]string{
+		"go.mod":    "module example.com/m\n\ngo 1.21\n",
+		"m.go":      "package m\n\nimport \"unicode/utf8\"\n\nfunc N(s string) int {\n\tn := utf8.RuneCountInString(s)\n\tn = n\n\treturn n\n}\n",
+		"m_test.go": "package m\n\nimport \"testing\"\n\nfunc TestN(t *testing.T) {\n\tif N(\"é\") != 1 {\n\t\tt.Fatal(N(\"é\"))\n\t}\n}\n",
+	})
+	log := filepath.Join(tmp, "log")
+	wrapper := filepath.Join(tmp, "wrapper")
+	if err := os.WriteFile(wrapper, []byte("#!/bin/sh\necho \"$PWD\" >>'"+log+"'\nexec '"+exe+"' \"$@\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	script := Script(cache, wrapper)
+	if script == "" {
+		t.Skip("no /bin/sh")
+	}
+	id, err := ToolID(mustGlob(t, filepath.Join(goroot, "pkg", "tool", "*_*", "vet")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "test", "-x", "-vet=all", "-toolexec="+script, "./...")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOCACHE="+filepath.Join(tmp, "gocache"), "GOFLAGS=", "GOWORK=off", "GOTOOLCHAIN=local")
+	cmd.Env = append(cmd.Env, Env(id, cache)...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go test: %v\n%s", err, e.Bytes())
+	}
+	// The go command did vet utf8 (for its facts), through the script.
+	utf8Dir := filepath.Join(goroot, "src", "unicode", "utf8")
+	if !regexp.MustCompile(`(?m)^cd ` + regexp.QuoteMeta(utf8Dir) + `\n.*` + regexp.QuoteMeta(script) + `.*/vet `).Match(e.Bytes()) {
+		t.Fatalf("go test -x shows no vet run of unicode/utf8 through the script:\n%s", e.Bytes())
+	}
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Fields(string(b)); !reflect.DeepEqual(got, []string{dir}) {
+		t.Errorf("directories vet ran in through gocompat = %q, want only the module's %q", got, dir)
+	}
+	refs, _ := Refs(append(o.Bytes(), e.Bytes()...))
+	if len(refs) != 1 {
+		t.Fatalf("Ref lines: %q\n%s%s", refs, o.Bytes(), e.Bytes())
+	}
+	j, err := Load(cache, refs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := diags(t, j); len(d) != 1 || !strings.HasPrefix(d[0], "assign ") {
+		t.Errorf("vet findings = %q, want the one self-assignment", d)
+	}
 }

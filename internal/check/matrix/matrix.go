@@ -606,6 +606,12 @@ func (m *run) row(ctx context.Context, r *Row, sl *slots) {
 		m.progress("%s: %s: test", r.Module.GoModRel, name)
 		args := []string{"test", "-json", "-modfile=" + modfile}
 		vdir, venv := m.vetToolEnv(r.Release)
+		if within(r.Module.Dir, filepath.Join(r.Release.GOROOT, "src")) {
+			// A module of the release's own tree (std, cmd): the script
+			// in front of vet takes every package there for one vetted
+			// only for its facts (vetcache.Script).
+			venv = nil
+		}
 		if venv != nil {
 			// -vet=all: every analyzer, as go vet runs them; gocompat runs
 			// vet with -json, so that its findings do not stop the tests,
@@ -754,6 +760,12 @@ func (m *run) vetToolEnv(tc toolchains.Toolchain) (string, []string) {
 	}
 	m.vetEnv[tc.Version] = env
 	return m.vetDir, env
+}
+
+// within reports whether path is dir or below it.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // writable reports whether files can be created in dir (made if need be).

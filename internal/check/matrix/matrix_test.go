@@ -635,3 +635,21 @@ func TestVetToolEnvUnwritable(t *testing.T) {
 		t.Errorf("vetToolEnv in a writable cache directory: nil")
 	}
 }
+
+func TestWithin(t *testing.T) {
+	for _, tc := range []struct {
+		path, dir string
+		want      bool
+	}{
+		{"/opt/go/src", "/opt/go/src", true},
+		{"/opt/go/src/cmd", "/opt/go/src", true},
+		{"/opt/go/srcx/m", "/opt/go/src", false},
+		{"/opt/go", "/opt/go/src", false},
+		{"/home/u/m", "/opt/go/src", false},
+		{"/opt/go/src/..x/m", "/opt/go/src", true},
+	} {
+		if got := within(tc.path, tc.dir); got != tc.want {
+			t.Errorf("within(%q, %q) = %v, want %v", tc.path, tc.dir, got, tc.want)
+		}
+	}
+}
