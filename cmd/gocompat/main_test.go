@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/gocompat/gocompat/internal/testbin"
+	"go/version"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -81,15 +82,31 @@ func TestCfgArgumentIsNotVetMode(t *testing.T) {
 
 // TestSIGTERMStopsChildrenAndCleansUp: `gocompat upgrade --test` killed
 // with SIGTERM left its gocompat-upgrade-* directories, go's build
-// directory and an orphaned linker behind. Here a real process tree runs:
-// gocompat, go test, the test binary and a sleep the test starts. After
-// SIGTERM to gocompat alone, every one of them is gone and the temporary
-// directory gocompat was given is empty.
+// directory and an orphaned linker behind, and `gocompat matrix --test`
+// its go test's test binaries. Here a real process tree runs: gocompat,
+// go test, the test binary and a sleep the test starts. After SIGTERM to
+// gocompat alone, every one of them is gone and the temporary directory
+// gocompat was given is empty.
 func TestSIGTERMStopsChildrenAndCleansUp(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a module's tests")
 	}
 	bin := build(t)
+	out, err := exec.Command("go", "env", "GOVERSION").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The installed release only: the module's go line and that raised to it.
+	installed := strings.TrimPrefix(version.Lang(strings.Fields(string(out))[0]), "go")
+	for name, args := range map[string][]string{
+		"upgrade": {"upgrade", "--test", "--fail-on", "never"},
+		"matrix":  {"matrix", "--go", installed, "--test", "--fail-on", "never"},
+	} {
+		t.Run(name, func(t *testing.T) { sigtermStops(t, bin, args) })
+	}
+}
+
+func sigtermStops(t *testing.T, bin string, args []string) {
 	base := t.TempDir()
 	tmp, mod, mark := filepath.Join(base, "tmp"), filepath.Join(base, "m"), filepath.Join(base, "pids")
 	for _, d := range []string{tmp, mod} {
@@ -126,8 +143,8 @@ func TestLong(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(bin, "upgrade", "--test", "--fail-on", "never", mod)
-	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "GOTMPDIR=")
+	cmd := exec.Command(bin, append(args, mod)...)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "GOTMPDIR=", "XDG_CACHE_HOME="+filepath.Join(base, "cache"))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

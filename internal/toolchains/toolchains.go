@@ -34,6 +34,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/module"
 )
 
@@ -89,6 +90,7 @@ type installed struct {
 	goos, goarch string
 	modcache     string
 	goproxy      string
+	gotmpdir     string
 }
 
 type fetch struct {
@@ -121,6 +123,7 @@ func (s *Source) run(ctx context.Context, env []string, args ...string) ([]byte,
 	}
 	defer os.RemoveAll(dir)
 	cmd := exec.CommandContext(ctx, s.goCmd(), args...)
+	childproc.OwnGroup(cmd) // a download that is cancelled stops whole
 	cmd.Dir = dir
 	cmd.Env = env
 	var o, e bytes.Buffer
@@ -138,7 +141,7 @@ func (s *Source) installed(ctx context.Context) (*installed, error) {
 	if s.inst != nil || s.instErr != nil {
 		return s.inst, s.instErr
 	}
-	out, stderr, err := s.run(ctx, module.GoEnv(s.Environ), "env", "-json", "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH", "GOMODCACHE", "GOPROXY")
+	out, stderr, err := s.run(ctx, module.GoEnv(s.Environ), "env", "-json", "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH", "GOMODCACHE", "GOPROXY", "GOTMPDIR")
 	if err != nil {
 		s.instErr = fmt.Errorf("go env: %v: %s", err, firstLine(stderr))
 		return nil, s.instErr
@@ -152,6 +155,7 @@ func (s *Source) installed(ctx context.Context) (*installed, error) {
 	s.inst = &installed{
 		tc:   Toolchain{Version: releaseOf(env["GOVERSION"]), GOROOT: root, Go: filepath.Join(root, "bin", "go"), Installed: true},
 		goos: env["GOHOSTOS"], goarch: env["GOHOSTARCH"], modcache: env["GOMODCACHE"], goproxy: env["GOPROXY"],
+		gotmpdir: env["GOTMPDIR"],
 	}
 	return s.inst, nil
 }
@@ -160,6 +164,17 @@ func (s *Source) installed(ctx context.Context) (*installed, error) {
 func releaseOf(v string) string {
 	f, _, _ := strings.Cut(strings.TrimSpace(v), " ")
 	return f
+}
+
+// GoTmpDir is where the installed go command keeps its temporary work
+// (GOTMPDIR, from the environment or go env -w), "" for the system's
+// temporary directory or when the go command cannot be asked.
+func (s *Source) GoTmpDir(ctx context.Context) string {
+	in, err := s.installed(ctx)
+	if err != nil {
+		return ""
+	}
+	return in.gotmpdir
 }
 
 // Installed is the toolchain on PATH, as the go command reports it with

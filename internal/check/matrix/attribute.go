@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/gocompat/gocompat/internal/check/upgrade"
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/module"
 )
@@ -133,9 +134,15 @@ func (a *attribution) installedStdversion(ctx context.Context) map[pos]stdSymbol
 		return nil
 	}
 	defer cleanup()
+	gotmp, cleanTmp, err := a.goTmpDir()
+	if err != nil {
+		return nil
+	}
+	defer cleanTmp()
 	cmd := exec.CommandContext(ctx, a.inst.Go, "vet", "-modfile="+modfile, "-json", "-stdversion", "./...")
+	childproc.OwnGroup(cmd)
 	cmd.Dir = a.mod.Dir
-	cmd.Env = a.inst.Env(a.o.Environ, "GOFLAGS=-mod=mod")
+	cmd.Env = a.inst.Env(a.o.Environ, "GOFLAGS=-mod=mod", gotmp)
 	out, _ := cmd.CombinedOutput()
 	c := vetCell(out, nil)
 	row := &Row{Vet: c}
@@ -418,6 +425,7 @@ func vetAnalyzers(ctx context.Context, r *Row) map[string]bool {
 	if vet := vetPath(r.Release); vet != "" {
 		cmd = exec.CommandContext(ctx, vet, "help")
 	}
+	childproc.OwnGroup(cmd)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return nil

@@ -67,6 +67,7 @@ import (
 	"time"
 
 	"github.com/gocompat/gocompat/internal/check/upgrade"
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/facts"
 	"github.com/gocompat/gocompat/internal/finding"
 	"github.com/gocompat/gocompat/internal/fsread"
@@ -225,7 +226,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Anchor: tree.Modules[0].GoModRel, FirstFailing: map[string]string{}}
-	m := &run{o: &o, src: src, inst: inst, res: res}
+	m := &run{o: &o, src: src, inst: inst, res: res, gotmp: src.GoTmpDir(ctx)}
 	for _, mod := range tree.Modules {
 		if mod.Mod.Module == "" {
 			res.Unavailable = append(res.Unavailable, mod.GoModRel+": no module line; skipped")
@@ -270,6 +271,7 @@ type run struct {
 	vetEnv   map[string][]string
 	vetDir   string
 	toolexec string // go test's -toolexec program: vetcache.Script, or VetTool
+	gotmp    string // the user's GOTMPDIR ("": the system's temporary directory)
 	// The go commands the cells ran, their wall and CPU time summed.
 	commands            int
 	wall, cpu           time.Duration
@@ -562,7 +564,14 @@ func (m *run) row(ctx context.Context, r *Row, sl *slots) {
 		return
 	}
 	defer cleanup()
-	env := r.Release.Env(m.o.Environ, "GOFLAGS=-mod=mod")
+	gotmp, cleanTmp, err := m.goTmpDir()
+	if err != nil {
+		r.Build = Cell{Status: Fail, Output: []string{err.Error()}}
+		r.Vet, r.Test = Cell{Status: NotRun}, Cell{Status: NotRun}
+		return
+	}
+	defer cleanTmp()
+	env := r.Release.Env(m.o.Environ, "GOFLAGS=-mod=mod", gotmp)
 	type result struct {
 		out, stderr []byte
 		took, cpu   time.Duration
@@ -577,6 +586,7 @@ func (m *run) row(ctx context.Context, r *Row, sl *slots) {
 		defer sl.release()
 		start := time.Now()
 		cmd := exec.CommandContext(ctx, r.Release.Go, args...)
+		childproc.OwnGroup(cmd) // cancelled, the compilers and test binaries go too
 		cmd.Dir = r.Module.Dir
 		cmd.Env = env
 		var o, e bytes.Buffer
@@ -671,6 +681,18 @@ func (m *run) row(ctx context.Context, r *Row, sl *slots) {
 	v := goRun(sl.prev.vetted, "vet", "-modfile="+modfile, "-json", "./...")
 	r.Vet = vetCell(append(v.out, v.stderr...), v.err)
 	r.Vet.Took, r.Vet.CPU = v.took, v.cpu
+}
+
+// goTmpDir makes a directory for the go commands' own work directories
+// (where the user's GOTMPDIR or the system's temporary directory is) and
+// returns the GOTMPDIR setting naming it and what removes it: a go
+// command killed when the run is cancelled cannot remove its own.
+func (m *run) goTmpDir() (string, func(), error) {
+	dir, err := os.MkdirTemp(m.gotmp, "gocompat-matrix-")
+	if err != nil {
+		return "", nil, err
+	}
+	return "GOTMPDIR=" + dir, func() { os.RemoveAll(dir) }, nil
 }
 
 // buildFailed reports whether go test -json says a package failed to
