@@ -7,6 +7,7 @@ import (
 	"syscall"
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
+	"github.com/gocompat/gocompat/internal/childproc"
 	"github.com/gocompat/gocompat/internal/cli"
 	"github.com/gocompat/gocompat/internal/vetcache"
 	"github.com/gocompat/gocompat/internal/vetcfg"
@@ -32,6 +33,14 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	// The go commands gocompat starts keep their work in one directory,
+	// removed at the end, also when they were killed (internal/childproc).
+	removeGoTmp := func() {}
+	if dir, remove, err := childproc.GoTmpDir(os.Environ()); err == nil {
+		os.Setenv("GOTMPDIR", dir)
+		removeGoTmp = remove
+	} // else: the go commands make theirs where they would
+
 	code := cli.Main(ctx, cli.Invocation{
 		Args:    os.Args[1:],
 		Env:     os.Environ(),
@@ -41,5 +50,6 @@ func main() {
 		VetTool: exe,
 	})
 	stop()
+	removeGoTmp()
 	os.Exit(code)
 }

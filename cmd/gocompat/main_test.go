@@ -376,7 +376,10 @@ func TestSignalWritesPartialReport(t *testing.T) {
 			// Every process gocompat starts inherits this GOCACHE, which
 			// marks them for the check at the end.
 			cache := "GOCACHE=" + t.TempDir()
-			cmd.Env = append(os.Environ(), cache, "GOFLAGS=", "GOTOOLCHAIN=local")
+			// go vet's work directory, where the runtime's compile writes,
+			// is made here: nothing may be left in it.
+			tmp := t.TempDir()
+			cmd.Env = append(os.Environ(), cache, "GOFLAGS=", "GOTOOLCHAIN=local", "TMPDIR="+tmp, "GOTMPDIR=", "GOENV=off")
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Start(); err != nil {
@@ -444,6 +447,13 @@ func TestSignalWritesPartialReport(t *testing.T) {
 					break
 				}
 				time.Sleep(50 * time.Millisecond)
+			}
+			if ents, _ := os.ReadDir(tmp); len(ents) > 0 {
+				var left []string
+				for _, e := range ents {
+					left = append(left, e.Name())
+				}
+				t.Errorf("left in the temporary directory: %q", left)
 			}
 		})
 	}

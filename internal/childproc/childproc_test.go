@@ -49,3 +49,45 @@ func TestCancelKillsGroup(t *testing.T) {
 		}
 	}
 }
+
+// GoTmpDir makes its directory where the go command would make its work
+// directories: GOTMPDIR from the environment, else from the go command's
+// configuration file (GOENV), else the system's temporary directory.
+func TestGoTmpDir(t *testing.T) {
+	envBase, fileBase, sysBase := t.TempDir(), t.TempDir(), t.TempDir()
+	goenv := filepath.Join(t.TempDir(), "env")
+	if err := os.WriteFile(goenv, []byte("GOPROXY=off\nGOTMPDIR="+fileBase+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", sysBase)
+	for _, tc := range []struct {
+		name    string
+		environ []string
+		want    string
+	}{
+		{"environment", []string{"GOENV=" + goenv, "GOTMPDIR=" + envBase}, envBase},
+		{"go env -w", []string{"GOENV=" + goenv}, fileBase},
+		{"GOENV=off", []string{"GOENV=off"}, sysBase},
+		{"no file", []string{"GOENV=" + goenv + ".missing"}, sysBase},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, remove, err := childproc.GoTmpDir(tc.environ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if filepath.Dir(dir) != tc.want {
+				t.Errorf("GoTmpDir = %s, want a directory in %s", dir, tc.want)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "left"), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			remove()
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("%s after remove: %v", dir, err)
+			}
+		})
+	}
+	if _, _, err := childproc.GoTmpDir([]string{"GOTMPDIR=" + filepath.Join(envBase, "missing")}); err == nil {
+		t.Error("no error for a GOTMPDIR that does not exist")
+	}
+}

@@ -90,7 +90,6 @@ type installed struct {
 	goos, goarch string
 	modcache     string
 	goproxy      string
-	gotmpdir     string
 }
 
 type fetch struct {
@@ -141,7 +140,7 @@ func (s *Source) installed(ctx context.Context) (*installed, error) {
 	if s.inst != nil || s.instErr != nil {
 		return s.inst, s.instErr
 	}
-	out, stderr, err := s.run(ctx, module.GoEnv(s.Environ), "env", "-json", "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH", "GOMODCACHE", "GOPROXY", "GOTMPDIR")
+	out, stderr, err := s.run(ctx, module.GoEnv(s.Environ), "env", "-json", "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH", "GOMODCACHE", "GOPROXY")
 	if err != nil {
 		s.instErr = fmt.Errorf("go env: %v: %s", err, firstLine(stderr))
 		return nil, s.instErr
@@ -155,7 +154,6 @@ func (s *Source) installed(ctx context.Context) (*installed, error) {
 	s.inst = &installed{
 		tc:   Toolchain{Version: releaseOf(env["GOVERSION"]), GOROOT: root, Go: filepath.Join(root, "bin", "go"), Installed: true},
 		goos: env["GOHOSTOS"], goarch: env["GOHOSTARCH"], modcache: env["GOMODCACHE"], goproxy: env["GOPROXY"],
-		gotmpdir: env["GOTMPDIR"],
 	}
 	return s.inst, nil
 }
@@ -164,17 +162,6 @@ func (s *Source) installed(ctx context.Context) (*installed, error) {
 func releaseOf(v string) string {
 	f, _, _ := strings.Cut(strings.TrimSpace(v), " ")
 	return f
-}
-
-// GoTmpDir is where the installed go command keeps its temporary work
-// (GOTMPDIR, from the environment or go env -w), "" for the system's
-// temporary directory or when the go command cannot be asked.
-func (s *Source) GoTmpDir(ctx context.Context) string {
-	in, err := s.installed(ctx)
-	if err != nil {
-		return ""
-	}
-	return in.gotmpdir
 }
 
 // Installed is the toolchain on PATH, as the go command reports it with

@@ -226,7 +226,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Anchor: tree.Modules[0].GoModRel, FirstFailing: map[string]string{}}
-	m := &run{o: &o, src: src, inst: inst, res: res, gotmp: src.GoTmpDir(ctx)}
+	m := &run{o: &o, src: src, inst: inst, res: res}
 	for _, mod := range tree.Modules {
 		if mod.Mod.Module == "" {
 			res.Unavailable = append(res.Unavailable, mod.GoModRel+": no module line; skipped")
@@ -271,7 +271,6 @@ type run struct {
 	vetEnv   map[string][]string
 	vetDir   string
 	toolexec string // go test's -toolexec program: vetcache.Script, or VetTool
-	gotmp    string // the user's GOTMPDIR ("": the system's temporary directory)
 	// The go commands the cells ran, their wall and CPU time summed.
 	commands            int
 	wall, cpu           time.Duration
@@ -684,15 +683,15 @@ func (m *run) row(ctx context.Context, r *Row, sl *slots) {
 }
 
 // goTmpDir makes a directory for the go commands' own work directories
-// (where the user's GOTMPDIR or the system's temporary directory is) and
-// returns the GOTMPDIR setting naming it and what removes it: a go
-// command killed when the run is cancelled cannot remove its own.
+// and returns the GOTMPDIR setting naming it and what removes it: a go
+// command killed when the run is cancelled cannot remove its own
+// (childproc.GoTmpDir).
 func (m *run) goTmpDir() (string, func(), error) {
-	dir, err := os.MkdirTemp(m.gotmp, "gocompat-matrix-")
+	dir, remove, err := childproc.GoTmpDir(m.o.Environ)
 	if err != nil {
 		return "", nil, err
 	}
-	return "GOTMPDIR=" + dir, func() { os.RemoveAll(dir) }, nil
+	return "GOTMPDIR=" + dir, remove, nil
 }
 
 // buildFailed reports whether go test -json says a package failed to

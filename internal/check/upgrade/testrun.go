@@ -116,11 +116,11 @@ func (a *analysis) test(ctx context.Context) error {
 	// The go command's own work directories go under one of ours, so
 	// that a cancelled run (SIGINT, SIGTERM, --timeout), whose go
 	// commands are killed before they clean up, leaves nothing behind.
-	gotmp, err := os.MkdirTemp("", "gocompat-upgrade-gotmp-")
+	gotmp, remove, err := childproc.GoTmpDir(a.o.Environ)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(gotmp)
+	defer remove()
 	a.o.Environ = append(slices.Clip(a.o.Environ), "GOTMPDIR="+gotmp)
 	base, err := newModCopy(a.m, "base", "")
 	if err != nil {
