@@ -308,7 +308,9 @@ func Key(id string, flags, environ []string, data []byte) (string, error) {
 	}
 	var env []string
 	for _, kv := range environ {
-		if (strings.HasPrefix(kv, "GO") || strings.HasPrefix(kv, "CGO_")) && !strings.HasPrefix(kv, "GOCOMPAT_") {
+		// GOTMPDIR: where the go command keeps its work, a new directory
+		// each run (childproc.GoTmpDir), which vet's output never names.
+		if (strings.HasPrefix(kv, "GO") || strings.HasPrefix(kv, "CGO_")) && !strings.HasPrefix(kv, "GOCOMPAT_") && !strings.HasPrefix(kv, "GOTMPDIR=") {
 			env = append(env, kv)
 		}
 	}

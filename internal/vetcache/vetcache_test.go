@@ -265,3 +265,41 @@ func TestScriptRunsStdVetItself(t *testing.T) {
 		t.Errorf("vet findings = %q, want the one self-assignment", d)
 	}
 }
+
+// A vet run's key follows what vet reads (a source's content, the
+// target's GOOS) and not where the go command keeps its work (GOTMPDIR,
+// a new directory every gocompat run: with it in the key, no run was
+// ever replayed).
+func TestKey(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "m.go")
+	write := func(s string) {
+		if err := os.WriteFile(src, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("package m\n")
+	cfg, err := json.Marshal(map[string]any{"ID": "example.com/m", "GoFiles": []string{src}, "VetxOutput": filepath.Join(dir, "w1", "vet.out")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(env ...string) string {
+		t.Helper()
+		k, err := Key("vet version go1.21.13", []string{"-json"}, env, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	base := key("GOOS=linux", "GOTMPDIR=/tmp/gocompat-1", "HOME=/h")
+	if k := key("GOOS=linux", "GOTMPDIR=/tmp/gocompat-2", "HOME=/elsewhere"); k != base {
+		t.Error("the key changed with GOTMPDIR or HOME")
+	}
+	if k := key("GOOS=darwin", "GOTMPDIR=/tmp/gocompat-1"); k == base {
+		t.Error("the key did not change with GOOS")
+	}
+	write("package m\n\nvar X = 1\n")
+	if k := key("GOOS=linux", "GOTMPDIR=/tmp/gocompat-1"); k == base {
+		t.Error("the key did not change with the source")
+	}
+}
