@@ -45,12 +45,9 @@ func ChangedSince(ctx context.Context, dir, rev string) (*Changes, error) {
 	}
 	git := func(args ...string) ([]byte, error) {
 		cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
-		childproc.OwnGroup(cmd)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
+		out, stderr, err := childproc.Output(ctx, cmd)
 		if err != nil {
-			msg := strings.TrimSpace(stderr.String())
+			msg := string(bytes.TrimSpace(stderr))
 			if msg == "" {
 				msg = err.Error()
 			}

@@ -8,6 +8,8 @@
 package childproc
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -85,4 +87,20 @@ func goTmpBase(environ []string) string {
 		}
 	}
 	return ""
+}
+
+// Output runs cmd, made by exec.CommandContext with ctx and not yet
+// started, in its own process group (OwnGroup), with its standard output
+// and standard error kept apart, and returns both. cmd.Stdout and
+// cmd.Stderr must be unset. When ctx ended, err is ctx's error, whatever
+// the command printed.
+func Output(ctx context.Context, cmd *exec.Cmd) (stdout, stderr []byte, err error) {
+	OwnGroup(cmd)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err = cmd.Run()
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return o.Bytes(), e.Bytes(), err
 }

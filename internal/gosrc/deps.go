@@ -133,17 +133,13 @@ func ListDeps(ctx context.Context, dir string, environ []string, t Target, test 
 // first line of what the go command printed.
 func runGo(ctx context.Context, dir string, env []string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
-	childproc.OwnGroup(cmd)
-	cmd.Dir = dir
-	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	cmd.Dir, cmd.Env = dir, env
+	out, stderr, err := childproc.Output(ctx, cmd)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, err
 		}
-		msg := ShortError(stderr.String())
+		msg := ShortError(string(stderr))
 		if msg == "" {
 			msg = err.Error()
 		}

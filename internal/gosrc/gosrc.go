@@ -149,14 +149,10 @@ type dep struct {
 
 func goListDeps(ctx context.Context, dir string, env, args []string) ([]dep, error) {
 	cmd := exec.CommandContext(ctx, "go", append([]string{"list", "-e=false", "-deps", "-f", "{{.ImportPath}}\t{{.Standard}}\t{{.Dir}}\t{{join .GoFiles \",\"}}"}, args...)...)
-	childproc.OwnGroup(cmd)
-	cmd.Dir = dir
-	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	cmd.Dir, cmd.Env = dir, env
+	out, stderr, err := childproc.Output(ctx, cmd)
 	if err != nil {
-		return nil, fmt.Errorf("go list: %v: %s", err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("go list: %v: %s", err, bytes.TrimSpace(stderr))
 	}
 	var deps []dep
 	sc := bufio.NewScanner(bytes.NewReader(out))

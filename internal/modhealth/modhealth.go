@@ -123,15 +123,12 @@ func List(ctx context.Context, dir string, environ []string) (*Info, error) {
 func run(ctx context.Context, dir string, env []string, args ...string) ([]byte, string, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir, cmd.Env = dir, env
-	childproc.OwnGroup(cmd)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	stdout, stderr, err := childproc.Output(ctx, cmd)
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		return nil, err.Error(), err
 	}
-	return stdout.Bytes(), stderr.String(), err
+	return stdout, string(stderr), err
 }
 
 // netError tells the go command's failures to reach a proxy from other

@@ -204,14 +204,10 @@ func FromModule(ctx context.Context, opt ModuleOptions) (*Inventory, error) {
 
 func runGo(ctx context.Context, dir string, env []string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
-	childproc.OwnGroup(cmd)
-	cmd.Dir = dir
-	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	cmd.Dir, cmd.Env = dir, env
+	out, stderr, err := childproc.Output(ctx, cmd)
 	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
+		msg := string(bytes.TrimSpace(stderr))
 		if len(msg) > 2000 {
 			msg = msg[:2000] + "…"
 		}

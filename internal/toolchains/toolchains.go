@@ -19,7 +19,6 @@
 package toolchains
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -122,16 +121,8 @@ func (s *Source) run(ctx context.Context, env []string, args ...string) ([]byte,
 	}
 	defer os.RemoveAll(dir)
 	cmd := exec.CommandContext(ctx, s.goCmd(), args...)
-	childproc.OwnGroup(cmd) // a download that is cancelled stops whole
-	cmd.Dir = dir
-	cmd.Env = env
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err = cmd.Run()
-	if ctx.Err() != nil {
-		err = ctx.Err()
-	}
-	return o.Bytes(), e.Bytes(), err
+	cmd.Dir, cmd.Env = dir, env
+	return childproc.Output(ctx, cmd) // a download that is cancelled stops whole
 }
 
 func (s *Source) installed(ctx context.Context) (*installed, error) {

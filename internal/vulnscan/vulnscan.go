@@ -214,12 +214,9 @@ func GoVersion(ctx context.Context, dir string, env []string) (string, error) {
 	run := func(env []string) (string, error) {
 		cmd := exec.CommandContext(ctx, "go", "env", "GOVERSION")
 		cmd.Dir, cmd.Env = dir, env
-		childproc.OwnGroup(cmd)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
+		out, stderr, err := childproc.Output(ctx, cmd)
 		if err != nil {
-			return "", fmt.Errorf("go env GOVERSION in %s: %v: %s", dir, err, strings.TrimSpace(stderr.String()))
+			return "", fmt.Errorf("go env GOVERSION in %s: %v: %s", dir, err, bytes.TrimSpace(stderr))
 		}
 		return strings.TrimSpace(string(out)), nil
 	}

@@ -585,13 +585,10 @@ func (m *run) row(ctx context.Context, r *Row, sl *slots) {
 		defer sl.release()
 		start := time.Now()
 		cmd := exec.CommandContext(ctx, r.Release.Go, args...)
-		childproc.OwnGroup(cmd) // cancelled, the compilers and test binaries go too
-		cmd.Dir = r.Module.Dir
-		cmd.Env = env
-		var o, e bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &o, &e
-		err := cmd.Run()
-		res := result{out: o.Bytes(), stderr: e.Bytes(), took: time.Since(start), err: err}
+		cmd.Dir, cmd.Env = r.Module.Dir, env
+		// Cancelled, the compilers and test binaries go too.
+		o, e, err := childproc.Output(ctx, cmd)
+		res := result{out: o, stderr: e, took: time.Since(start), err: err}
 		if st := cmd.ProcessState; st != nil {
 			// The go command's own time and that of the compilers, vet
 			// and test binaries it waited for.

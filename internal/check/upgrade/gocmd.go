@@ -33,16 +33,8 @@ func runGo(ctx context.Context, dir string, env []string, args ...string) (stdou
 // runGoWith runs the go command goBin in dir.
 func runGoWith(ctx context.Context, goBin, dir string, env []string, args ...string) (stdout, stderr []byte, err error) {
 	cmd := exec.CommandContext(ctx, goBin, args...)
-	cmd.Dir = dir
-	cmd.Env = env
-	childproc.OwnGroup(cmd)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err = cmd.Run()
-	if ctx.Err() != nil {
-		err = ctx.Err()
-	}
-	return o.Bytes(), e.Bytes(), err
+	cmd.Dir, cmd.Env = dir, env
+	return childproc.Output(ctx, cmd)
 }
 
 // modCopy is a temporary go.mod (and go.sum beside it) for -modfile.
