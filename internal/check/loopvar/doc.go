@@ -44,8 +44,11 @@
 // (scripts/loopvar-oracle.sh).
 //
 // In a file at go1.22 or later it reports v := v copies of loop
-// variables (loopvar/redundant-copy), except in 3-clause loops where the
-// copy is written or its address taken.
+// variables (loopvar/redundant-copy) whose deletion provably changes
+// nothing (copyRedundant): not when the body writes the loop variable or
+// takes its address (a copy in a nested block keeps the value of its
+// moment), nor, when the copy is written or its address taken, in a
+// 3-clause loop or where something reads the loop variable afterwards.
 //
 // The same Analyzer runs three ways: VetMain runs it under go vet
 // -vettool through unitchecker; Run and Analyze (gocompat loopvar, audit,

@@ -184,13 +184,8 @@ func (p *pass) redundantCopies(file *ast.File, fi fileInfo, vars map[*types.Var]
 			if lv == nil || !within(as.Pos(), lv.loop) {
 				return true
 			}
-			// In a 3-clause loop the copy is a separate variable from
-			// the counter: removing it is safe only if the copy is
-			// never written or its address taken.
-			if lv.threeClause {
-				if c, _ := p.TypesInfo.Defs[l].(*types.Var); c == nil || p.copyWritten(file, c) {
-					return true
-				}
+			if !p.copyRedundant(file, as, l, lv) {
+				return true
 			}
 			names = append(names, l.Name)
 		}
@@ -213,6 +208,78 @@ func (p *pass) redundantCopies(file *ast.File, fi fileInfo, vars map[*types.Var]
 		return true
 	})
 	return out
+}
+
+// copyRedundant reports whether deleting the copy l := v (as, in the
+// loop of lv) provably leaves the program's behaviour alone: the copy and
+// the loop variable then always hold the same value wherever either is
+// read.
+//
+//   - The loop variable must not be written, nor its address taken, in
+//     the loop body: the copy keeps the value of the moment it was made
+//     (a copy in a nested block, with v = … or v++ after the block).
+//   - If the copy is written or its address taken, those writes reach the
+//     loop variable once the copy is gone. In a 3-clause loop that changes
+//     the counter; in a range loop it is safe only when nothing reads the
+//     loop variable afterwards: the copy is a statement of the body itself
+//     (not of a nested block the body goes on after), no func literal of
+//     the body reads the loop variable, and no goto leads back before the
+//     copy.
+func (p *pass) copyRedundant(file *ast.File, as *ast.AssignStmt, l *ast.Ident, lv *loopVar) bool {
+	c, _ := p.TypesInfo.Defs[l].(*types.Var)
+	if c == nil {
+		return false
+	}
+	body := loopBody(lv.loop)
+	if body == nil || writesVar(body, lv.obj, p.TypesInfo) {
+		return false
+	}
+	for _, path := range lv.uses {
+		if within(path[len(path)-1].Pos(), body) {
+			if k, _ := p.addressTaken(path); k >= 0 {
+				return false
+			}
+		}
+	}
+	if !p.copyWritten(file, c) {
+		return true
+	}
+	if lv.threeClause || !slices.Contains(body.List, ast.Stmt(as)) {
+		return false
+	}
+	gotoBack := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if br, ok := n.(*ast.BranchStmt); ok && br.Tok == token.GOTO {
+			gotoBack = true
+		}
+		return !gotoBack
+	})
+	if gotoBack {
+		return false
+	}
+	for _, path := range lv.uses {
+		id := path[len(path)-1]
+		if !within(id.Pos(), body) || within(id.Pos(), as) {
+			continue
+		}
+		for _, n := range path {
+			if lit, ok := n.(*ast.FuncLit); ok && within(lit.Pos(), body) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// loopBody returns the body of a *ast.RangeStmt or *ast.ForStmt.
+func loopBody(loop ast.Stmt) *ast.BlockStmt {
+	switch l := loop.(type) {
+	case *ast.RangeStmt:
+		return l.Body
+	case *ast.ForStmt:
+		return l.Body
+	}
+	return nil
 }
 
 // copyWritten reports whether the copy c is assigned, incremented or has
