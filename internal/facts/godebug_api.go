@@ -16,8 +16,13 @@ type GodebugAPI struct {
 	// string literal (ServeMux.Handle("pattern", …)).
 	NeedsString bool
 	// What says why the call is affected.
-	What   string
-	Source Source
+	What string
+	// Unaffected, when set, reports whether the setting provably leaves a
+	// call alone whose first argument is the string literal it is given
+	// (url.Parse("http://127.0.0.1:4000") under urlstrictcolons): such a
+	// call is not one to review.
+	Unaffected func(arg string) bool
+	Source     Source
 }
 
 // GodebugAPIs lists, for some of the settings in the GODEBUG table, the
@@ -43,7 +48,7 @@ var GodebugAPIs = []GodebugAPI{
 	{Setting: "x509usepolicies", Pkg: "crypto/x509", Name: "CreateCertificate", What: "marshals policies from Certificate.Policies instead of PolicyIdentifiers since Go 1.24", Source: Source{Title: "crypto/x509.CreateCertificate", URL: "https://pkg.go.dev/crypto/x509#CreateCertificate"}},
 	{Setting: "x509sha256skid", Pkg: "crypto/x509", Name: "CreateCertificate", What: "fills a missing SubjectKeyId with SHA-256 instead of SHA-1 since Go 1.25", Source: Source{Title: "crypto/x509.CreateCertificate", URL: "https://pkg.go.dev/crypto/x509#CreateCertificate"}},
 	{Setting: "randseednop", Pkg: "math/rand", Name: "Seed", What: "is a no-op since Go 1.24, so the global generator is no longer reproducible", Source: Source{Title: "math/rand.Seed", URL: "https://pkg.go.dev/math/rand#Seed"}},
-	{Setting: "urlstrictcolons", Pkg: "net/url", Name: "Parse", What: "rejects hosts with colons outside a bracketed IPv6 address since Go 1.26", Source: Source{Title: "net/url.Parse", URL: "https://pkg.go.dev/net/url#Parse"}},
+	{Setting: "urlstrictcolons", Pkg: "net/url", Name: "Parse", What: "rejects hosts with colons outside a bracketed IPv6 address since Go 1.26", Unaffected: URLColonsUnaffected, Source: Source{Title: "net/url.Parse", URL: "https://pkg.go.dev/net/url#Parse"}},
 	{Setting: "tlsunsafeekm", Pkg: "crypto/tls", Name: "ExportKeyingMaterial", Method: true, What: "fails without TLS 1.3 or Extended Master Secret since Go 1.22", Source: Source{Title: "crypto/tls.ConnectionState.ExportKeyingMaterial", URL: "https://pkg.go.dev/crypto/tls#ConnectionState.ExportKeyingMaterial"}},
 }
 

@@ -503,6 +503,9 @@ func (a *analysis) calls(s facts.GodebugSetting, godebugLine string) {
 				if api.Method != (c.Pkg == "") || !api.Method && c.Pkg != api.Pkg || api.NeedsString && !c.HasStringArg {
 					continue
 				}
+				if api.Unaffected != nil && c.HasStringArg && api.Unaffected(c.StringArg) {
+					break // a literal argument the setting provably does not touch
+				}
 				callee := path.Base(api.Pkg) + "." + c.Name
 				if api.Method {
 					callee = c.Recv + "." + c.Name

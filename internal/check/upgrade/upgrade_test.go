@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -562,5 +563,50 @@ func TestKeepOldFix(t *testing.T) {
 	}
 	if at := keepOldFix("Check.", "svc/go.mod", "1.23", s); at != "Check. To keep the old behaviour for now, add this line to svc/go.mod:\ngodebug panicnil=1" {
 		t.Errorf("fix for target 1.23:\n%s", at)
+	}
+}
+
+// url.Parse of a literal whose host urlstrictcolons does not touch (one
+// colon, a bracketed IPv6 address, no host) is no call to review; one
+// with two colons in the host, or of a value not known here, is.
+// Reported on tailscale v1.84.0 (client/web/assets.go:119 parses
+// "http://127.0.0.1:4000"), where all seven url.Parse findings were of
+// unaffected literals.
+func TestURLParseLiteralsUnaffected(t *testing.T) {
+	tc := toolchain(t)
+	if versionLess(tc.Version[2:], "1.26") {
+		t.Skipf("urlstrictcolons came with Go 1.26; the installed release is %s", tc.Version)
+	}
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/urls\n\ngo 1.21\n",
+		"urls.go": `package urls
+
+import "net/url"
+
+func Parse(s string) []*url.URL {
+	a, _ := url.Parse("http://127.0.0.1:4000")
+	b, _ := url.Parse("http://[::1]:8080/x")
+	c, _ := url.Parse("/local/path")
+	d, _ := url.Parse("http://localhost:1:2")
+	e, _ := url.Parse(s)
+	return []*url.URL{a, b, c, d, e}
+}
+`,
+	}
+	for name, s := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := runUnchanged(t, Options{Dir: dir, Environ: os.Environ(), Toolchain: tc})
+	var got []string
+	for _, f := range byCheck(res.Findings, GodebugAffectedCall.ID) {
+		if f.Details["setting"] == "urlstrictcolons" {
+			got = append(got, f.Location.String())
+		}
+	}
+	if want := []string{"urls.go:9:14", "urls.go:10:14"}; !slices.Equal(got, want) {
+		t.Errorf("urlstrictcolons call sites = %q, want %q", got, want)
 	}
 }
