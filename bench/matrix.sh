@@ -29,11 +29,15 @@
 # its time goes (per cell: wall and CPU seconds of each go command, and
 # their sums).
 #
-# Usage: bash bench/matrix.sh [ROUNDS]   (warm rounds, default 5)
+# Usage: bash bench/matrix.sh [ROUNDS [COLD]]
+#   ROUNDS warm rounds (default 5), COLD cold rounds (default 1): on a
+#   machine shared with other work, the load changes between one cold run
+#   and the next; several cold rounds, interleaved, give a median.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=${1:-5}
+coldrounds=${2:-1}
 work=$(mktemp -d)
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 go build -o "$work/gocompat" ./cmd/gocompat
@@ -61,7 +65,7 @@ for v in "${rels[@]}"; do
 		raised+=("$v")
 	fi
 done
-echo "module: $mod (go $own), releases: ${rels[*]}, raised: ${raised[*]:-none}, CPUs: $(nproc), rounds: $rounds"
+echo "module: $mod (go $own), releases: ${rels[*]}, raised: ${raised[*]:-none}, CPUs: $(nproc), rounds: $rounds warm, $coldrounds cold"
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 export rels_s="${rels[*]}" raised_s="${raised[*]}" work
 loopcmd=(bash -c 'for v in $rels_s; do GOTOOLCHAIN=$v GOFLAGS= go test ./... >/dev/null 2>&1 || true; done')
@@ -82,15 +86,18 @@ run() {
 	awk -v n="$name" -v ns=$((end - start)) -v kb="$kb" -v cpu="$cpu" 'BEGIN { printf "%s\t%.2f\t%s\t%.2f\n", n, ns / 1e9, kb, cpu }'
 }
 
-# Cold: one run of each from an empty build cache (the standard library
-# is compiled for each release). Warm: ROUNDS runs of each, interleaved,
-# on the cache its cold run left.
+# Cold: COLD runs of each, interleaved, each from an empty build cache
+# (the standard library is compiled for each release). Warm: ROUNDS runs
+# of each, interleaved, on the cache its last cold run left.
 results=$work/results.tsv
-mkdir -p "$work/cache-loop" "$work/cache-same" "$work/cache-matrix"
 {
-	run "loop cold" "$work/cache-loop" "${loopcmd[@]}"
-	run "loop-same cold" "$work/cache-same" "${samecmd[@]}"
-	run "matrix cold" "$work/cache-matrix" "${matrixcmd[@]}"
+	for ((r = 1; r <= coldrounds; r++)); do
+		rm -rf "$work/cache-loop" "$work/cache-same" "$work/cache-matrix"
+		mkdir -p "$work/cache-loop" "$work/cache-same" "$work/cache-matrix"
+		run "loop cold" "$work/cache-loop" "${loopcmd[@]}"
+		run "loop-same cold" "$work/cache-same" "${samecmd[@]}"
+		run "matrix cold" "$work/cache-matrix" "${matrixcmd[@]}"
+	done
 	for ((r = 1; r <= rounds; r++)); do
 		run "loop warm" "$work/cache-loop" "${loopcmd[@]}"
 		run "loop-same warm" "$work/cache-same" "${samecmd[@]}"
