@@ -130,6 +130,13 @@ func TestOldModule(t *testing.T) {
 		// (prometheus v2.45.0 tsdb/compact_test.go:1307).
 		"helpers_test.go:10:9": "loopvar/no-change info",               // appendHistogram := func(…){… floatTest …} is called in place in the t.Run body
 		"helpers_test.go:28:9": "loopvar/may-change-behaviour warning", // check is handed to t.Cleanup's func literal, which runs after the loop
+		// Serial subtests run within the iteration (telegraf v1.27.0).
+		"subtests_test.go:20:9": "loopvar/may-change-behaviour warning",                    // plugins/inputs/aurora/aurora_test.go:195: ts.Config.Handler is overwritten in each serial subtest before it uses ts
+		"subtests_test.go:34:9": "loopvar/changes-behaviour warning fixes-latent-bug +fix", // parallel subtest: the store happens after the loop moved on
+		"subtests_test.go:47:9": "loopvar/changes-behaviour warning fixes-latent-bug +fix", // the server is used after t.Run, where a subtest that stopped early left the previous handler
+		"subtests_test.go:65:9": "loopvar/no-change info",                                  // plugins/outputs/prometheus_client/prometheus_client_v1_test.go:274: defer in a serial subtest runs before t.Run returns
+		"subtests_test.go:76:9": "loopvar/changes-behaviour warning fixes-latent-bug +fix", // defer in a parallel subtest runs after t.Run returned
+		"subtests_test.go:94:9": "loopvar/may-change-behaviour warning",                    // plugins/inputs/docker/docker_test.go:553: a field of a struct declared in the loop outlives the iteration only if the struct does
 	}
 	for k, w := range want {
 		if got[k] != w {

@@ -73,6 +73,9 @@ func (p *pass) methodCall(lv *loopVar, path []ast.Node, k int, call *ast.CallExp
 				return verdict{kind: changes, where: "in a go statement, so the goroutine may run after the loop moved on"}
 			}
 		case *ast.DeferStmt:
+			if st.Call == call && p.inSerialSubtest(lv, path, k-1) {
+				return verdict{kind: none, where: "in a defer statement of a serial subtest (t.Run, no t.Parallel), which runs when the subtest returns, while t.Run waits", cite: []finding.Source{facts.SrcTestingRun}}
+			}
 			if st.Call == call {
 				return verdict{kind: changes, where: "in a defer statement, which runs when the function returns, after the loop"}
 			}
@@ -213,6 +216,9 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 		return verdict{kind: changes, where: "passed to a call started with go, so the goroutine may use it after the loop moved on"}
 	}
 	if d, ok := stmt.(*ast.DeferStmt); ok && d.Call == call {
+		if p.inSerialSubtest(lv, path, k-2) {
+			return verdict{kind: none, where: "deferred in a serial subtest (t.Run, no t.Parallel), so it runs when the subtest returns, while t.Run waits", cite: []finding.Source{facts.SrcTestingRun}}
+		}
 		if call.Fun == e {
 			return verdict{kind: changes, where: "deferred, so it runs when the function returns, after the loop"}
 		}
@@ -345,6 +351,9 @@ func (p *pass) assignContext(lv *loopVar, path []ast.Node, k int, as *ast.Assign
 	case *ast.SelectorExpr:
 		if v, ok := p.overwrittenField(lv, path, k, as, lhs); ok {
 			return v
+		}
+		if root := p.localStruct(lv, lhs); root != nil {
+			return verdict{kind: may, where: "stored in the field " + exprString(lhs) + " of " + root.Name() + ", declared inside the loop, which the analyzer does not follow further: it outlives the iteration only if " + root.Name() + " does"}
 		}
 		return verdict{kind: changes, where: "stored in the field " + exprString(lhs) + ", so it outlives the iteration"}
 	case *ast.StarExpr:
@@ -748,4 +757,67 @@ func assigns(n ast.Node, target func(ast.Expr) bool) bool {
 		return !found
 	})
 	return found
+}
+
+// inSerialSubtest reports whether the statement path[i] runs in a
+// serial subtest declared in lv's loop: the nearest func literal around
+// it is passed to t.Run, never calls t.Parallel, and lies in the loop
+// body outside any other func literal, go or defer statement. t.Run
+// returns only when that literal has returned (facts.SrcTestingRun), so
+// its deferred calls run within the iteration (telegraf v1.27.0
+// plugins/outputs/prometheus_client/prometheus_client_v1_test.go:274).
+func (p *pass) inSerialSubtest(lv *loopVar, path []ast.Node, i int) bool {
+	li := slices.Index(path, ast.Node(lv.loop))
+	if li < 0 {
+		return false
+	}
+	for j := i - 1; j > li; j-- {
+		if _, ok := path[j].(*ast.FuncLit); !ok {
+			continue
+		}
+		if fl, _ := p.serialSubtest(path, j); fl == nil || j-2 <= li {
+			return false
+		}
+		for _, n := range path[li+1 : j-2] {
+			switch n.(type) {
+			case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// localStruct returns the variable at the root of the field selection
+// lhs when it is declared inside lv's loop and the selection reaches into
+// the variable itself, through no pointer: a store there is kept by a
+// variable of the iteration, not by one that outlives it (telegraf
+// v1.27.0 plugins/inputs/docker/docker_test.go:553, client := baseClient;
+// client.ContainerListF = func…).
+func (p *pass) localStruct(lv *loopVar, lhs *ast.SelectorExpr) types.Object {
+	x := ast.Expr(lhs)
+	for {
+		s, ok := ast.Unparen(x).(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		sel := p.TypesInfo.Selections[s]
+		if sel == nil || sel.Kind() != types.FieldVal || sel.Indirect() {
+			return nil
+		}
+		x = s.X
+	}
+	id, ok := ast.Unparen(x).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	obj, ok := p.TypesInfo.Uses[id].(*types.Var)
+	if !ok || obj.IsField() || !within(obj.Pos(), lv.loop) {
+		return nil
+	}
+	if _, isPtr := obj.Type().Underlying().(*types.Pointer); isPtr {
+		return nil
+	}
+	return obj
 }

@@ -25,8 +25,9 @@
 //     (warning).
 //   - loopvar/may-change-behaviour: it goes to code the analyzer cannot
 //     see into (a function value, another package's function), or to a
-//     field that every iteration of a range loop overwrites before it
-//     uses the field's variable (stored.go). For a function or method of
+//     field that every iteration of a range loop (or its serial subtest)
+//     overwrites before it uses the field's variable (stored.go), or to
+//     a field of a struct variable declared inside the loop. For a function or method of
 //     another package of the same module (or of the package itself, when
 //     it hands the value on), Run and Analyze then ask the compiler's
 //     escape analysis (go build -gcflags=PKG=-m=1, see escape.go) and

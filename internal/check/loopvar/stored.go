@@ -6,6 +6,8 @@ import (
 	"go/types"
 	"slices"
 	"strings"
+
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // outerStore classifies a leak stored by as (path[k-1]) in the variable
@@ -118,8 +120,24 @@ func (p *pass) outerStore(lv *loopVar, path []ast.Node, k int, as *ast.AssignStm
 // or a func literal of the loop names x.
 func (p *pass) overwrittenField(lv *loopVar, path []ast.Node, k int, as *ast.AssignStmt, lhs *ast.SelectorExpr) (verdict, bool) {
 	rs, ok := lv.loop.(*ast.RangeStmt)
-	if !ok || k < 2 || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || path[k-2] != ast.Node(rs.Body) {
+	if !ok || k < 2 || as.Tok != token.ASSIGN || len(as.Lhs) != 1 {
 		return verdict{}, false
+	}
+	// The store is a statement of the loop body, or of a serial subtest
+	// that is the body's statement: t.Run waits for it, so its statements
+	// run within the iteration (telegraf v1.27.0
+	// plugins/inputs/aurora/aurora_test.go:195).
+	body := rs.Body
+	var sub *ast.FuncLit
+	var run ast.Stmt
+	if path[k-2] != ast.Node(rs.Body) {
+		if k < 6 || path[k-6] != ast.Node(rs.Body) {
+			return verdict{}, false
+		}
+		if sub, run = p.serialSubtest(path, k-3); sub == nil || path[k-2] != ast.Node(sub.Body) {
+			return verdict{}, false
+		}
+		body = sub.Body
 	}
 	key, root := exprKey(lhs), p.rootObj(lhs)
 	if key == "" || root == nil || within(root.Pos(), lv.loop) {
@@ -138,10 +156,21 @@ func (p *pass) overwrittenField(lv *loopVar, path []ast.Node, k int, as *ast.Ass
 		}
 		x = s.X
 	}
-	at := slices.Index(rs.Body.List, ast.Stmt(as))
-	for _, st := range rs.Body.List[:at] {
-		if p.names(st, root) || branchLeaves(st, false, false) {
+	at := slices.Index(body.List, ast.Stmt(as))
+	for _, st := range body.List[:at] {
+		if p.names(st, root) || branchLeaves(st, false, false) || (sub != nil && returns(st)) {
 			return verdict{}, false
+		}
+	}
+	if sub != nil {
+		// A subtest that stops before its store (a return, a failed
+		// require) leaves the previous iteration's value in the field:
+		// nothing else in the loop body may use the variable.
+		ri := slices.Index(rs.Body.List, run)
+		for i, st := range rs.Body.List {
+			if st != run && (p.names(st, root) || (i < ri && branchLeaves(st, false, false))) {
+				return verdict{}, false
+			}
 		}
 	}
 	bad := false
@@ -158,7 +187,7 @@ func (p *pass) overwrittenField(lv *loopVar, path []ast.Node, k int, as *ast.Ass
 				}
 			}
 		case *ast.GoStmt, *ast.DeferStmt, *ast.FuncLit:
-			if n != path[k] && p.names(n, root) {
+			if n != path[k] && n != ast.Node(sub) && p.names(n, root) {
 				bad = true
 			}
 		case *ast.UnaryExpr:
@@ -172,6 +201,55 @@ func (p *pass) overwrittenField(lv *loopVar, path []ast.Node, k int, as *ast.Ass
 		return verdict{}, false
 	}
 	return verdict{kind: may, where: "stored in the field " + exprString(lhs) + ", which each iteration overwrites before it uses " + root.Name() + ": the stored value differs after the upgrade only where something keeps it, or calls it from another goroutine, past the start of the next iteration"}, true
+}
+
+// serialSubtest reports whether path[i] is a func literal passed to
+// (*testing.T).Run or (*testing.B).Run that never calls t.Parallel, in a
+// call that is a statement of its own: t.Run blocks until it returns
+// (facts.SrcTestingRun). It returns the literal and that statement.
+func (p *pass) serialSubtest(path []ast.Node, i int) (*ast.FuncLit, ast.Stmt) {
+	if i < 2 {
+		return nil, nil
+	}
+	fl, ok := path[i].(*ast.FuncLit)
+	if !ok {
+		return nil, nil
+	}
+	call, ok := path[i-1].(*ast.CallExpr)
+	if !ok || !slices.Contains(call.Args, ast.Expr(fl)) {
+		return nil, nil
+	}
+	st, ok := path[i-2].(*ast.ExprStmt)
+	if !ok || st.X != ast.Expr(call) {
+		return nil, nil
+	}
+	fn, ok := typeutil.Callee(p.TypesInfo, call).(*types.Func)
+	if !ok {
+		return nil, nil
+	}
+	if full := fn.Origin().FullName(); full != "(*testing.T).Run" && full != "(*testing.B).Run" {
+		return nil, nil
+	}
+	if callsParallel(fl, p.TypesInfo) {
+		return nil, nil
+	}
+	return fl, st
+}
+
+// returns reports whether st holds a return statement outside any func
+// literal.
+func returns(st ast.Stmt) bool {
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // names reports whether n uses obj.
