@@ -3,7 +3,11 @@
 // address for the call only.
 package pat
 
-import "net"
+import (
+	"io/fs"
+	"net"
+	"path/filepath"
+)
 
 // ListIP is coredns v1.10.1 plugin/bind/setup.go:75-79:
 // iface.Addrs() on a range variable of type net.Interface.
@@ -23,4 +27,19 @@ func ListIP(args []string, ifaces []net.Interface) []string {
 		}
 	}
 	return all
+}
+
+// LoadDirs is telegraf v1.27.0 internal/snmp/translate.go:99: a walk
+// function over the loop variable, handed to filepath.Walk, which calls
+// it only during the walk.
+func LoadDirs(paths []string) (files []string) {
+	for _, dir := range paths { // want `loop variable dir is captured by a func literal, passed to path/filepath.Walk, which does not keep it.*no change`
+		_ = filepath.Walk(dir, func(p string, _ fs.FileInfo, err error) error {
+			if err == nil && p != dir {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	return files
 }
