@@ -138,6 +138,9 @@ func TestOldModule(t *testing.T) {
 		"subtests_test.go:65:9": "loopvar/no-change info",                                  // plugins/outputs/prometheus_client/prometheus_client_v1_test.go:274: defer in a serial subtest runs before t.Run returns
 		"subtests_test.go:76:9": "loopvar/changes-behaviour warning fixes-latent-bug +fix", // defer in a parallel subtest runs after t.Run returned
 		"subtests_test.go:94:9": "loopvar/may-change-behaviour warning",                    // plugins/inputs/docker/docker_test.go:553: a field of a struct declared in the loop outlives the iteration only if the struct does
+		"returned.go:12:9":      "loopvar/may-change-behaviour warning",                    // &v returned by a func literal leaves the literal, not the loop (was: no change)
+		"returned.go:20:9":      "loopvar/may-change-behaviour warning",                    // the same, called in place
+		"returned.go:29:9":      "loopvar/no-change info",                                  // a value returned, not an address
 	}
 	for k, w := range want {
 		if got[k] != w {

@@ -1,6 +1,7 @@
 package loopvar
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -161,6 +162,11 @@ func (p *pass) context(lv *loopVar, path []ast.Node, k, depth int) verdict {
 			}
 			return verdict{kind: none, where: "used as a channel"}
 		case *ast.ReturnStmt:
+			if lit := p.returnedFrom(lv, path, k-1); lit != nil {
+				// The return ends the func literal, not the loop: what it
+				// returns goes on as the literal's result.
+				return verdict{kind: may, where: fmt.Sprintf("returned from the func literal at line %d, whose result the analyzer does not follow", p.Fset.Position(lit.Pos()).Line)}
+			}
 			return verdict{kind: none, where: "returned from the function, which ends the loop"}
 		case *ast.ExprStmt:
 			return verdict{kind: none, where: "evaluated and discarded"}
@@ -822,4 +828,22 @@ func (p *pass) localStruct(lv *loopVar, lhs *ast.SelectorExpr) types.Object {
 		return nil
 	}
 	return obj
+}
+
+// returnedFrom returns the func literal inside lv's loop that the return
+// statement path[i] returns from, or nil when it returns from the
+// function around the loop.
+func (p *pass) returnedFrom(lv *loopVar, path []ast.Node, i int) *ast.FuncLit {
+	for j := i - 1; j >= 0; j-- {
+		switch n := path[j].(type) {
+		case *ast.FuncLit:
+			if within(n.Pos(), lv.loop) {
+				return n
+			}
+			return nil
+		case *ast.FuncDecl:
+			return nil
+		}
+	}
+	return nil
 }
