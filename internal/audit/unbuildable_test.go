@@ -3,9 +3,10 @@ package audit
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gocompat/gocompat/internal/testbin"
 )
 
 // TestNothingToAnalyseDoesNotAbort: a repository whose root module
@@ -17,7 +18,8 @@ import (
 // says "no packages to vet", which loopvar.Unbuildable's test covers), not
 // as step failures; and the upgrade step still analyses server/.
 func TestNothingToAnalyseDoesNotAbort(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := t.TempDir()
+	testbin.WriteFiles(t, dir, map[string]string{
 		"go.mod":         "module example.com/root\n\ngo 1.21\n",
 		"main.go":        "package main\n\nimport \"example.com/root/gen/pb\"\n\nfunc main() { pb.F() }\n",
 		"tools/go.mod":   "module example.com/tools\n\ngo 1.21\n",
@@ -63,7 +65,8 @@ func TestNothingToAnalyseDoesNotAbort(t *testing.T) {
 // upgrade step previews the loops that were analysed and says which part
 // it left out. Before, both steps failed and no loop was judged.
 func TestNotBuiltKeepsTheRest(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := t.TempDir()
+	testbin.WriteFiles(t, dir, map[string]string{
 		"go.mod":                 "module example.com/part\n\ngo 1.21\n",
 		"refuse/refuse_go121.go": "//go:build go1.21\n\npackage refuse\n\nvar _ int = \"This version can't be built on Go 1.21 yet.\"\n",
 		"uses/uses.go":           "package uses\n\nimport \"example.com/part/refuse\"\n\nvar _ = refuse.X\n",
@@ -104,21 +107,4 @@ func TestNotBuiltKeepsTheRest(t *testing.T) {
 	if !preview {
 		t.Errorf("good.go's loop is not in the upgrade step's preview: %+v", rep.Findings)
 	}
-}
-
-// writeFiles writes files (slash-separated names) into a new temporary
-// directory and returns it.
-func writeFiles(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
 }
