@@ -10,38 +10,10 @@ import (
 	"golang.org/x/tools/txtar"
 )
 
-// coldWarmCase needs dependencies that the module cache may or may not
-// hold: github.com/coreos/go-systemd/v22 and golang.org/x/sys at the
-// versions gocompat itself requires, so a machine that built gocompat
-// holds them.
-const coldWarmCase = `
--- go.mod --
-module example.com/svc
-
-go 1.26.0
-
-require (
-	github.com/coreos/go-systemd/v22 v22.7.0
-	golang.org/x/sys v0.49.0
-)
--- go.sum --
-github.com/coreos/go-systemd/v22 v22.7.0 h1:LAEzFkke61DFROc7zNLX/WA2i5J8gYqe0rSj9KI28KA=
-github.com/coreos/go-systemd/v22 v22.7.0/go.mod h1:xNUYtjHu2EDXbsxz1i41wouACIwT7Ybq9o0BQhMwD0w=
-golang.org/x/sys v0.49.0 h1:XbzkgYJHdqh/8m2Uu0W/dQv8nktxx4BFHp1M0gROTXA=
-golang.org/x/sys v0.49.0/go.mod h1:hNLxWAXmnKAxqDtdwIYC4bM9oQPEecfsnNMuSxOs3og=
--- main.go --
-package main
-
-import (
-	"github.com/coreos/go-systemd/v22/activation"
-	"github.com/coreos/go-systemd/v22/daemon"
-)
-
-func main() {
-	_, _ = activation.Listeners()
-	_, _ = daemon.SdNotify(false, daemon.SdNotifyReady)
-}
--- deploy/svc.service --
+// coldWarmCase is a program that gets crypto/tls and sd_notify from
+// another module only (testbin.GoSystemdProgram), with a unit and a
+// Dockerfile that run it.
+const coldWarmCase = testbin.GoSystemdProgram + `-- deploy/svc.service --
 [Service]
 Type=notify
 WatchdogSec=30
