@@ -901,9 +901,10 @@ func needs(x constraint.Expr, tag string) bool {
 	return false
 }
 
-// buildFromTest judges the build from a go test -json run, for modules
-// without main packages: go test compiles every package ./... matches
-// (with its internal tests where it has any), so a compile error in a
+// buildFromEvents judges the build from the events of a go test -json
+// run (testEvents), for modules without main packages: go test compiles
+// every package ./... matches (with its internal tests where it has
+// any), so a compile error in a
 // file that is not a _test.go file, or an error of the go command itself,
 // fails the build as go build would; errors only in test files, or a test
 // binary that does not link, are the test's. go test prints the compiler's
@@ -911,12 +912,6 @@ func needs(x constraint.Expr, tag string) bool {
 // When the compiler stops at its error limit inside test files, an error
 // in the package's own files may go unseen: the build then passes here
 // and the test fails.
-func buildFromTest(out, stderr []byte, err error) Cell {
-	events, _ := testEvents(out)
-	return buildFromEvents(events, stderr, err)
-}
-
-// buildFromEvents is buildFromTest on the events testEvents read.
 func buildFromEvents(events []testEvent, stderr []byte, err error) Cell {
 	c := Cell{Status: Pass}
 	if err == nil {
@@ -1119,13 +1114,8 @@ func unused(l []byte) bool {
 	return false
 }
 
-// testCell reads go test -json output.
-func testCell(out, stderr []byte, err error) Cell {
-	events, _ := testEvents(out)
-	return testCellEvents(events, stderr, err)
-}
-
-// testCellEvents is testCell on the events testEvents read.
+// testCellEvents judges the test from the events of a go test -json run
+// (testEvents).
 func testCellEvents(events []testEvent, stderr []byte, err error) Cell {
 	c := Cell{Status: Pass}
 	if err != nil {

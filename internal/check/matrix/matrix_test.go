@@ -653,3 +653,15 @@ func TestWithin(t *testing.T) {
 		}
 	}
 }
+
+// buildFromTest and testCell judge go test -json output as the matrix does
+// (testEvents, then the cell).
+func buildFromTest(out, stderr []byte, err error) Cell {
+	events, _ := testEvents(out)
+	return buildFromEvents(events, stderr, err)
+}
+
+func testCell(out, stderr []byte, err error) Cell {
+	events, _ := testEvents(out)
+	return testCellEvents(events, stderr, err)
+}
