@@ -13,11 +13,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/gocompat/gocompat/internal/fsread"
+	"github.com/gocompat/gocompat/internal/facts"
 )
 
 // waitDelay bounds how long Wait waits for the output pipes after the
@@ -51,42 +49,11 @@ func GoTmpDir(environ []string) (dir string, remove func(), err error) {
 	return dir, func() { os.RemoveAll(dir) }, nil
 }
 
-// goTmpBase is GOTMPDIR from environ, else from the go command's
-// configuration file (GOENV, by default env in the go directory of the
-// user's configuration directory: go help environment), else "".
+// goTmpBase is GOTMPDIR as the go command would take it from environ
+// (the environment, else go env -w), else "".
 func goTmpBase(environ []string) string {
-	get := func(k string) (string, bool) {
-		for i := len(environ) - 1; i >= 0; i-- {
-			if v, ok := strings.CutPrefix(environ[i], k+"="); ok {
-				return v, true
-			}
-		}
-		return "", false
-	}
-	if v, ok := get("GOTMPDIR"); ok {
-		return v
-	}
-	file, _ := get("GOENV")
-	switch file {
-	case "off":
-		return ""
-	case "":
-		d, err := os.UserConfigDir()
-		if err != nil {
-			return ""
-		}
-		file = filepath.Join(d, "go", "env")
-	}
-	data, err := fsread.ReadFile(file, 1<<20)
-	if err != nil {
-		return ""
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(l), "GOTMPDIR="); ok {
-			return v
-		}
-	}
-	return ""
+	v, _ := facts.GoEnvSetting(environ, "GOTMPDIR")
+	return v
 }
 
 // Output runs cmd, made by exec.CommandContext with ctx and not yet

@@ -1,7 +1,9 @@
 package facts
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -163,5 +165,30 @@ func TestGoCacheOutputHash(t *testing.T) {
 		if ok != tc.ok || ok && got != id {
 			t.Errorf("GoCacheOutputHash(%q, %q) = %q, %v", tc.cache, tc.path, got, ok)
 		}
+	}
+}
+
+// A setting comes from the environment first, then from the go command's
+// configuration file, and GOCACHE from either names the build cache.
+func TestGoEnvSetting(t *testing.T) {
+	dir := t.TempDir()
+	goenv := filepath.Join(dir, "env")
+	if err := os.WriteFile(goenv, []byte("GOFLAGS=-mod=mod\nGOCACHE="+filepath.Join(dir, "c")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := GoEnvSetting([]string{"GOENV=" + goenv, "GOCACHE=/env/c"}, "GOCACHE"); !ok || v != "/env/c" {
+		t.Errorf("environment: %q %v", v, ok)
+	}
+	if v, ok := GoEnvSetting([]string{"GOENV=" + goenv}, "GOCACHE"); !ok || v != filepath.Join(dir, "c") {
+		t.Errorf("go env -w: %q %v", v, ok)
+	}
+	if v, ok := GoEnvSetting([]string{"GOENV=off"}, "GOCACHE"); ok {
+		t.Errorf("GOENV=off: %q", v)
+	}
+	if v, ok := GoEnvSetting([]string{"GOENV=" + goenv}, "GOTMPDIR"); ok {
+		t.Errorf("unset: %q", v)
+	}
+	if got := GoCacheDir([]string{"GOENV=" + goenv}); got != filepath.Join(dir, "c") {
+		t.Errorf("GoCacheDir with go env -w GOCACHE = %q", got)
 	}
 }

@@ -18,17 +18,15 @@ var SrcGoCache = Source{
 }
 
 // GoCacheDir is the build cache directory of a go command run with
-// environ when the environment says it (GOCACHE), or by default
-// (os.UserCacheDir()/go-build, cmd/go/internal/cache/default.go); "" for
-// GOCACHE=off or when unknown. A GOCACHE set by go env -w is not seen.
+// environ: GOCACHE from the environment or go env -w (GoEnvSetting), or
+// by default os.UserCacheDir()/go-build (cmd/go/internal/cache/default.go);
+// "" for GOCACHE=off or when unknown.
 func GoCacheDir(environ []string) string {
-	for i := len(environ) - 1; i >= 0; i-- {
-		if v, ok := strings.CutPrefix(environ[i], "GOCACHE="); ok {
-			if v == "off" || !filepath.IsAbs(v) {
-				return ""
-			}
-			return v
+	if v, ok := GoEnvSetting(environ, "GOCACHE"); ok && v != "" {
+		if v == "off" || !filepath.IsAbs(v) {
+			return ""
 		}
+		return v
 	}
 	dir, err := os.UserCacheDir()
 	if err != nil {
