@@ -30,12 +30,8 @@ mods=("$@")
 	github.com/prometheus/node_exporter@v1.5.0
 	github.com/caddyserver/caddy/v2@v2.6.4
 )
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-export GOWORK=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
-bin="$work/gocompat"
-(cd "$root" && go build -o "$bin" ./cmd/gocompat)
-echo "$(go version | cut -d' ' -f3-), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+. "$root/bench/lib.sh"
+bench_init
 
 # measure CACHE OUT CMD...: runs CMD in the module with GOCACHE=CACHE,
 # its stdout to OUT; prints "wall-seconds cpu-seconds".
@@ -49,23 +45,11 @@ measure() {
 	tail -n 1 "$tf" | awk '{ printf "%s %.2f\n", $1, $2 + $3 }'
 }
 
-# steps JSON: "family seconds" per step of a gocompat JSON report.
-steps() {
-	python3 -c 'import json,sys
-for s in json.load(open(sys.argv[1])).get("steps", []): print("%s=%.1f%s" % (s["family"], s["seconds"], "" if s["status"] == "done" else "(" + s["status"] + ")"), end=" ")' "$1"
-}
-
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 printf '\n%-44s %-9s %5s %9s %9s %9s %9s\n' module tool lines "cold s" "cold cpu" "warm s" "warm cpu"
 for mv in "${mods[@]}"; do
-	src=$(cd "$work" && { go mod download -json "$mv" 2>/dev/null || GOSUMDB=off go mod download -json "$mv"; } | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-	[ -n "$src" ] || { echo "bench: go mod download $mv failed" >&2; exit 1; }
-	mod="$work/mod-$(basename "${mv%@*}")"
-	rm -rf "$mod"
-	cp -r "$src" "$mod"
-	chmod -R u+w "$mod"
-	(cd "$mod" && go mod download)
+	copy_module "$mv" || exit 1
 	lines=$(find "$mod" -name '*.go' | xargs cat | wc -l)
 	declare -A wt=() wc=() ct=() cc=()
 	for tool in gocompat go-vet; do

@@ -34,34 +34,20 @@ mods=("$@")
 	github.com/influxdata/telegraf@v1.27.0
 	tailscale.com@v1.84.0
 )
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-export GOWORK=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
-bin="$work/gocompat"
-(cd "$root" && go build -o "$bin" ./cmd/gocompat)
-echo "$(go version | cut -d' ' -f3-), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+. "$root/bench/lib.sh"
+bench_init
 
 summary() {
 	python3 -c 'import json,sys,collections
 r = json.load(open(sys.argv[1]))
 lv = collections.Counter(f.get("severity", "?") for f in r.get("findings", []))
-print("findings:", ", ".join("%s %d" % kv for kv in sorted(lv.items())) or "none")
-print("steps:", " ".join("%s=%.1f%s" % (s["family"], s["seconds"], "" if s["status"] == "done" else "(" + s["status"] + ")") for s in r.get("steps", [])))' "$1"
+print("findings:", ", ".join("%s %d" % kv for kv in sorted(lv.items())) or "none")' "$1"
+	echo "steps: $(steps "$1")"
 }
 
 printf '%-44s %6s %8s %8s %8s\n' module lines "wall s" "cpu s" "max MiB"
 for mv in "${mods[@]}"; do
-	src=$(cd "$work" && { go mod download -json "$mv" 2>/dev/null || GOSUMDB=off go mod download -json "$mv"; } | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-	[ -n "$src" ] || { echo "bench: go mod download $mv failed" >&2; continue; }
-	mod="$work/mod-$(basename "${mv%@*}")"
-	rm -rf "$mod"
-	cp -r "$src" "$mod"
-	chmod -R u+w "$mod"
-	if ! (cd "$mod" && go mod download) >"$work/dl.txt" 2>&1; then
-		echo "$mv: dependencies not served by the module proxy, left out: $(tail -n 1 "$work/dl.txt")"
-		rm -rf "$mod"
-		continue
-	fi
+	copy_module "$mv" || { echo "$mv: left out"; continue; }
 	lines=$(find "$mod" -name '*.go' | xargs cat | wc -l)
 	cache="$work/cache"
 	rm -rf "$cache"
