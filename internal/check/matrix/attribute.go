@@ -134,15 +134,10 @@ func (a *attribution) installedStdversion(ctx context.Context) map[pos]stdSymbol
 		return nil
 	}
 	defer cleanup()
-	gotmp, cleanTmp, err := a.goTmpDir()
-	if err != nil {
-		return nil
-	}
-	defer cleanTmp()
 	cmd := exec.CommandContext(ctx, a.inst.Go, "vet", "-modfile="+modfile, "-json", "-stdversion", "./...")
 	childproc.OwnGroup(cmd)
 	cmd.Dir = a.mod.Dir
-	cmd.Env = a.inst.Env(a.o.Environ, "GOFLAGS=-mod=mod", gotmp)
+	cmd.Env = a.inst.Env(a.o.Environ, "GOFLAGS=-mod=mod")
 	out, _ := cmd.CombinedOutput()
 	c := vetCell(out, nil)
 	row := &Row{Vet: c}

@@ -563,14 +563,7 @@ func (m *run) row(ctx context.Context, r *Row, sl *slots) {
 		return
 	}
 	defer cleanup()
-	gotmp, cleanTmp, err := m.goTmpDir()
-	if err != nil {
-		r.Build = Cell{Status: Fail, Output: []string{err.Error()}}
-		r.Vet, r.Test = Cell{Status: NotRun}, Cell{Status: NotRun}
-		return
-	}
-	defer cleanTmp()
-	env := r.Release.Env(m.o.Environ, "GOFLAGS=-mod=mod", gotmp)
+	env := r.Release.Env(m.o.Environ, "GOFLAGS=-mod=mod")
 	type result struct {
 		out, stderr []byte
 		took, cpu   time.Duration
@@ -677,18 +670,6 @@ func (m *run) row(ctx context.Context, r *Row, sl *slots) {
 	v := goRun(sl.prev.vetted, "vet", "-modfile="+modfile, "-json", "./...")
 	r.Vet = vetCell(append(v.out, v.stderr...), v.err)
 	r.Vet.Took, r.Vet.CPU = v.took, v.cpu
-}
-
-// goTmpDir makes a directory for the go commands' own work directories
-// and returns the GOTMPDIR setting naming it and what removes it: a go
-// command killed when the run is cancelled cannot remove its own
-// (childproc.GoTmpDir).
-func (m *run) goTmpDir() (string, func(), error) {
-	dir, remove, err := childproc.GoTmpDir(m.o.Environ)
-	if err != nil {
-		return "", nil, err
-	}
-	return "GOTMPDIR=" + dir, remove, nil
 }
 
 // buildFailed reports whether go test -json says a package failed to
