@@ -277,7 +277,7 @@ func (p *pass) callContext(lv *loopVar, path []ast.Node, k int, call *ast.CallEx
 	if w, ok := laterRunners[full]; ok {
 		return verdict{kind: changes, where: "passed to " + full + ", which " + w}
 	}
-	if full == "(*testing.T).Run" || full == "(*testing.B).Run" {
+	if subtestRun(fn) {
 		if fl, ok := e.(*ast.FuncLit); ok && callsParallel(fl, p.TypesInfo) {
 			if p.readOnlyBeforeParallel(lv, fl) {
 				return verdict{kind: none, where: "passed to " + full + " as a parallel subtest, but read only before t.Parallel(), while t.Run waits", cite: []finding.Source{facts.SrcTestingRun}}
@@ -542,6 +542,14 @@ func nonRetaining(fn *types.Func) bool {
 	}
 	_, ok := nonRetainingFuncs[fn.Origin().FullName()]
 	return ok
+}
+
+// subtestRun reports whether fn is (*testing.T).Run or (*testing.B).Run,
+// which run their func argument as a subtest and wait for it unless it
+// calls Parallel (facts.SrcTestingRun).
+func subtestRun(fn *types.Func) bool {
+	full := fn.Origin().FullName()
+	return full == "(*testing.T).Run" || full == "(*testing.B).Run"
 }
 
 func callsParallel(fl *ast.FuncLit, info *types.Info) bool {

@@ -227,7 +227,7 @@ func (p *pass) serialSubtest(path []ast.Node, i int) (*ast.FuncLit, ast.Stmt) {
 	if !ok {
 		return nil, nil
 	}
-	if full := fn.Origin().FullName(); full != "(*testing.T).Run" && full != "(*testing.B).Run" {
+	if !subtestRun(fn) {
 		return nil, nil
 	}
 	if callsParallel(fl, p.TypesInfo) {
