@@ -15,6 +15,7 @@ import (
 
 	"github.com/gocompat/gocompat/internal/check/loopvar"
 	"github.com/gocompat/gocompat/internal/facts"
+	"github.com/gocompat/gocompat/internal/testbin"
 )
 
 var (
@@ -210,21 +211,13 @@ func TestVetDriverPartBuilds(t *testing.T) {
 	t.Parallel()
 	bin := buildGocompat(t)
 	dir := t.TempDir()
-	for name, src := range map[string]string{
+	testbin.WriteFiles(t, dir, map[string]string{
 		"go.mod":                 "module example.com/part\n\ngo 1.21\n",
 		"refuse/refuse_go121.go": "//go:build go1.21\n\npackage refuse\n\nvar _ int = \"This version can't be built on Go 1.21 yet.\"\n",
 		"refuse/refuse.go":       "package refuse\n\nfunc F() {}\n",
 		"uses/uses.go":           "package uses\n\nimport \"example.com/part/refuse\"\n\nfunc G() { refuse.F() }\n",
 		"good/good.go":           "package good\n\nfunc Ptrs(xs []int) []*int {\n\tvar out []*int\n\tfor _, x := range xs {\n\t\tout = append(out, &x)\n\t}\n\treturn out\n}\n",
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	ctx := context.Background()
 	for name, analyze := range map[string]func() (*loopvar.Result, error){
 		"vet":        func() (*loopvar.Result, error) { return loopvar.AnalyzeVet(ctx, bin, dir, []string{"./..."}) },

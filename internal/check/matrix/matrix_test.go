@@ -343,17 +343,13 @@ func TestMatrixVetCheckNew(t *testing.T) {
 // output is the go command's for such a file).
 func TestAttributionFromPlainValues(t *testing.T) {
 	dir := t.TempDir()
-	for name, src := range map[string]string{
+	testbin.WriteFiles(t, dir, map[string]string{
 		"go.mod":    "module example.com/m\n\ngo 1.22\n",
 		"old.go":    "//go:build !go1.23\n\npackage m\n\nfunc legacy() int { return 1 }\n",
 		"use.go":    "package m\n\nfunc Use() int { return legacy() }\n",
 		"x509.go":   "package m\n",
 		"m_test.go": "package m\n",
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	mod := &module.Module{Dir: dir, Rel: ".", GoModRel: "go.mod", Mod: &module.GoMod{Module: "example.com/m", Go: "1.22", GoLine: 3}}
 	old := &Row{Module: mod, Release: toolchains.Toolchain{Version: "go1.22.12"}, GoLine: "1.22",
 		Build: Cell{Status: Pass}, Vet: Cell{Status: Pass}, Test: Cell{Status: Pass}}
